@@ -1,0 +1,140 @@
+"""Typed argparse converters whose errors name the option and the bad value."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from cli.errors import UsageError
+
+
+def _number(text: str, option: str, kind: type = float) -> float:
+    try:
+        value = kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{option}: {text!r} is not a{'n integer' if kind is int else ' number'}"
+        ) from None
+    if isinstance(value, float) and not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{option}: {text!r} is not a finite number")
+    return value
+
+
+def positive_float(option: str) -> Callable[[str], float]:
+    """Return a converter accepting a finite number > 0 for `option`."""
+
+    def convert(text: str) -> float:
+        value = _number(text, option)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"{option}: {text} must be greater than 0")
+        return value
+
+    return convert
+
+
+def non_negative_float(option: str) -> Callable[[str], float]:
+    """Return a converter accepting a finite number >= 0 for `option`."""
+
+    def convert(text: str) -> float:
+        value = _number(text, option)
+        if value < 0:
+            raise argparse.ArgumentTypeError(f"{option}: {text} must not be negative")
+        return value
+
+    return convert
+
+
+def any_float(option: str) -> Callable[[str], float]:
+    """Return a converter accepting any finite number for `option`."""
+    return lambda text: _number(text, option)
+
+
+def int_at_least(option: str, low: int, high: int | None = None) -> Callable[[str], int]:
+    """Return a converter accepting an integer in ``[low, high]`` for `option`."""
+
+    def convert(text: str) -> int:
+        value = int(_number(text, option, int))
+        if value < low or (high is not None and value > high):
+            bound = f"between {low} and {high}" if high is not None else f"at least {low}"
+            raise argparse.ArgumentTypeError(f"{option}: {text} must be {bound}")
+        return value
+
+    return convert
+
+
+def float_list(option: str, positive: bool = True) -> Callable[[str], list[float]]:
+    """Return a converter for a comma-separated list of numbers (all > 0 if `positive`)."""
+
+    def convert(text: str) -> list[float]:
+        items = [t.strip() for t in text.split(",") if t.strip()]
+        if not items:
+            raise argparse.ArgumentTypeError(f"{option}: give at least one number")
+        values = [_number(t, option) for t in items]
+        if positive:
+            for t, v in zip(items, values):
+                if v <= 0:
+                    raise argparse.ArgumentTypeError(f"{option}: {t} must be greater than 0")
+        return values
+
+    return convert
+
+
+def range_or_list(option: str) -> Callable[[str], list[float]]:
+    """Return a converter for ``a,b,c`` or ``START:STOP:N`` (N evenly spaced values)."""
+
+    def convert(text: str) -> list[float]:
+        if ":" in text:
+            parts = text.split(":")
+            if len(parts) != 3:
+                raise argparse.ArgumentTypeError(f"{option}: {text!r} is not START:STOP:N")
+            start, stop = _number(parts[0], option), _number(parts[1], option)
+            count = int(_number(parts[2], option, int))
+            if count < 1:
+                raise argparse.ArgumentTypeError(f"{option}: N in {text!r} must be at least 1")
+            return [float(v) for v in np.linspace(start, stop, count)]
+        return float_list(option, positive=False)(text)
+
+    return convert
+
+
+def name_list(option: str, allowed: Sequence[str]) -> Callable[[str], list[str]]:
+    """Return a converter for a comma-separated list of names, each one of `allowed`."""
+
+    def convert(text: str) -> list[str]:
+        names = [t.strip() for t in text.split(",") if t.strip()]
+        if not names:
+            raise argparse.ArgumentTypeError(f"{option}: give at least one name")
+        for name in names:
+            if name not in allowed:
+                raise argparse.ArgumentTypeError(
+                    f"{option}: unknown {name!r}; choose from {', '.join(allowed)}"
+                )
+        return names
+
+    return convert
+
+
+def writable_dir(path: str | os.PathLike, option: str = "--out") -> Path:
+    """Create `path` if needed and check that files can be written there.
+
+    Raises
+    ------
+    UsageError
+        If the folder cannot be created or written to.
+    """
+    folder = Path(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{option}: cannot create folder {str(folder)!r}: "
+                         f"{exc.strerror or exc}") from None
+    if not folder.is_dir():
+        raise UsageError(f"{option}: {str(folder)!r} is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"{option}: folder {str(folder)!r} is not writable")
+    return folder

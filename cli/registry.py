@@ -1,0 +1,90 @@
+"""The list of subcommands and the one place that turns their errors into clean exits."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import sys
+
+from cli.errors import UsageError
+
+# Each module defines `register(subparsers)` (adds its parser, sets `func=run`) and `run(args)`.
+COMMAND_MODULES = (
+    "cli.gui_command",
+    "cli.grid_command",
+    "cli.sweep_command",
+    "cli.neuron_command",
+    "cli.theory_command",
+    "cli.export_command",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one clear line and exit status 2."""
+
+    def error(self, message: str) -> None:  # noqa: D102
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the top-level parser with every available subcommand.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The parser; ``args.func`` is the chosen subcommand's ``run`` (absent for none).
+    """
+    parser = _Parser(
+        prog="main.py",
+        description="ReLU Lab: watch ReLU neurons die, try the remedies, "
+        "and compare Leaky ReLU with a leaky integrate-and-fire neuron.",
+    )
+    subparsers = parser.add_subparsers(title="subcommands", metavar="COMMAND",
+                                       parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def run_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """Run the parsed subcommand, turning expected errors into one line on stderr.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The parser that produced `args` (used for the help when no command is given).
+    args : argparse.Namespace
+        Parsed arguments.
+
+    Returns
+    -------
+    int
+        0 on success, 1 on a runtime error, 2 on a usage error, 130 on Ctrl-C.
+    """
+    func = getattr(args, "func", None)
+    if func is None:
+        default = _default_command()
+        if default is None:
+            parser.print_help()
+            return 0
+        args = parser.parse_args([default])
+        func = args.func
+    try:
+        return int(func(args) or 0)
+    except UsageError as exc:
+        sys.stderr.write(f"main.py: error: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("main.py: interrupted\n")
+        return 130
+    except (ValueError, OSError) as exc:
+        sys.stderr.write(f"main.py: error: {exc}\n")
+        return 1
+
+
+def _default_command() -> str | None:
+    """Return the command run by a bare `python main.py`: the window once it exists."""
+    return "gui" if importlib.util.find_spec("cli.gui_command") is not None else None

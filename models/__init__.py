@@ -1,0 +1,1 @@
+"""Artificial networks in pure numpy: activations, initialisers, data, training, diagnostics."""
