@@ -83,4 +83,4 @@ def write_csv(path: str | os.PathLike, header: Sequence[str],
 
 def _is_float(value: object) -> bool:
     return isinstance(value, float) or (hasattr(value, "dtype") and
-                                        getattr(value, "dtype").kind == "f")
+                                        value.dtype.kind == "f")
