@@ -1,0 +1,228 @@
+"""Seeded toy datasets (2-D classification, 1-D regression), outlier batches and CSV import."""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+CLASSIFICATION = ("circle", "xor", "gaussian", "spiral", "moons")
+REGRESSION = ("sine", "abs")
+DATASET_NAMES: tuple[str, ...] = CLASSIFICATION + REGRESSION
+MAX_CSV_ROWS = 200_000
+
+
+class DatasetError(ValueError):
+    """A dataset that cannot be used; the message names the file, line and column."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Inputs and targets of one task.
+
+    Attributes
+    ----------
+    x : numpy.ndarray
+        Inputs, shape (n, d), float64.
+    y : numpy.ndarray
+        Targets, shape (n, 1): 0/1 labels for classification, values for regression.
+    task : str
+        ``"classification"`` or ``"regression"``.
+    name : str
+        Where it came from (a generator name or a file name).
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    task: str
+    name: str
+
+    @property
+    def n_inputs(self) -> int:
+        """Number of input features."""
+        return int(self.x.shape[1])
+
+    def __len__(self) -> int:
+        return int(self.x.shape[0])
+
+
+def make_dataset(name: str, n_samples: int = 512, noise: float = 0.1,
+                 seed: int = 0) -> Dataset:
+    """Generate a seeded toy dataset.
+
+    Parameters
+    ----------
+    name : str
+        One of `DATASET_NAMES`: circle, xor, gaussian, spiral, moons (2-D binary
+        classification, inputs roughly in [-1, 1]^2) or sine, abs (1-D regression on [-1, 1]).
+    n_samples : int
+        Number of points.
+    noise : float
+        Standard deviation of Gaussian noise added to the inputs (classification) or the
+        targets (regression), in data units.
+    seed : int
+        Seed of the generator; the same seed gives the same points.
+
+    Returns
+    -------
+    Dataset
+        The points.
+    """
+    if name not in DATASET_NAMES:
+        raise ValueError(f"unknown dataset {name!r}; choose from {', '.join(DATASET_NAMES)}")
+    rng = np.random.default_rng(seed)
+    n = int(n_samples)
+    if name in REGRESSION:
+        x = rng.uniform(-1, 1, size=(n, 1))
+        y = np.sin(np.pi * x) if name == "sine" else np.abs(x)
+        y = y + noise * rng.standard_normal(y.shape)
+        return Dataset(x, y, "regression", name)
+    x, labels = _CLASSIFIERS[name](rng, n)
+    x = x + noise * rng.standard_normal(x.shape)
+    return Dataset(x, labels.astype(np.float64).reshape(-1, 1), "classification", name)
+
+
+def _circle(rng, n):
+    radius = np.sqrt(rng.uniform(0, 1, n))
+    angle = rng.uniform(0, 2 * np.pi, n)
+    x = np.c_[radius * np.cos(angle), radius * np.sin(angle)]
+    return x, radius < 0.5
+
+
+def _xor(rng, n):
+    x = rng.uniform(-1, 1, size=(n, 2))
+    return x, x[:, 0] * x[:, 1] > 0
+
+
+def _gaussian(rng, n):
+    labels = rng.integers(0, 2, n).astype(bool)
+    centre = np.where(labels[:, None], 0.5, -0.5)
+    return centre + 0.3 * rng.standard_normal((n, 2)), labels
+
+
+def _spiral(rng, n):
+    labels = rng.integers(0, 2, n).astype(bool)
+    t = rng.uniform(0, 1, n)
+    radius = t
+    angle = 1.75 * 2 * np.pi * t + np.pi * labels
+    return np.c_[radius * np.sin(angle), radius * np.cos(angle)], labels
+
+
+def _moons(rng, n):
+    labels = rng.integers(0, 2, n).astype(bool)
+    angle = rng.uniform(0, np.pi, n)
+    upper = np.c_[np.cos(angle), np.sin(angle)]
+    lower = np.c_[1 - np.cos(angle), 0.5 - np.sin(angle)]
+    x = np.where(labels[:, None], lower, upper)
+    return (x - [0.5, 0.25]) * [0.75, 1.0], labels
+
+
+_CLASSIFIERS = {"circle": _circle, "xor": _xor, "gaussian": _gaussian, "spiral": _spiral,
+                "moons": _moons}
+
+
+def outlier_batch(dataset: Dataset, factor: float = 300.0,
+                  seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Return a batch made of one abnormal input: a feature `factor` times the data's scale.
+
+    For classification the abnormal input appears twice, labelled 0 and 1, so that whatever
+    a network predicts for it, one copy is badly wrong (the error is huge, not saturated);
+    for regression it keeps the target of the ordinary point it was made from, which is far
+    from what a network outputs on such an input.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The data whose scale (largest absolute input) sets the outlier's size.
+    factor : float
+        How many times the data's scale the outlier's feature is (10^2 to 10^3 is typical).
+    seed : int
+        Seed for choosing the point, the feature and its sign.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Inputs and targets of the batch.
+    """
+    rng = np.random.default_rng(seed)
+    row = int(rng.integers(0, len(dataset)))
+    x = dataset.x[row:row + 1].copy()
+    y = dataset.y[row:row + 1].copy()
+    scale = float(np.max(np.abs(dataset.x))) or 1.0
+    feature = int(rng.integers(0, dataset.n_inputs))
+    x[0, feature] = factor * scale * rng.choice([-1.0, 1.0])
+    if dataset.task == "classification":
+        return np.repeat(x, 2, axis=0), np.array([[0.0], [1.0]])
+    return x, y
+
+
+def load_csv(path: str | os.PathLike) -> Dataset:
+    """Load a user's dataset: columns ``x1,x2,label`` (classification) or ``x,y`` (regression).
+
+    Parameters
+    ----------
+    path : path-like
+        A UTF-8 CSV file with a header row.
+
+    Returns
+    -------
+    Dataset
+        The points.
+
+    Raises
+    ------
+    DatasetError
+        On anything unusable, naming the file, the line and the column: a missing or wrong
+        header, a non-numeric or non-finite value, a label other than 0 or 1, a short row,
+        too few or too many rows, or an unreadable file.
+    """
+    file = Path(path)
+    where = file.name
+    try:
+        with open(file, newline="", encoding="utf-8") as handle:
+            rows = list(csv.reader(handle))
+    except UnicodeDecodeError:
+        raise DatasetError(f"{where}: not a UTF-8 text CSV file") from None
+    except OSError as exc:
+        raise DatasetError(f"{where}: cannot read: {exc.strerror or exc}") from None
+    except csv.Error as exc:
+        raise DatasetError(f"{where}: not valid CSV: {exc}") from None
+    if not rows:
+        raise DatasetError(f"{where}: the file is empty; expected a header x1,x2,label or x,y")
+    header = [h.strip().lower() for h in rows[0]]
+    if header == ["x1", "x2", "label"]:
+        task = "classification"
+    elif header == ["x", "y"]:
+        task = "regression"
+    else:
+        raise DatasetError(f"{where}: line 1: header is {','.join(rows[0])!r}; "
+                           "expected 'x1,x2,label' or 'x,y'")
+    body = [(i, r) for i, r in enumerate(rows[1:], start=2) if any(c.strip() for c in r)]
+    if len(body) < 4:
+        raise DatasetError(f"{where}: only {len(body)} data rows; need at least 4")
+    if len(body) > MAX_CSV_ROWS:
+        raise DatasetError(f"{where}: {len(body)} data rows; at most {MAX_CSV_ROWS} allowed")
+    values = np.empty((len(body), len(header)))
+    for k, (line, row) in enumerate(body):
+        if len(row) != len(header):
+            raise DatasetError(f"{where}: line {line}: {len(row)} values; "
+                               f"expected {len(header)} ({','.join(header)})")
+        for j, cell in enumerate(row):
+            try:
+                value = float(cell)
+            except ValueError:
+                raise DatasetError(f"{where}: line {line}, column {header[j]}: "
+                                   f"{cell.strip()!r} is not a number") from None
+            if not math.isfinite(value):
+                raise DatasetError(f"{where}: line {line}, column {header[j]}: "
+                                   f"{cell.strip()!r} is not finite")
+            if task == "classification" and j == 2 and value not in (0.0, 1.0):
+                raise DatasetError(f"{where}: line {line}, column label: "
+                                   f"{cell.strip()!r} is not 0 or 1")
+            values[k, j] = value
+    n_in = len(header) - 1
+    return Dataset(values[:, :n_in].copy(), values[:, n_in:].copy(), task, file.stem)
