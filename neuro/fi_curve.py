@@ -1,0 +1,182 @@
+"""Simulated f-I curve: one neuron per current (many trials under noise) in one Brian2 run."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from neuro.analytic import theory_rate_hz
+from neuro.leaky_fit import LeakyFit, fit_leaky_relu
+from neuro.lif_simulation import ProgressFn, StopFn, simulate
+from neuro.parameters import LifParameters
+
+
+@dataclass(frozen=True)
+class FiCurve:
+    """A simulated f-I curve with its analytic counterpart and Leaky ReLU fit.
+
+    Attributes
+    ----------
+    current_na : numpy.ndarray
+        The constant currents, nA.
+    rate_sim_hz : numpy.ndarray
+        Simulated stationary rate at each current, Hz.
+    rate_theory_hz : numpy.ndarray
+        Deterministic formula (no noise) or Siegert rate (noise), Hz.
+    fit : LeakyFit
+        Leaky ReLU fitted to the simulated rates.
+    trials : int
+        Neurons simulated per current.
+    target : str
+        Brian2 code-generation target used.
+    """
+
+    current_na: np.ndarray
+    rate_sim_hz: np.ndarray
+    rate_theory_hz: np.ndarray
+    fit: LeakyFit
+    trials: int
+    target: str
+
+    @property
+    def rate_leaky_fit_hz(self) -> np.ndarray:
+        """The fitted Leaky ReLU's rate at each current, Hz."""
+        return self.fit.rate_hz(self.current_na)
+
+
+def default_currents_na(params: LifParameters, count: int = 40) -> np.ndarray:
+    """Return `count` currents from 0 to three times rheobase (or past the drive's peak).
+
+    Parameters
+    ----------
+    params : LifParameters
+        The neuron and drive.
+    count : int
+        Number of currents.
+
+    Returns
+    -------
+    numpy.ndarray
+        Evenly spaced currents in nA.
+    """
+    top = max(3.0 * params.rheobase_na, 1.5 * (abs(params.i0_na) + params.i1_na), 0.05)
+    return np.linspace(0.0, top, count)
+
+
+def theory_fit(params: LifParameters, currents_na=None, offset: bool = False) -> LeakyFit:
+    """Fit a Leaky ReLU to the analytic f-I curve of `params` (fast, no simulation).
+
+    Parameters
+    ----------
+    params : LifParameters
+        The neuron (with its noise: Siegert rate; without: deterministic rate).
+    currents_na : array_like, optional
+        Currents to fit over; defaults to `default_currents_na`.
+    offset : bool
+        Fit an output bias too (see `fit_leaky_relu`).
+
+    Returns
+    -------
+    LeakyFit
+        The fit.
+    """
+    currents = default_currents_na(params) if currents_na is None else np.asarray(currents_na)
+    return fit_leaky_relu(currents, theory_rate_hz(currents, params), offset=offset)
+
+
+def stationary_rates_hz(spike_neuron: np.ndarray, spike_t_ms: np.ndarray, n_neurons: int,
+                        duration_ms: float, groups: np.ndarray, n_groups: int,
+                        warmup_ms: float, regular: bool) -> np.ndarray:
+    """Estimate each group's stationary rate from its neurons' spikes.
+
+    Parameters
+    ----------
+    spike_neuron, spike_t_ms : numpy.ndarray
+        Spikes (neuron index, time in ms).
+    n_neurons : int
+        Population size.
+    duration_ms : float
+        Simulated time.
+    groups : numpy.ndarray
+        Group of each neuron, shape ``(n_neurons,)``.
+    n_groups : int
+        Number of groups.
+    warmup_ms : float
+        Spikes before this time are ignored (count estimator).
+    regular : bool
+        Noiseless neurons fire periodically: use ``(n - 1) / (t_last - t_first)`` per
+        neuron, which has no edge error; otherwise count spikes after the warm-up.
+
+    Returns
+    -------
+    numpy.ndarray
+        Rate per group, Hz.
+    """
+    per_group = np.bincount(groups, minlength=n_groups).astype(float)
+    if regular:
+        rates = np.zeros(n_neurons)
+        order = np.lexsort((spike_t_ms, spike_neuron))
+        neuron, times = spike_neuron[order], spike_t_ms[order]
+        counts = np.bincount(neuron, minlength=n_neurons)
+        starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        for index in np.flatnonzero(counts):
+            first, last = times[starts[index]], times[starts[index] + counts[index] - 1]
+            if counts[index] >= 2 and last > first:
+                rates[index] = 1000.0 * (counts[index] - 1) / (last - first)
+            else:
+                rates[index] = 1000.0 * counts[index] / duration_ms
+        return np.bincount(groups, weights=rates, minlength=n_groups) / per_group
+    late = spike_t_ms >= warmup_ms
+    counts = np.bincount(groups[spike_neuron[late]], minlength=n_groups)
+    return 1000.0 * counts / (per_group * (duration_ms - warmup_ms))
+
+
+def simulate_fi_curve(params: LifParameters, currents_na=None, *, trials: int | None = None,
+                      fit_offset: bool = False, target: str = "numpy",
+                      progress: ProgressFn | None = None,
+                      should_stop: StopFn | None = None) -> FiCurve:
+    """Simulate the f-I curve: constant currents, no sinusoid, one run for every current.
+
+    Parameters
+    ----------
+    params : LifParameters
+        Neuron, noise, duration, seed and dt (its drive ``i0``/``i1``/``f`` is ignored).
+    currents_na : array_like, optional
+        Currents in nA; defaults to `default_currents_na`.
+    trials : int, optional
+        Neurons per current. Default: 1 without noise, else ``ceil(n_neurons / len(currents))``.
+    fit_offset : bool
+        Fit the Leaky ReLU with an output bias too.
+    target : str
+        Code-generation target.
+    progress, should_stop : callable, optional
+        See `neuro.lif_simulation.simulate`.
+
+    Returns
+    -------
+    FiCurve
+        Simulated and analytic rates and the Leaky ReLU fit.
+    """
+    currents = default_currents_na(params) if currents_na is None else np.asarray(
+        currents_na, dtype=float).ravel()
+    if currents.size < 1 or not np.all(np.isfinite(currents)):
+        raise ValueError("currents must be one or more finite numbers")
+    noisy = params.noise_mv > 0
+    if trials is None:
+        trials = max(1, math.ceil(params.n_neurons / currents.size)) if noisy else 1
+    n = currents.size * trials
+    groups = np.repeat(np.arange(currents.size), trials)
+    run = simulate(params, n_neurons=n, i0_na=currents[groups], i1_na=0.0, record=0,
+                   target=target, progress=progress, should_stop=should_stop)
+    warmup_ms = min(100.0, run.duration_ms / 5)
+    rate_sim = stationary_rates_hz(run.spike_neuron, run.spike_t_ms, n, run.duration_ms, groups,
+                                   currents.size, warmup_ms, regular=not noisy)
+    rate_theory = theory_rate_hz(currents, params)
+    if np.unique(currents).size >= 3:
+        fit = fit_leaky_relu(currents, rate_sim, offset=fit_offset)
+    else:
+        fit = LeakyFit(0.0, 0.0, 0.0, float("nan"))
+    return FiCurve(current_na=currents, rate_sim_hz=rate_sim, rate_theory_hz=rate_theory,
+                   fit=fit, trials=trials, target=run.target)
