@@ -1,4 +1,4 @@
-"""Typed argparse converters whose errors name the option and the bad value."""
+"""Typed argparse converters whose errors name the bad value (argparse adds the option)."""
 
 from __future__ import annotations
 
@@ -18,10 +18,10 @@ def _number(text: str, option: str, kind: type = float) -> float:
         value = kind(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"{option}: {text!r} is not a{'n integer' if kind is int else ' number'}"
+            f"{text!r} is not a{'n integer' if kind is int else ' number'}"
         ) from None
     if isinstance(value, float) and not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"{option}: {text!r} is not a finite number")
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
     return value
 
 
@@ -31,7 +31,7 @@ def positive_float(option: str) -> Callable[[str], float]:
     def convert(text: str) -> float:
         value = _number(text, option)
         if value <= 0:
-            raise argparse.ArgumentTypeError(f"{option}: {text} must be greater than 0")
+            raise argparse.ArgumentTypeError(f"{text} must be greater than 0")
         return value
 
     return convert
@@ -43,7 +43,7 @@ def non_negative_float(option: str) -> Callable[[str], float]:
     def convert(text: str) -> float:
         value = _number(text, option)
         if value < 0:
-            raise argparse.ArgumentTypeError(f"{option}: {text} must not be negative")
+            raise argparse.ArgumentTypeError(f"{text} must not be negative")
         return value
 
     return convert
@@ -61,7 +61,7 @@ def int_at_least(option: str, low: int, high: int | None = None) -> Callable[[st
         value = int(_number(text, option, int))
         if value < low or (high is not None and value > high):
             bound = f"between {low} and {high}" if high is not None else f"at least {low}"
-            raise argparse.ArgumentTypeError(f"{option}: {text} must be {bound}")
+            raise argparse.ArgumentTypeError(f"{text} must be {bound}")
         return value
 
     return convert
@@ -73,12 +73,12 @@ def float_list(option: str, positive: bool = True) -> Callable[[str], list[float
     def convert(text: str) -> list[float]:
         items = [t.strip() for t in text.split(",") if t.strip()]
         if not items:
-            raise argparse.ArgumentTypeError(f"{option}: give at least one number")
+            raise argparse.ArgumentTypeError(f"give at least one number")
         values = [_number(t, option) for t in items]
         if positive:
             for t, v in zip(items, values):
                 if v <= 0:
-                    raise argparse.ArgumentTypeError(f"{option}: {t} must be greater than 0")
+                    raise argparse.ArgumentTypeError(f"{t} must be greater than 0")
         return values
 
     return convert
@@ -91,11 +91,11 @@ def range_or_list(option: str) -> Callable[[str], list[float]]:
         if ":" in text:
             parts = text.split(":")
             if len(parts) != 3:
-                raise argparse.ArgumentTypeError(f"{option}: {text!r} is not START:STOP:N")
+                raise argparse.ArgumentTypeError(f"{text!r} is not START:STOP:N")
             start, stop = _number(parts[0], option), _number(parts[1], option)
             count = int(_number(parts[2], option, int))
             if count < 1:
-                raise argparse.ArgumentTypeError(f"{option}: N in {text!r} must be at least 1")
+                raise argparse.ArgumentTypeError(f"N in {text!r} must be at least 1")
             return [float(v) for v in np.linspace(start, stop, count)]
         return float_list(option, positive=False)(text)
 
@@ -108,11 +108,11 @@ def name_list(option: str, allowed: Sequence[str]) -> Callable[[str], list[str]]
     def convert(text: str) -> list[str]:
         names = [t.strip() for t in text.split(",") if t.strip()]
         if not names:
-            raise argparse.ArgumentTypeError(f"{option}: give at least one name")
+            raise argparse.ArgumentTypeError(f"give at least one name")
         for name in names:
             if name not in allowed:
                 raise argparse.ArgumentTypeError(
-                    f"{option}: unknown {name!r}; choose from {', '.join(allowed)}"
+                    f"unknown {name!r}; choose from {', '.join(allowed)}"
                 )
         return names
 
