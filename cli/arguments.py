@@ -73,7 +73,7 @@ def float_list(option: str, positive: bool = True) -> Callable[[str], list[float
     def convert(text: str) -> list[float]:
         items = [t.strip() for t in text.split(",") if t.strip()]
         if not items:
-            raise argparse.ArgumentTypeError(f"give at least one number")
+            raise argparse.ArgumentTypeError("give at least one number")
         values = [_number(t, option) for t in items]
         if positive:
             for t, v in zip(items, values):
@@ -108,7 +108,7 @@ def name_list(option: str, allowed: Sequence[str]) -> Callable[[str], list[str]]
     def convert(text: str) -> list[str]:
         names = [t.strip() for t in text.split(",") if t.strip()]
         if not names:
-            raise argparse.ArgumentTypeError(f"give at least one name")
+            raise argparse.ArgumentTypeError("give at least one name")
         for name in names:
             if name not in allowed:
                 raise argparse.ArgumentTypeError(
