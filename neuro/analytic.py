@@ -1,4 +1,4 @@
-"""Analytic LIF rates: rheobase, the deterministic f-I curve, Siegert's noisy rate, perfect integrator."""
+"""Analytic LIF rates: rheobase, deterministic f-I curve, Siegert noisy rate, perfect integrator."""
 
 from __future__ import annotations
 

@@ -8,8 +8,14 @@ import numpy as np
 
 from neuro.fi_curve import theory_fit
 from neuro.leaky_fit import LeakyFit
-from neuro.lif_simulation import (ProgressFn, SpikeRun, StopFn, default_bin_ms,
-                                  population_rate_hz, simulate)
+from neuro.lif_simulation import (
+    ProgressFn,
+    SpikeRun,
+    StopFn,
+    default_bin_ms,
+    population_rate_hz,
+    simulate,
+)
 from neuro.parameters import LifParameters
 
 RECORDED_NEURONS = 3

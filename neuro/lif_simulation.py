@@ -104,7 +104,7 @@ def simulate(params: LifParameters, *, n_neurons: int | None = None, i0_na=None,
         If the per-neuron arrays have the wrong length or `init` is unknown.
     """
     import brian2 as b2
-    from brian2 import Hz, mV, ms, nA, nS, pF, second
+    from brian2 import Hz, ms, mV, nA, nS, second
 
     n = params.n_neurons if n_neurons is None else int(n_neurons)
     if n < 1:
@@ -128,7 +128,8 @@ def simulate(params: LifParameters, *, n_neurons: int | None = None, i0_na=None,
         equations += " + sigma*xi*tau_m**-0.5"
     equations += " : volt (unless refractory)\n"
     if time_dependent:
-        equations += "I = I0 + I1*sin(2*pi*freq*t) : amp\nI1 : amp (constant)\nfreq : Hz (constant)\n"
+        equations += ("I = I0 + I1*sin(2*pi*freq*t) : amp\n"
+                      "I1 : amp (constant)\nfreq : Hz (constant)\n")
     else:
         equations += "I = I0 : amp\n"
     equations += "I0 : amp (constant)\n"
@@ -190,7 +191,6 @@ def simulate(params: LifParameters, *, n_neurons: int | None = None, i0_na=None,
             else:
                 t_ms = np.zeros(0)
                 v_mv = i_in_na = np.zeros((0, 0))
-            del net, group, spikes, states, objects
         finally:
             b2.prefs.codegen.target = previous_target
     i_leak_na = params.g_leak_ns * (v_mv - params.e_leak_mv) * 1e-3

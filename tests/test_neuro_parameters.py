@@ -1,0 +1,49 @@
+"""LifParameters: defaults, validation messages that name the field, JSON round trip."""
+
+import json
+
+import pytest
+
+from neuro.parameters import MAX_NEURONS, LifParameters
+
+
+def test_defaults_match_design():
+    p = LifParameters()
+    assert (p.g_leak_ns, p.c_m_pf, p.e_leak_mv, p.v_th_mv, p.v_reset_mv) == (10, 200, -70, -50, -60)
+    assert (p.t_ref_ms, p.noise_mv, p.i0_na, p.i1_na, p.freq_hz) == (2, 0, 0.25, 0.1, 5)
+    assert (p.n_neurons, p.duration_s, p.seed) == (1000, 2, 0)
+    assert p.tau_m_ms == pytest.approx(20.0)
+    assert p.rheobase_na == pytest.approx(0.2)
+
+
+@pytest.mark.parametrize("change, words", [
+    ({"v_reset_mv": -40}, ["v_reset_mv (-40)", "below", "v_th_mv (-50)"]),
+    ({"c_m_pf": -1}, ["c_m_pf (-1)", "greater than 0"]),
+    ({"g_leak_ns": 0}, ["g_leak_ns"]),
+    ({"t_ref_ms": -1}, ["t_ref_ms", "negative"]),
+    ({"noise_mv": -0.5}, ["noise_mv", "negative"]),
+    ({"n_neurons": 0}, ["n_neurons"]),
+    ({"n_neurons": MAX_NEURONS + 1}, ["n_neurons"]),
+    ({"duration_s": 0}, ["duration_s"]),
+    ({"duration_s": 1e6}, ["duration_s"]),
+    ({"dt_ms": 5.0}, ["dt_ms", "tau_m"]),
+    ({"n_neurons": 2.5}, ["n_neurons", "integer"]),
+    ({"i0_na": float("nan")}, ["i0_na", "finite"]),
+    ({"i0_na": "x"}, ["i0_na", "number"]),
+])
+def test_bad_values_name_the_field(change, words):
+    with pytest.raises(ValueError) as info:
+        LifParameters(**change)
+    for word in words:
+        assert word in str(info.value)
+
+
+def test_round_trip_and_unknown_keys():
+    p = LifParameters(noise_mv=3.0, n_neurons=50, seed=7)
+    again = LifParameters.from_dict(json.loads(json.dumps(p.to_dict())))
+    assert again == p
+    with pytest.raises(ValueError, match="unknown neuron parameter 'g_leak'"):
+        LifParameters.from_dict({"g_leak": 3})
+    assert p.replace(noise_mv=0.0).noise_mv == 0.0
+    with pytest.raises(ValueError, match="v_reset_mv"):
+        p.replace(v_reset_mv=0.0)
