@@ -101,13 +101,15 @@ class Network:
         self.set_activation(activation)
         sizes = [self.n_inputs, *self.widths, 1]
         rng = np.random.default_rng(seed)
+        # he_leaky corrects for the activation's own negative slope (0 for ReLU and the rest)
+        slope = self.alpha if activation in ("leaky_relu", "prelu") else 0.0
         self.W: list[np.ndarray] = []
         self.b: list[np.ndarray] = []
         for layer, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
             scheme = init
             if layer == self.depth and init in ("negative_bias", "zeros", "rai"):
                 scheme = init if init == "zeros" else "he"  # the linear read-out keeps a sane init
-            w, b = init_layer(scheme, fan_in, fan_out, rng, alpha=self.alpha,
+            w, b = init_layer(scheme, fan_in, fan_out, rng, alpha=slope,
                               bias_value=bias_value, dtype=self.dtype)
             self.W.append(w)
             self.b.append(b)

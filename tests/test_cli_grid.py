@@ -1,0 +1,67 @@
+"""The `grid` subcommand, end to end in a subprocess, and its bad-input messages."""
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_main(*args, timeout=120):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,
+                          text=True, timeout=timeout, env=env, cwd=ROOT)
+
+
+def test_grid_writes_csv_and_figures_and_marks_divergence(tmp_path):
+    out = tmp_path / "grid"
+    result = run_main("grid", "--dataset", "spiral", "--activations", "relu,leaky_relu",
+                      "--lrs", "0.03,3,100", "--steps", "200", "--log-every", "50",
+                      "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "Warning" not in result.stderr and "Traceback" not in result.stderr
+    with open(out / "grid.csv") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0])[:6] == ["activation", "lr", "seed", "step", "loss", "dead_fraction"]
+    assert {"dead_fraction_layer0", "dead_fraction_layer2", "diverged"} <= set(rows[0])
+    assert len(rows) == 6 * 5  # 6 networks x (step 0 + 4 logged steps)
+    last = {(r["activation"], float(r["lr"])): r for r in rows if r["step"] == "200"}
+    assert last[("relu", 100.0)]["diverged"] == "1"
+    assert last[("relu", 0.03)]["diverged"] == "0"
+    for stem in ("activity_grid", "loss", "dead_fraction"):
+        assert (out / f"{stem}.png").stat().st_size > 5000
+        assert (out / f"{stem}.svg").read_text().lstrip().startswith("<?xml")
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["--activations", "relu,nope"], "unknown 'nope'"),
+    (["--lrs", "0"], "must be greater than 0"),
+    (["--lrs", "-1"], "must be greater than 0"),
+    (["--lrs", "abc"], "'abc' is not a number"),
+    (["--width", "0"], "--width"),
+    (["--preset", "nope"], "unknown preset"),
+])
+def test_bad_input_gives_one_clear_line(tmp_path, args, needle):
+    result = run_main("grid", "--steps", "5", "--out", str(tmp_path / "o"), *args)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unwritable_out_and_malformed_csv(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = run_main("grid", "--steps", "5", "--out", str(blocker / "sub"))
+    assert result.returncode != 0 and len(result.stderr.strip().splitlines()) == 1
+    assert "--out" in result.stderr
+    bad = tmp_path / "bad.csv"
+    bad.write_text("x1,x2,label\n1,2,0\n1,abc,1\n0,0,1\n1,1,0\n")
+    result = run_main("grid", "--steps", "5", "--csv", str(bad), "--out", str(tmp_path / "o"))
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "main.py: error: --csv: bad.csv: line 3, column x2: 'abc' is not a number"]
