@@ -1,0 +1,126 @@
+"""Neuron-tab figures: fill named plots from neuro results, and render them offscreen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+
+from gui import neuron_plots as plots
+from gui.figure_export import export_figure
+from gui.figures import Figure
+
+DRIVE_FIGURES = ("currents", "voltage", "raster", "population_rate")
+FI_FIGURES = ("fi_curve",)
+RESPONSE_FIGURES = ("response_gain", "response_phase")
+SCAN_FIGURES = ("alpha_scan",)
+ALL_FIGURES = DRIVE_FIGURES + FI_FIGURES + RESPONSE_FIGURES + SCAN_FIGURES
+
+Tables = dict[str, plots.Table]
+
+
+def fill_drive(items: dict[str, pg.PlotItem], result, v_th_mv: float) -> Tables:
+    """Draw a `neuro.drive.DriveResult` into the four drive plots; return their tables."""
+    run = result.run
+    if run.v_mv.shape[0]:
+        t, i_in, i_leak, v = run.t_ms, run.i_in_na[0], run.i_leak_na[0], run.v_mv[0]
+    else:
+        t = i_in = i_leak = v = np.zeros(0)
+    own = run.spike_t_ms[run.spike_neuron == 0]
+    return {
+        "currents": plots.draw_currents(items["currents"], t, i_in, i_leak),
+        "voltage": plots.draw_voltage(items["voltage"], t, v, own, v_th_mv),
+        "raster": plots.draw_raster(items["raster"], run.spike_neuron, run.spike_t_ms,
+                                    run.n_neurons),
+        "population_rate": plots.draw_population_rate(items["population_rate"],
+                                                      result.rate_t_ms, result.rate_hz,
+                                                      result.rate_leaky_hz),
+    }
+
+
+def fill_fi(items: dict[str, pg.PlotItem], curve, noisy: bool) -> Tables:
+    """Draw a `neuro.fi_curve.FiCurve` into the f-I plot; return its table."""
+    fit = curve.fit
+    summary = plots.fit_text(fit.alpha, fit.gain_hz_per_na, fit.threshold_na, fit.rmse_hz)
+    name = "Siegert (noisy)" if noisy else "analytic (noiseless)"
+    return {"fi_curve": plots.draw_fi_curve(items["fi_curve"], curve.current_na,
+                                            curve.rate_sim_hz, curve.rate_theory_hz,
+                                            curve.rate_leaky_fit_hz, summary, name)}
+
+
+def fill_response(items: dict[str, pg.PlotItem], response) -> Tables:
+    """Draw a `neuro.frequency_response.FrequencyResponse` into gain and phase plots."""
+    return {
+        "response_gain": plots.draw_response_gain(items["response_gain"], response.freq_hz,
+                                                  response.lif_gain_hz_per_na,
+                                                  response.leaky_gain_hz_per_na),
+        "response_phase": plots.draw_response_phase(items["response_phase"], response.freq_hz,
+                                                    response.lif_phase_deg,
+                                                    response.leaky_phase_deg),
+    }
+
+
+def fill_scan(items: dict[str, pg.PlotItem], scan) -> Tables:
+    """Draw a `neuro.alpha_scan.AlphaScan` into the alpha-scan plot."""
+    from neuro.alpha_scan import SCANNABLE
+
+    return {"alpha_scan": plots.draw_alpha_scan(items["alpha_scan"], scan.values, scan.name,
+                                                SCANNABLE[scan.name], scan.alpha,
+                                                scan.alpha_with_offset)}
+
+
+def make_figures(items: dict[str, pg.PlotItem], tables: Tables) -> list[Figure]:
+    """Wrap filled plots and their tables as exportable figures (in `ALL_FIGURES` order)."""
+    return [Figure(name, items[name], (lambda table=tables[name]: table))
+            for name in ALL_FIGURES if name in tables]
+
+
+def export_offscreen(names: tuple[str, ...], fill: Callable[[dict], Tables], folder: str | Path,
+                     formats: tuple[str, ...] = ("png", "svg"),
+                     size: tuple[int, int] = (900, 520)) -> list[Path]:
+    """Build one plot per name in a hidden window, fill it, lay it out and export it.
+
+    Parameters
+    ----------
+    names : tuple of str
+        Figure names to build.
+    fill : callable
+        Takes ``{name: PlotItem}`` and returns ``{name: table}`` (one of the ``fill_*``).
+    folder : path-like
+        Existing, writable folder.
+    formats : tuple of str
+        Export formats.
+    size : tuple of int
+        Widget size in pixels (PNG is written at twice this).
+
+    Returns
+    -------
+    list of pathlib.Path
+        Files written.
+    """
+    from gui.headless import ensure_app
+
+    app = ensure_app()
+    widgets, items = [], {}
+    for name in names:
+        widget = pg.GraphicsLayoutWidget()
+        widget.setBackground("w")
+        widget.resize(*size)
+        items[name] = widget.addPlot()
+        widgets.append(widget)
+    tables = fill(items)
+    for widget in widgets:
+        widget.show()
+    app.processEvents()
+    written = []
+    try:
+        for figure in make_figures(items, tables):
+            written.extend(export_figure(figure, folder, formats))
+    finally:
+        for widget in widgets:
+            widget.close()
+            widget.deleteLater()
+        app.processEvents()
+    return written

@@ -1,0 +1,77 @@
+"""`main.py neuron fi|drive|response`: bad input gives one clear line, good input writes files."""
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main_py(*args, timeout=180):
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout,
+                          env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+
+
+@pytest.mark.parametrize("bad, words", [
+    (["--v-reset-mv", "-40"], ["--v-reset-mv (-40)", "below", "--v-th-mv (-50)"]),
+    (["--c-m-pf", "-1"], ["--c-m-pf", "-1", "greater than 0"]),
+    (["--currents", "x"], ["--currents", "'x'", "not a number"]),
+    (["--n-neurons", "0"], ["--n-neurons"]),
+    (["--dt-ms", "5"], ["--dt-ms (5)", "tau_m"]),
+])
+def test_bad_values_exit_non_zero_with_one_line(tmp_path, bad, words):
+    result = main_py("neuron", "fi", "--out", str(tmp_path / "out"), *bad)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for word in words:
+        assert word in lines[0]
+    assert not (tmp_path / "out" / "fi.csv").exists()
+
+
+def read_csv(path):
+    with open(path, newline="") as handle:
+        rows = list(csv.reader(handle))
+    return rows[0], [[float(v) for v in row] for row in rows[1:]]
+
+
+def test_fi_writes_csv_fit_and_figures(tmp_path):
+    result = main_py("neuron", "fi", "--out", str(tmp_path), "--currents", "0:0.6:7",
+                     "--duration-s", "0.5")
+    assert result.returncode == 0, result.stderr
+    header, rows = read_csv(tmp_path / "fi.csv")
+    assert header == ["current_na", "rate_sim_hz", "rate_theory_hz", "rate_leaky_fit_hz"]
+    assert [r[0] for r in rows] == pytest.approx([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6])
+    fit = json.loads((tmp_path / "fit.json").read_text())
+    assert set(fit) == {"alpha", "gain_hz_per_na", "threshold_na", "rmse_hz"}
+    for ext in ("png", "svg"):
+        assert (tmp_path / f"fi_curve.{ext}").stat().st_size > 1000
+
+
+def test_drive_and_response_write_their_tables(tmp_path):
+    drive = main_py("neuron", "drive", "--out", str(tmp_path), "--n-neurons", "50",
+                    "--duration-s", "0.4", "--noise-mv", "3")
+    assert drive.returncode == 0, drive.stderr
+    header, rows = read_csv(tmp_path / "trace.csv")
+    assert header == ["t_ms", "i_in_na", "i_leak_na", "v_mv", "rate_hz", "rate_leaky_hz"]
+    assert len(rows) == 4000
+    header, spikes = read_csv(tmp_path / "spikes.csv")
+    assert header == ["neuron", "t_ms"] and spikes
+    assert all(0 <= n < 50 and n == int(n) for n, _ in spikes)
+    for name in ("currents", "voltage", "raster", "population_rate"):
+        assert (tmp_path / f"{name}.png").exists() and (tmp_path / f"{name}.svg").exists()
+    response = main_py("neuron", "response", "--out", str(tmp_path), "--n-neurons", "50",
+                       "--duration-s", "1", "--freqs", "5,50", "--noise-mv", "4")
+    assert response.returncode == 0, response.stderr
+    header, rows = read_csv(tmp_path / "response.csv")
+    assert header == ["freq_hz", "lif_gain_hz_per_na", "lif_phase_deg", "leaky_gain_hz_per_na",
+                      "leaky_phase_deg"]
+    assert [r[0] for r in rows] == [5.0, 50.0]
+    for name in ("response_gain", "response_phase"):
+        assert (tmp_path / f"{name}.png").exists() and (tmp_path / f"{name}.svg").exists()
