@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from neuro.brian_import import import_brian2
 from neuro.parameters import LifParameters
 from neuro.targets import choose_target
 
@@ -103,8 +104,8 @@ def simulate(params: LifParameters, *, n_neurons: int | None = None, i0_na=None,
     ValueError
         If the per-neuron arrays have the wrong length or `init` is unknown.
     """
-    import brian2 as b2
-    from brian2 import Hz, ms, mV, nA, nS, second
+    b2 = import_brian2()
+    Hz, mV, ms, nA, nS, second = b2.Hz, b2.mV, b2.ms, b2.nA, b2.nS, b2.second
 
     n = params.n_neurons if n_neurons is None else int(n_neurons)
     if n < 1:

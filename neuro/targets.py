@@ -6,6 +6,8 @@ import functools
 import shutil
 from dataclasses import dataclass
 
+from neuro.brian_import import import_brian2
+
 TARGETS = ("numpy", "cython")
 
 
@@ -43,6 +45,7 @@ def cython_available() -> tuple[bool, str]:
     except ImportError:
         return False, "Cython is not installed"
     try:
+        import_brian2()
         from brian2.codegen.runtime.cython_rt import CythonCodeObject
 
         if CythonCodeObject.is_available():

@@ -1,0 +1,433 @@
+"""The Neuron tab: a Brian2 LIF population against the best-fit Leaky ReLU."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtWidgets
+
+from gui import neuron_figures
+from gui.figures import Figure
+from gui.neuron_worker import NeuronRunner
+from neuro.frequency_response import DEFAULT_FREQS_HZ
+from neuro.parameters import LifParameters
+
+PRESET_DIR = Path(__file__).resolve().parents[1] / "resources" / "presets" / "neuron"
+SCHEMA_VERSION = 1
+JOBS = ("drive", "fi", "response", "scan")
+
+FIELD_LABELS = {
+    "g_leak_ns": ("leak conductance g_L", "nS"), "c_m_pf": ("capacitance C_m", "pF"),
+    "e_leak_mv": ("leak reversal E_L", "mV"), "v_th_mv": ("threshold V_th", "mV"),
+    "v_reset_mv": ("reset V_reset", "mV"), "t_ref_ms": ("refractory t_ref", "ms"),
+    "noise_mv": ("noise sigma", "mV"), "i0_na": ("mean current I_0", "nA"),
+    "i1_na": ("amplitude I_1", "nA"), "freq_hz": ("drive frequency f", "Hz"),
+    "n_neurons": ("neurons N", ""), "duration_s": ("duration", "s"), "seed": ("seed", ""),
+    "dt_ms": ("time step dt", "ms"),
+}
+EXTRA_LABELS = {"currents": ("f-I currents", "nA"), "freqs": ("response frequencies", "Hz")}
+SCAN_CHOICES = {"noise_mv": "noise sigma", "g_leak_ns": "leak g_L"}
+
+
+def parse_currents(text: str) -> list[float] | None:
+    """Parse ``a,b,c`` or ``START:STOP:N`` (empty: the default range). Raises ValueError."""
+    text = text.strip()
+    if not text:
+        return None
+    if ":" in text:
+        parts = text.split(":")
+        if len(parts) != 3:
+            raise ValueError(f"currents: {text!r} is not START:STOP:N")
+        start, stop = (_number(p, "currents") for p in parts[:2])
+        try:
+            count = int(parts[2])
+        except ValueError:
+            raise ValueError(f"currents: {parts[2]!r} is not an integer") from None
+        if count < 1:
+            raise ValueError(f"currents: N in {text!r} must be at least 1")
+        return [float(v) for v in np.linspace(start, stop, count)]
+    return [_number(t, "currents") for t in text.split(",") if t.strip()]
+
+
+def parse_freqs(text: str) -> list[float]:
+    """Parse a comma list of positive frequencies (empty: the defaults). Raises ValueError."""
+    if not text.strip():
+        return list(DEFAULT_FREQS_HZ)
+    values = [_number(t, "freqs") for t in text.split(",") if t.strip()]
+    for value in values:
+        if value <= 0:
+            raise ValueError(f"freqs: {value:g} must be greater than 0")
+    return values
+
+
+def _number(text: str, name: str) -> float:
+    try:
+        value = float(text.strip())
+    except ValueError:
+        raise ValueError(f"{name}: {text.strip()!r} is not a number") from None
+    if not np.isfinite(value):
+        raise ValueError(f"{name}: {text.strip()!r} is not a finite number")
+    return value
+
+
+def load_presets() -> dict[str, dict]:
+    """Return the neuron presets ``{name: {"description", "parameters"}}`` from JSON files."""
+    presets = {}
+    for path in sorted(PRESET_DIR.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        presets[data["name"]] = data
+    return presets
+
+
+class NeuronTab(QtWidgets.QWidget):
+    """Parameter panel, presets, Run / Cancel, progress and eight plots.
+
+    Public API: `figures`, `settings`, `apply_settings`, `run`, `run_default`,
+    `wait_until_idle`, `cancel`, `shutdown`, `params`.
+    """
+
+    result_shown = QtCore.Signal(str)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None, autorun: bool = True) -> None:
+        super().__init__(parent)
+        self.params = LifParameters()
+        self._currents_text = ""
+        self._freqs_text = ", ".join(f"{f:g}" for f in DEFAULT_FREQS_HZ)
+        self._scan = "noise_mv"
+        self._cache: dict[tuple, object] = {}
+        self._pending: dict[int, tuple] = {}
+        self._job_count = 0
+        self._done_jobs = 0
+        self._autorun = autorun
+        self._shown_once = False
+        self._tables: dict[str, tuple] = {}
+        self.runner = NeuronRunner(self)
+        worker = self.runner.worker
+        worker.progress.connect(self._on_progress)
+        worker.finished.connect(self._on_finished)
+        worker.failed.connect(self._on_failed)
+        worker.cancelled.connect(self._on_cancelled)
+        self._build()
+
+    # ----- construction -------------------------------------------------------------
+    def _build(self) -> None:
+        panel = QtWidgets.QWidget()
+        form = QtWidgets.QFormLayout(panel)
+        self.preset_box = QtWidgets.QComboBox()
+        self.presets = load_presets()
+        self.preset_box.addItem("(choose a preset)")
+        for name, data in self.presets.items():
+            self.preset_box.addItem(name)
+            self.preset_box.setItemData(self.preset_box.count() - 1, data["description"],
+                                        QtCore.Qt.ItemDataRole.ToolTipRole)
+        self.preset_box.activated.connect(self._on_preset)
+        form.addRow("preset", self.preset_box)
+        self.edits: dict[str, QtWidgets.QLineEdit] = {}
+        self.errors: dict[str, QtWidgets.QLabel] = {}
+        for name, (label, unit) in {**FIELD_LABELS, **EXTRA_LABELS}.items():
+            edit = QtWidgets.QLineEdit()
+            edit.setObjectName(name)
+            edit.editingFinished.connect(self._on_edited)
+            error = QtWidgets.QLabel()
+            error.setObjectName(f"{name}_error")
+            error.setStyleSheet("color: #c62828;")
+            error.setWordWrap(True)
+            error.hide()
+            box = QtWidgets.QVBoxLayout()
+            box.setContentsMargins(0, 0, 0, 0)
+            box.addWidget(edit)
+            box.addWidget(error)
+            form.addRow(f"{label} ({unit})" if unit else label, box)
+            self.edits[name], self.errors[name] = edit, error
+        self.scan_box = QtWidgets.QComboBox()
+        for key, text in SCAN_CHOICES.items():
+            self.scan_box.addItem(text, key)
+        self.scan_box.activated.connect(self._on_scan_choice)
+        form.addRow("alpha scan against", self.scan_box)
+        buttons = QtWidgets.QHBoxLayout()
+        self.run_button = QtWidgets.QPushButton("Run")
+        self.cancel_button = QtWidgets.QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button.clicked.connect(self.cancel)
+        buttons.addWidget(self.run_button)
+        buttons.addWidget(self.cancel_button)
+        form.addRow(buttons)
+        self.progress_bar = QtWidgets.QProgressBar()
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setValue(0)
+        form.addRow(self.progress_bar)
+        self.status = QtWidgets.QLabel("ready")
+        self.status.setWordWrap(True)
+        form.addRow(self.status)
+        self.fit_label = QtWidgets.QLabel("")
+        self.fit_label.setWordWrap(True)
+        form.addRow("Leaky ReLU fit", self.fit_label)
+        scroll = QtWidgets.QScrollArea()
+        scroll.setWidget(panel)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(300)
+
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setMinimumHeight(1300)
+        self.plots: dict[str, pg.PlotItem] = {}
+        for k, name in enumerate(neuron_figures.ALL_FIGURES):
+            self.plots[name] = self.graphics.addPlot(row=k // 2, col=k % 2)
+            self.plots[name].setTitle(name.replace("_", " "))
+        plot_scroll = QtWidgets.QScrollArea()
+        plot_scroll.setWidget(self.graphics)
+        plot_scroll.setWidgetResizable(True)
+        splitter = QtWidgets.QSplitter()
+        splitter.addWidget(scroll)
+        splitter.addWidget(plot_scroll)
+        splitter.setStretchFactor(1, 1)
+        layout = QtWidgets.QHBoxLayout(self)
+        layout.addWidget(splitter)
+        self._fill_fields()
+
+    def _fill_fields(self) -> None:
+        for name in FIELD_LABELS:
+            value = getattr(self.params, name)
+            self.edits[name].setText(f"{value:g}" if isinstance(value, float) else str(value))
+        self.edits["currents"].setText(self._currents_text)
+        self.edits["freqs"].setText(self._freqs_text)
+        self.scan_box.setCurrentIndex(list(SCAN_CHOICES).index(self._scan))
+        for error in self.errors.values():
+            error.hide()
+            error.setText("")
+
+    # ----- validation ---------------------------------------------------------------
+    def _read_fields(self) -> dict:
+        """Return the settings typed in the panel; raise ValueError naming the bad field."""
+        values = {}
+        for f in fields(LifParameters):
+            text = self.edits[f.name].text().strip()
+            try:
+                values[f.name] = int(text) if f.type in ("int", int) else float(text)
+            except ValueError:
+                kind = "an integer" if f.type in ("int", int) else "a number"
+                raise ValueError(f"{f.name} ({text!r}) must be {kind}") from None
+        return {"schema_version": SCHEMA_VERSION, "parameters": values,
+                "currents": self.edits["currents"].text().strip(),
+                "freqs": self.edits["freqs"].text().strip(), "scan": self._scan}
+
+    def _show_error(self, message: str) -> None:
+        for error in self.errors.values():
+            error.hide()
+        field = message.split(" ", 1)[0].rstrip(":")
+        target = self.errors.get(field)
+        if target is None:
+            target = next((self.errors[n] for n in self.errors if n in message),
+                          self.errors["g_leak_ns"])
+        target.setText(message)
+        target.show()
+        self.status.setText(message)
+
+    def _on_edited(self) -> None:
+        try:
+            settings = self._read_fields()
+            self._validate(settings)
+        except ValueError as exc:
+            self._show_error(str(exc))
+            return
+        self._apply_valid(settings)
+
+    def _validate(self, settings: dict) -> tuple:
+        if not isinstance(settings, dict):
+            raise ValueError("settings must be a mapping")
+        unknown = set(settings) - {"schema_version", "parameters", "currents", "freqs", "scan"}
+        if unknown:
+            raise ValueError(f"unknown setting {sorted(unknown)[0]!r}")
+        version = settings.get("schema_version", SCHEMA_VERSION)
+        if version != SCHEMA_VERSION:
+            raise ValueError(f"schema_version ({version!r}) must be {SCHEMA_VERSION}")
+        params = LifParameters.from_dict(settings.get("parameters", {}))
+        currents_text = str(settings.get("currents", ""))
+        freqs_text = str(settings.get("freqs", self._freqs_text))
+        parse_currents(currents_text)
+        parse_freqs(freqs_text)
+        scan = settings.get("scan", "noise_mv")
+        if scan not in SCAN_CHOICES:
+            raise ValueError(f"scan ({scan!r}) must be one of {', '.join(SCAN_CHOICES)}")
+        return params, currents_text, freqs_text, scan
+
+    def _apply_valid(self, settings: dict) -> None:
+        self.params, self._currents_text, self._freqs_text, self._scan = self._validate(settings)
+        self._fill_fields()
+        self.status.setText("parameters changed: press Run" if not self._show_cached()
+                            else "shown from cache")
+
+    # ----- public API ---------------------------------------------------------------
+    def settings(self) -> dict:
+        """Return the tab's state as a JSON-able dict (``schema_version`` included)."""
+        return {"schema_version": SCHEMA_VERSION, "parameters": self.params.to_dict(),
+                "currents": self._currents_text, "freqs": self._freqs_text, "scan": self._scan}
+
+    def apply_settings(self, settings: dict) -> None:
+        """Apply `settings` (as from `settings`); on a bad value raise ValueError, change nothing.
+
+        Parameters
+        ----------
+        settings : dict
+            ``parameters`` (any LifParameters fields; missing ones take defaults),
+            ``currents``, ``freqs``, ``scan``, ``schema_version``.
+        """
+        self._validate(settings)
+        self._apply_valid(settings)
+
+    def figures(self) -> list[Figure]:
+        """Return every plot as a Figure whose CSV table has unit-bearing headers."""
+        empty = {
+            "currents": ["t_ms", "i_in_na", "i_leak_na"], "voltage": ["t_ms", "v_mv", "spike"],
+            "raster": ["neuron", "t_ms"], "population_rate": ["t_ms", "rate_hz", "rate_leaky_hz"],
+            "fi_curve": ["current_na", "rate_sim_hz", "rate_theory_hz", "rate_leaky_fit_hz"],
+            "response_gain": ["freq_hz", "lif_gain_hz_per_na", "leaky_gain_hz_per_na"],
+            "response_phase": ["freq_hz", "lif_phase_deg", "leaky_phase_deg"],
+            "alpha_scan": [self._scan, "alpha", "alpha_with_offset"],
+        }
+        tables = {name: self._tables.get(name, (header, np.zeros((0, len(header)))))
+                  for name, header in empty.items()}
+        return neuron_figures.make_figures(self.plots, tables)
+
+    def run(self) -> None:
+        """Run (or show from cache) the drive, f-I, frequency response and alpha scan."""
+        self.runner.cancel()
+        self._pending.clear()
+        missing = [job for job in JOBS if not self._show_cached(only=job)]
+        self._job_count = len(missing)
+        self._done_jobs = 0
+        for job in missing:
+            request_id = self.runner.submit(job, self._payload(job))
+            self._pending[request_id] = self._key(job)
+        self._set_busy(bool(missing))
+        self.status.setText(f"running {', '.join(missing)}" if missing else "shown from cache")
+
+    def run_default(self) -> None:
+        """Run everything the figures need (for headless export); see `wait_until_idle`."""
+        self.run()
+
+    def wait_until_idle(self, timeout_s: float = 300.0) -> bool:
+        """Process events until no job is pending; return False on timeout."""
+        deadline = QtCore.QDeadlineTimer(int(timeout_s * 1000))
+        app = QtWidgets.QApplication.instance()
+        while self._pending and not deadline.hasExpired():
+            app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            QtCore.QThread.msleep(5)
+        return not self._pending
+
+    def cancel(self) -> None:
+        """Cancel the running and queued simulations; the plots keep their last results."""
+        self.runner.cancel()
+        self._pending.clear()
+        self._set_busy(False)
+        self.status.setText("cancelled")
+
+    def shutdown(self) -> bool:
+        """Cancel and join the worker thread (within 2 s); call when the window closes."""
+        self._pending.clear()
+        return self.runner.shutdown(2000)
+
+    # ----- jobs and results ---------------------------------------------------------
+    def _key(self, job: str) -> tuple:
+        extra = {"fi": self._currents_text, "response": self._freqs_text, "scan": self._scan}
+        return job, json.dumps(self.params.to_dict(), sort_keys=True), extra.get(job, "")
+
+    def _payload(self, job: str) -> dict:
+        payload = {"params": self.params}
+        if job == "fi":
+            payload["currents"] = parse_currents(self._currents_text)
+        elif job == "response":
+            payload["freqs"] = parse_freqs(self._freqs_text)
+        elif job == "scan":
+            payload["scan"] = self._scan
+        return payload
+
+    def _show_cached(self, only: str | None = None) -> bool:
+        shown = False
+        for job in (only,) if only else JOBS:
+            result = self._cache.get(self._key(job))
+            if result is not None:
+                self._show(job, result)
+                shown = True
+        return shown
+
+    def _show(self, job: str, result) -> None:
+        if job == "drive":
+            self._tables.update(neuron_figures.fill_drive(self.plots, result,
+                                                          self.params.v_th_mv))
+        elif job == "fi":
+            self._tables.update(neuron_figures.fill_fi(self.plots, result,
+                                                       self.params.noise_mv > 0))
+            fit = result.fit
+            self.fit_label.setText(f"alpha = {fit.alpha:.3g}, gain = {fit.gain_hz_per_na:.4g} "
+                                   f"Hz/nA, threshold = {fit.threshold_na:.4g} nA, "
+                                   f"rmse = {fit.rmse_hz:.3g} Hz")
+        elif job == "response":
+            self._tables.update(neuron_figures.fill_response(self.plots, result))
+        elif job == "scan":
+            self._tables.update(neuron_figures.fill_scan(self.plots, result))
+        self.result_shown.emit(job)
+
+    def _on_progress(self, request_id: int, fraction: float) -> None:
+        if request_id in self._pending and self._job_count:
+            overall = (self._done_jobs + fraction) / self._job_count
+            self.progress_bar.setValue(int(1000 * min(overall, 1.0)))
+
+    def _on_finished(self, request_id: int, job: str, result) -> None:
+        key = self._pending.pop(request_id, None)
+        if key is None:
+            return  # stale: cancelled or superseded
+        self._cache[key] = result
+        self._done_jobs += 1
+        if key == self._key(job):
+            self._show(job, result)
+        self._after_job()
+
+    def _on_failed(self, request_id: int, message: str) -> None:
+        if self._pending.pop(request_id, None) is not None:
+            self._done_jobs += 1
+            self.status.setText(f"error: {message}")
+            self._after_job(keep_status=True)
+
+    def _on_cancelled(self, request_id: int) -> None:
+        if self._pending.pop(request_id, None) is not None:
+            self._after_job()
+
+    def _after_job(self, keep_status: bool = False) -> None:
+        if not self._pending:
+            self._set_busy(False)
+            self.progress_bar.setValue(1000)
+            if not keep_status:
+                self.status.setText("done")
+
+    def _set_busy(self, busy: bool) -> None:
+        self.cancel_button.setEnabled(busy)
+        if busy:
+            self.progress_bar.setValue(0)
+
+    def _on_preset(self, index: int) -> None:
+        name = self.preset_box.itemText(index)
+        if name in self.presets:
+            self.apply_settings({**self.settings(),
+                                 "parameters": self.presets[name]["parameters"]})
+            self.status.setText(self.presets[name]["description"])
+
+    def _on_scan_choice(self, index: int) -> None:
+        self.apply_settings({**self.settings(), "scan": self.scan_box.itemData(index)})
+
+    # ----- Qt events ----------------------------------------------------------------
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """On first show, start the default runs (off the UI thread)."""
+        super().showEvent(event)
+        if self._autorun and not self._shown_once:
+            self._shown_once = True
+            QtCore.QTimer.singleShot(0, self.run)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """Stop the worker when the tab is closed as a window."""
+        self.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,42 @@
+"""Import Brian2 from any thread (its import installs a Ctrl-C handler, main thread only)."""
+
+from __future__ import annotations
+
+import importlib
+import signal
+import sys
+import threading
+
+_LOCK = threading.Lock()
+
+
+def import_brian2():
+    """Return the ``brian2`` module, importing it if needed, from any thread.
+
+    ``import brian2`` calls ``signal.signal(SIGINT, ...)``, which Python allows only in
+    the main thread. Off the main thread (a GUI worker), that one call is skipped for the
+    duration of the import: Brian2 then simply lacks its "Ctrl-C stops the run" nicety.
+
+    Returns
+    -------
+    module
+        The imported ``brian2`` package.
+    """
+    module = sys.modules.get("brian2")
+    if module is not None:
+        return module
+    if threading.current_thread() is threading.main_thread():
+        return importlib.import_module("brian2")
+    with _LOCK:
+        original = signal.signal
+
+        def main_thread_only(signalnum, handler):
+            if threading.current_thread() is threading.main_thread():
+                return original(signalnum, handler)
+            return signal.getsignal(signalnum)
+
+        signal.signal = main_thread_only
+        try:
+            return importlib.import_module("brian2")
+        finally:
+            signal.signal = original
