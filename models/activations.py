@@ -6,11 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import ndtr
 
 _SELU_ALPHA = 1.6732632423543772
 _SELU_SCALE = 1.0507009873554805
-_INV_SQRT_2PI = 0.3989422804014327
 
 
 def relu(z: np.ndarray) -> np.ndarray:
@@ -37,11 +35,26 @@ def leaky_relu(z: np.ndarray, alpha: float = 0.01) -> np.ndarray:
     return np.where(z > 0, z, alpha * z)
 
 
+# Every kernel writes into a preallocated `out`. Derivatives also receive `h = phi(z)`,
+# the forward output, which many of them reuse instead of recomputing a transcendental.
+_GELU_C = 0.7978845608028654  # sqrt(2 / pi)
+_GELU_K = 0.044715
+
+
+def _sigmoid_into(z, out):
+    # 0.5 (1 + tanh(z / 2)): overflow-free and several times faster than exp-based forms.
+    np.multiply(z, 0.5, out=out)
+    np.tanh(out, out=out)
+    out += 1
+    out *= 0.5
+    return out
+
+
 def _relu_fwd(z, p, out):
     return np.maximum(z, 0, out=out)
 
 
-def _relu_der(z, p, out):
+def _relu_der(z, h, p, out):
     return np.greater(z, 0, out=out)
 
 
@@ -51,7 +64,7 @@ def _leaky_fwd(z, p, out):
     return np.maximum(out, z, out=out)
 
 
-def _leaky_der(z, p, out):
+def _leaky_der(z, h, p, out):
     np.greater(z, 0, out=out)
     out *= 1 - p
     out += p
@@ -59,17 +72,21 @@ def _leaky_der(z, p, out):
 
 
 def _elu_fwd(z, p, out):
+    # alpha (exp(min(z, 0)) - 1) + max(z, 0)
     np.minimum(z, 0, out=out)
     np.expm1(out, out=out)
     out *= p
-    return np.copyto(out, z, where=z > 0) or out
+    out += np.maximum(z, 0)
+    return out
 
 
-def _elu_der(z, p, out):
+def _elu_der(z, h, p, out):
+    # alpha exp(z) for z <= 0, 1 for z > 0
     np.minimum(z, 0, out=out)
     np.exp(out, out=out)
     out *= p
-    return np.copyto(out, 1, where=z > 0) or out
+    out += np.greater(z, 0) * (1 - p)
+    return out
 
 
 def _selu_fwd(z, p, out):
@@ -78,73 +95,91 @@ def _selu_fwd(z, p, out):
     return out
 
 
-def _selu_der(z, p, out):
-    _elu_der(z, _SELU_ALPHA, out)
+def _selu_der(z, h, p, out):
+    _elu_der(z, h, _SELU_ALPHA, out)
     out *= _SELU_SCALE
     return out
 
 
+def _gelu_inner(z, out):
+    # tanh(sqrt(2/pi) (z + 0.044715 z^3))
+    np.multiply(z, z, out=out)
+    out *= _GELU_K
+    out += 1
+    out *= z
+    out *= _GELU_C
+    return np.tanh(out, out=out)
+
+
 def _gelu_fwd(z, p, out):
-    out[...] = z * ndtr(z)
+    _gelu_inner(z, out)
+    out += 1
+    out *= z
+    out *= 0.5
     return out
 
 
-def _gelu_der(z, p, out):
-    out[...] = ndtr(z) + z * _INV_SQRT_2PI * np.exp(-0.5 * z * z)
-    return out
-
-
-def _sigmoid(z, out):
-    # Stable logistic: exp of -|z| never overflows.
-    np.abs(z, out=out)
-    np.negative(out, out=out)
-    np.exp(out, out=out)
-    e = out
-    positive = z >= 0
-    result = np.where(positive, 1.0 / (1.0 + e), e / (1.0 + e))
-    out[...] = result
+def _gelu_der(z, h, p, out):
+    # 0.5 (1 + t) + 0.5 z (1 - t^2) c (1 + 3k z^2), with t the inner tanh
+    t = _gelu_inner(z, np.empty_like(out))
+    np.multiply(z, z, out=out)
+    out *= 3 * _GELU_K
+    out += 1
+    out *= z
+    out *= 0.5 * _GELU_C
+    out *= 1 - t * t
+    t += 1
+    t *= 0.5
+    out += t
     return out
 
 
 def _silu_fwd(z, p, out):
-    _sigmoid(z, out)
+    _sigmoid_into(z, out)
     out *= z
     return out
 
 
-def _silu_der(z, p, out):
-    s = _sigmoid(z, np.empty_like(out))
-    out[...] = s * (1 + z * (1 - s))
+def _silu_der(z, h, p, out):
+    # s + h (1 - s) with s = sigmoid(z), h = z s
+    _sigmoid_into(z, out)
+    out *= -h
+    out += h
+    out += _sigmoid_into(z, np.empty_like(out))
     return out
 
 
 def _softplus_fwd(z, p, out):
-    out[...] = np.logaddexp(0, z)
+    # max(z, 0) + log1p(exp(-|z|))
+    np.abs(z, out=out)
+    np.negative(out, out=out)
+    np.exp(out, out=out)
+    np.log1p(out, out=out)
+    out += np.maximum(z, 0)
     return out
 
 
-def _softplus_der(z, p, out):
-    return _sigmoid(z, out)
+def _softplus_der(z, h, p, out):
+    return _sigmoid_into(z, out)
 
 
 def _tanh_fwd(z, p, out):
     return np.tanh(z, out=out)
 
 
-def _tanh_der(z, p, out):
-    np.tanh(z, out=out)
-    np.square(out, out=out)
+def _tanh_der(z, h, p, out):
+    np.multiply(h, h, out=out)
     np.subtract(1, out, out=out)
     return out
 
 
 def _sigmoid_fwd(z, p, out):
-    return _sigmoid(z, out)
+    return _sigmoid_into(z, out)
 
 
-def _sigmoid_der(z, p, out):
-    _sigmoid(z, out)
-    out *= 1 - out
+def _sigmoid_der(z, h, p, out):
+    np.subtract(1, h, out=out)
+    out *= h
     return out
 
 
@@ -152,8 +187,9 @@ def _relu6_fwd(z, p, out):
     return np.clip(z, 0, 6, out=out)
 
 
-def _relu6_der(z, p, out):
-    out[...] = (z > 0) & (z < 6)
+def _relu6_der(z, h, p, out):
+    np.greater(z, 0, out=out)
+    out *= z < 6
     return out
 
 
@@ -162,7 +198,7 @@ def _linear_fwd(z, p, out):
     return out
 
 
-def _linear_der(z, p, out):
+def _linear_der(z, h, p, out):
     out.fill(1)
     return out
 
@@ -175,8 +211,10 @@ class ActivationSpec:
     ----------
     name : str
         Registry name.
-    forward, derivative : callable
-        ``f(z, param, out) -> out``.
+    forward : callable
+        ``forward(z, param, out) -> out``.
+    derivative : callable
+        ``derivative(z, h, param, out) -> out`` where ``h = forward(z)``.
     zero_gradient_side : bool
         True when the derivative is exactly 0 for all ``z <= 0`` (relu, relu6): then a unit
         is dead exactly when ``z <= 0`` on every probe point, and the probe can skip the
@@ -212,7 +250,8 @@ ACTIVATIONS: dict[str, ActivationSpec] = {
         ActivationSpec("selu", _selu_fwd, _selu_der,
                        description="scaled ELU with the self-normalising constants"),
         ActivationSpec("gelu", _gelu_fwd, _gelu_der,
-                       description="exact GELU, z * Phi(z) with the normal CDF (erf form)"),
+                       description="GELU, tanh form: "
+                       "0.5 z (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3)))"),
         ActivationSpec("silu", _silu_fwd, _silu_der,
                        description="SiLU / Swish, z * sigmoid(z)"),
         ActivationSpec("softplus", _softplus_fwd, _softplus_der,
@@ -254,6 +293,11 @@ def default_param(name: str, alpha: float) -> float:
     return 0.0
 
 
+def _as_float(z) -> np.ndarray:
+    z = np.asarray(z)
+    return z if np.issubdtype(z.dtype, np.floating) else z.astype(float)
+
+
 def apply(name: str, z: np.ndarray, param: float = 0.01) -> np.ndarray:
     """Return the activation `name` of `z` (a convenience wrapper that allocates).
 
@@ -271,13 +315,13 @@ def apply(name: str, z: np.ndarray, param: float = 0.01) -> np.ndarray:
     numpy.ndarray
         Same shape as `z`.
     """
-    z = np.asarray(z, dtype=float) if not np.issubdtype(np.asarray(z).dtype, np.floating) \
-        else np.asarray(z)
+    z = _as_float(z)
     return get_activation(name).forward(z, param, np.empty_like(z))
 
 
 def derivative(name: str, z: np.ndarray, param: float = 0.01) -> np.ndarray:
     """Return the derivative of activation `name` at `z` (allocating wrapper)."""
-    z = np.asarray(z, dtype=float) if not np.issubdtype(np.asarray(z).dtype, np.floating) \
-        else np.asarray(z)
-    return get_activation(name).derivative(z, param, np.empty_like(z))
+    z = _as_float(z)
+    spec = get_activation(name)
+    h = spec.forward(z, param, np.empty_like(z))
+    return spec.derivative(z, h, param, np.empty_like(z))

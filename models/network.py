@@ -286,7 +286,7 @@ class Network:
         for layer in range(depth - 1, -1, -1):
             z = buf.z[layer] if self.batch_norm else buf.a[layer]
             dz = buf.d[layer]
-            spec.derivative(z, params[layer], dz)
+            spec.derivative(z, buf.h[layer], params[layer], dz)
             dh = buf.dh[layer]
             if spec.learned_param:
                 g[-1][layer] = np.sum(dh * np.minimum(z, 0))
@@ -382,7 +382,7 @@ class Network:
                 dead[layer, :w] = positive == 0
                 zeros += n * w - int(positive.sum())
             else:
-                d = self.spec.derivative(z, self.params_act[layer], buf.d[layer])
+                d = self.spec.derivative(z, buf.h[layer], self.params_act[layer], buf.d[layer])
                 dead[layer, :w] = d.max(axis=0) < eps
                 zeros += int(np.count_nonzero(d == 0))
             total += n * w
