@@ -1,0 +1,148 @@
+"""Measure the Networks tab offscreen while the default 5 x 4 grid trains; print JSON.
+
+Reports the median and 95th-percentile frame time (updating every changed heatmap and curve
+plus the painting Qt then does for them), training steps per second with the window drawing
+and headless (the same worker with no window), and the event loop's latency (how late a
+10 ms timer fires, 95th percentile).
+
+Usage: ``QT_QPA_PLATFORM=offscreen python benchmarks/gui.py [--seconds 20]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections import deque
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np  # noqa: E402
+from PySide6 import QtCore, QtWidgets  # noqa: E402
+
+from gui.app import create_app  # noqa: E402
+from gui.training_worker import TrainingWorker  # noqa: E402
+from models.blas import single_thread_blas  # noqa: E402
+from models.config import ExperimentConfig  # noqa: E402
+from models.experiment import Experiment  # noqa: E402
+
+CONFIG = ExperimentConfig(steps=10_000_000)
+
+
+def wait(seconds: float) -> None:
+    """Run the Qt event loop for `seconds` (sleeping when idle, as the real app does)."""
+    loop = QtCore.QEventLoop()
+    QtCore.QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+
+
+def engine_steps_per_s(seconds: float) -> float:
+    """Return grid steps per second of the bare engine (no probes, no thread)."""
+    with single_thread_blas():
+        exp = Experiment(CONFIG)
+        exp.run(20)
+        start, steps = time.perf_counter(), 0
+        while time.perf_counter() - start < seconds:
+            exp.run(CONFIG.log_every)
+            steps += CONFIG.log_every
+        return steps / (time.perf_counter() - start)
+
+
+def worker_steps_per_s(app: QtWidgets.QApplication, seconds: float) -> tuple[float, int]:
+    """Return steps per second of the worker with no window (frames acknowledged at once)."""
+    worker = TrainingWorker()
+    frames = []
+
+    def on_frame(frame):
+        worker.acknowledge()
+        frames.append(frame.snapshot.step)
+
+    worker.frame_ready.connect(on_frame)
+    worker.start()
+    worker.reset(Experiment(CONFIG))
+    worker.play()
+    wait(1.0)
+    first, t0 = (frames[-1] if frames else 0), time.perf_counter()
+    wait(seconds)
+    rate = (frames[-1] - first) / (time.perf_counter() - t0)
+    worker.stop()
+    return rate, len(frames)
+
+
+def window_run(app: QtWidgets.QApplication, seconds: float) -> dict:
+    """Train in the real window; return frame times, steps per second and timer lateness."""
+    from gui.main_window import MainWindow
+    from gui.networks_tab import NetworksTab
+
+    tab = NetworksTab(CONFIG)
+    window = MainWindow(tab)
+    window.show()
+    lateness: list[float] = []
+    state = {"due": 0.0}
+    timer = QtCore.QTimer()
+    timer.setTimerType(QtCore.Qt.TimerType.PreciseTimer)
+    timer.setSingleShot(True)
+
+    def tick():
+        now = time.perf_counter()
+        lateness.append(1000 * (now - state["due"]))
+        state["due"] = time.perf_counter() + 0.010
+        timer.start(10)
+
+    timer.timeout.connect(tick)
+    tab.play()
+    wait(1.5)
+    tab.frame_times = deque(maxlen=100_000)
+    frames0 = tab.frames_drawn
+    step0, t0 = tab.shown_step, time.perf_counter()
+    state["due"] = t0 + 0.010
+    timer.start(10)
+    wait(seconds)
+    elapsed = time.perf_counter() - t0
+    steps = tab.shown_step - step0
+    timer.stop()
+    frames = tab.frames_drawn - frames0
+    frame_ms = [1000 * t for t in tab.frame_times]
+    window.close()
+    return {"frame_ms": frame_ms, "steps_per_s": steps / elapsed, "frames_per_s": frames / elapsed,
+            "latency_ms": lateness[1:]}
+
+
+def main() -> int:
+    """Run the measurements and print them as JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=15.0, help="length of each run")
+    args = parser.parse_args()
+    app = create_app()
+    engine = engine_steps_per_s(min(args.seconds, 5.0))
+    headless, headless_frames = worker_steps_per_s(app, args.seconds)
+    run = window_run(app, args.seconds)
+    frame = np.array(run["frame_ms"]) if run["frame_ms"] else np.array([np.nan])
+    latency = np.array(run["latency_ms"]) if run["latency_ms"] else np.array([np.nan])
+    result = {
+        "grid": f"{len(CONFIG.activations)} x {len(CONFIG.lrs)}",
+        "network": f"2-{'-'.join([str(CONFIG.width)] * CONFIG.depth)}-1, batch "
+                   f"{CONFIG.batch_size}, {CONFIG.dtype}",
+        "cores": os.cpu_count(),
+        "frame_ms_median": round(float(np.median(frame)), 2),
+        "frame_ms_p95": round(float(np.percentile(frame, 95)), 2),
+        "frames_per_s": round(run["frames_per_s"], 1),
+        "steps_per_s_engine_only": round(engine, 1),
+        "steps_per_s_headless_worker": round(headless, 1),
+        "steps_per_s_drawing": round(run["steps_per_s"], 1),
+        "drawing_cost_fraction": round(1 - run["steps_per_s"] / headless, 3),
+        "event_loop_latency_ms_median": round(float(np.median(latency)), 2),
+        "event_loop_latency_ms_p95": round(float(np.percentile(latency, 95)), 2),
+        "targets": {"frame_ms_median": "< 16", "event_loop_latency_ms_p95": "< 50",
+                    "drawing_cost_fraction": "< 0.25"},
+    }
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""`python main.py gui`: open the lab window (optionally on a preset, playing, for a while)."""
+
+from __future__ import annotations
+
+import argparse
+
+from cli.arguments import positive_float
+from cli.errors import UsageError
+
+
+def register(subparsers) -> None:
+    """Add the ``gui`` subcommand."""
+    parser = subparsers.add_parser(
+        "gui", help="open the lab window (the default command)",
+        description="Open ReLU Lab. Presets live in resources/presets/NAME.json.")
+    parser.add_argument("--preset", metavar="NAME",
+                        help="open the Networks tab on this preset (e.g. high-lr-kills)")
+    parser.add_argument("--play", action="store_true", help="start training at once")
+    parser.add_argument("--quit-after", metavar="SECONDS", type=positive_float("--quit-after"),
+                        help="close the window cleanly after this many seconds")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the window and run the event loop; return the exit status.
+
+    Raises
+    ------
+    UsageError
+        For an unknown or malformed preset (before any window opens).
+    """
+    from models.presets import PresetError, load_preset
+
+    preset = getattr(args, "preset", None)
+    if preset is not None:
+        try:
+            load_preset(preset)
+        except PresetError as exc:
+            raise UsageError(f"--preset: {exc}") from None
+
+    from PySide6 import QtCore
+
+    from gui.app import create_app
+    from gui.main_window import MainWindow
+
+    app = create_app()
+    window = MainWindow()
+    if preset is not None and not window.load_preset(preset):
+        window.shutdown()
+        raise UsageError(f"--preset: could not load {preset!r}")
+    window.show()
+    if getattr(args, "play", False):
+        window.networks.play()
+    quit_after = getattr(args, "quit_after", None)
+    if quit_after is not None:
+        QtCore.QTimer.singleShot(int(quit_after * 1000), window.close)
+    app.setQuitOnLastWindowClosed(True)
+    status = app.exec()
+    window.shutdown()
+    return int(status)

@@ -1,0 +1,529 @@
+"""The Networks tab: a live grid of activation x learning-rate networks and their dead units."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from typing import Any
+
+from PySide6 import QtCore, QtWidgets
+
+from gui import theme
+from gui.figures import Figure
+from gui.networks_controls import ControlsPanel
+from gui.networks_detail import DetailView
+from gui.networks_grid import GridView, format_lr, pretty_activation
+from gui.networks_history import History
+from gui.training_worker import Frame, TrainingWorker
+from models.config import ExperimentConfig
+from models.experiment import Experiment
+from models.presets import Preset, PresetError, load_preset
+
+FRAME_INTERVAL_S = 1.0 / 60.0  # never draw faster than the screen
+DRAW_SHARE = 0.2  # drawing may take at most this share of the GUI thread's (and GIL's) time
+DETAIL_INTERVAL_S = 0.25  # the detail plots change slowly: redraw them at most 4 times a second
+SETTINGS_KEYS = ("config", "preset", "selected", "scope")
+
+INTRO = ("Every cell is the same network (same data, same minibatches, same initial weights) "
+         "trained with the activation of its row and the learning rate of its column. Its "
+         "heatmap shows each hidden unit's activity, the fraction of data points on which "
+         "it is switched on (z > 0): layers are rows, units are columns. A unit in red is "
+         "dead: it is off on every data point, so it receives no gradient and can never "
+         "learn again. Press Play and watch the high learning rates kill ReLU units while "
+         "Leaky ReLU's keep their slope; click a cell to see its history below.")
+
+
+class NetworksTab(QtWidgets.QWidget):
+    """The live grid, its knobs, play controls, interventions and the selected cell's detail.
+
+    Parameters
+    ----------
+    config : ExperimentConfig, optional
+        The experiment to start with (the default grid when None).
+    max_rate : float
+        Most frames per second the worker sends.
+
+    Signals
+    -------
+    status_changed()
+        Step, speed or running state changed (for the window's status bar).
+    message(str)
+        A short message for the status bar.
+    """
+
+    status_changed = QtCore.Signal()
+    message = QtCore.Signal(str)
+
+    def __init__(self, config: ExperimentConfig | None = None, max_rate: float = 30.0,
+                 parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.config = config or ExperimentConfig()
+        self.preset: Preset | None = None
+        self.preset_name: str | None = None
+        self.experiment: Experiment | None = None
+        self.generation = 0
+        self.selected = 0
+        self.history: History | None = None
+        self.last_frame: Frame | None = None
+        self.shown_step = -1
+        self.frames_drawn = 0
+        self.frames_dropped = 0
+        self.frame_times: deque[float] = deque(maxlen=240)
+        self._draw_times: deque[float] = deque(maxlen=120)
+        self._rate_marks: deque[tuple[float, int]] = deque(maxlen=60)
+        self._pending: Frame | None = None
+        self._last_draw = 0.0
+        self._last_detail = 0.0
+        self._frame_cost = 0.0
+        self._previous_draw = 0.0
+        self._paint_mark = (0.0, 0.0)
+        self._previous_cpu = 0.0
+        self.frame_cpu_times: deque[float] = deque(maxlen=240)
+        self._history_drawn = (-1, -1, -1)
+        self.playing = False
+        self._closed = False
+
+        self.worker = TrainingWorker(max_rate=max_rate)
+        self.worker.frame_ready.connect(self._on_frame)
+        self.worker.error.connect(self._on_worker_error)
+        self.worker.finished_steps.connect(self._on_finished)
+
+        self._build_ui()
+        self._draw_timer = QtCore.QTimer(self)
+        self._draw_timer.setSingleShot(True)
+        self._draw_timer.timeout.connect(self.draw)
+        self.worker.start()
+        if not self.apply_config(self.config):
+            self.apply_config(ExperimentConfig())
+        self._show_story()
+
+    # -- layout ---------------------------------------------------------------------------
+    def _build_ui(self) -> None:
+        self.controls = ControlsPanel()
+        self.controls.edited.connect(self._on_controls_edited)
+        scroll = QtWidgets.QScrollArea()
+        scroll.setWidget(self.controls)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(300)
+        scroll.setMaximumWidth(360)
+
+        self.play_button = QtWidgets.QPushButton("▶  Play")
+        self.play_button.setToolTip("Play / pause training (Space)")
+        self.play_button.setCheckable(True)
+        self.play_button.clicked.connect(lambda checked: self.play() if checked else self.pause())
+        self.step_button = QtWidgets.QPushButton("Step")
+        self.step_button.setToolTip("Take one probe interval of training steps (S)")
+        self.step_button.clicked.connect(lambda: self.step_once())
+        self.reset_button = QtWidgets.QPushButton("Reset")
+        self.reset_button.setToolTip("Rebuild every network from its initial weights (R)")
+        self.reset_button.clicked.connect(self.reset)
+        self.scope = QtWidgets.QComboBox()
+        self.scope.addItems(["all cells", "selected cell"])
+        self.scope.setToolTip("Which networks the kick and the outlier act on")
+        self.kick_button = QtWidgets.QPushButton("Thermal kick dead units")
+        self.kick_button.setToolTip("Add a large random perturbation to the incoming weights "
+                                    "and bias of every dead unit")
+        self.kick_button.clicked.connect(lambda: self.thermal_kick())
+        self.switch_button = QtWidgets.QPushButton("Switch selected to Leaky ReLU")
+        self.switch_button.setToolTip("Keep the selected network's weights, change its "
+                                      "activation to Leaky ReLU")
+        self.switch_button.clicked.connect(lambda: self.switch_selected())
+        self.outlier_button = QtWidgets.QPushButton("Inject outlier batch")
+        self.outlier_button.setToolTip("The next training step sees one huge abnormal input")
+        self.outlier_button.clicked.connect(lambda: self.inject_outlier())
+        bar = QtWidgets.QHBoxLayout()
+        bar.setSpacing(6)
+        for widget in (self.play_button, self.step_button, self.reset_button):
+            bar.addWidget(widget)
+        bar.addSpacing(18)
+        bar.addWidget(QtWidgets.QLabel("interventions on"))
+        bar.addWidget(self.scope)
+        for widget in (self.kick_button, self.outlier_button, self.switch_button):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        self.step_label = QtWidgets.QLabel("step 0")
+        self.step_label.setObjectName("stepLabel")
+        bar.addWidget(self.step_label)
+
+        self.explanation_title = QtWidgets.QLabel()
+        self.explanation_title.setObjectName("presetTitle")
+        self.explanation = QtWidgets.QLabel()
+        self.explanation.setWordWrap(True)
+        self.explanation.setObjectName("explanation")
+        self.explanation.setTextInteractionFlags(
+            QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice = QtWidgets.QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet(f"color: {theme.ERROR_HEX}; font-weight: bold;")
+        self.notice.setVisible(False)
+        self.events = QtWidgets.QLabel()
+        self.events.setObjectName("events")
+        self.events.setStyleSheet(f"color: {theme.SELECTED_HEX};")
+        story = QtWidgets.QFrame()
+        story.setObjectName("story")
+        story_layout = QtWidgets.QVBoxLayout(story)
+        story_layout.setContentsMargins(10, 6, 10, 6)
+        story_layout.setSpacing(2)
+        story_layout.addWidget(self.explanation_title)
+        story_layout.addWidget(self.explanation)
+        story_layout.addWidget(self.notice)
+        story_layout.addWidget(self.events)
+
+        self.grid = GridView()
+        self.grid.cell_clicked.connect(self.select)
+        self.detail = DetailView()
+        splitter = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
+        splitter.addWidget(self.grid)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+
+        right = QtWidgets.QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.addLayout(bar)
+        right.addWidget(story)
+        right.addWidget(splitter, 1)
+        layout = QtWidgets.QHBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(scroll)
+        layout.addLayout(right, 1)
+
+    # -- experiment lifecycle -------------------------------------------------------------
+    def apply_config(self, config: ExperimentConfig, preset: Preset | None = None) -> bool:
+        """Start a new experiment from `config` (keeps playing if it was).
+
+        On failure (the data cannot be loaded, say) a message is shown and the previous
+        experiment keeps running. Returns True on success.
+        """
+        try:
+            experiment = Experiment(config)
+        except (ValueError, OSError) as exc:
+            self.show_error(f"Could not start the experiment: {exc}")
+            self.controls.set_config(self.config)
+            return False
+        was_playing = self.playing
+        if was_playing:
+            self.worker.pause()
+        self.config = config
+        self.preset = preset
+        self.experiment = experiment
+        self.generation = self.worker.reset(experiment, preset)
+        self._pending = None
+        self.last_frame = None
+        self.shown_step = -1
+        self._rate_marks.clear()
+        self.history = History(config.n_networks, config.depth, config.width)
+        self._history_drawn = (-1, -1, -1)
+        self.grid.build(list(config.activations), list(config.lrs))
+        self.detail.configure(experiment.dataset.x, experiment.dataset.y, experiment.dataset.task,
+                              experiment.loss_name, config.depth, config.width)
+        self.controls.set_config(config)
+        self.controls.show_message("")
+        self.selected = min(self.selected, config.n_networks - 1)
+        self.grid.select(self.selected)
+        self.worker.select(self.selected)
+        self.events.setText("")
+        if was_playing:
+            self.worker.play()
+        self.status_changed.emit()
+        return True
+
+    def reset(self) -> None:
+        """Rebuild every network from its initial weights (same config, same preset)."""
+        self.apply_config(self.config, self.preset)
+
+    def load_preset(self, name: str) -> bool:
+        """Load preset `name`; on a bad name show a message and keep the current settings.
+
+        Returns
+        -------
+        bool
+            True when the preset was loaded.
+        """
+        try:
+            preset = load_preset(name)
+        except PresetError as exc:
+            self.show_error(str(exc))
+            return False
+        if not self.apply_config(preset.config, preset):
+            return False
+        self.preset_name = name
+        self._show_story()
+        self.message.emit(f"Loaded preset {preset.title}")
+        return True
+
+    def _show_story(self) -> None:
+        if self.preset is not None:
+            self.explanation_title.setText(f"<b>Preset: {self.preset.title}</b>")
+            self.explanation.setText(self.preset.explanation)
+        else:
+            self.explanation_title.setText("<b>The Networks grid</b>")
+            self.explanation.setText(INTRO)
+
+    def show_error(self, text: str) -> None:
+        """Show an error message in the tab and the status bar (non-modal)."""
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+        if text:
+            self.message.emit(text)
+
+    def _on_controls_edited(self) -> None:
+        try:
+            config = self.controls.read_config(self.config)
+        except ValueError as exc:
+            self.controls.show_message(str(exc))
+            self.message.emit(str(exc))
+            return
+        self.controls.show_message("")
+        if config == self.config:
+            return
+        keep = self.preset if (self.preset is not None
+                               and config.n_networks == self.config.n_networks) else None
+        if self.apply_config(config, keep):
+            self.show_error("")
+            if self.preset is None:
+                self.preset_name = None
+                self._show_story()
+
+    # -- transport ------------------------------------------------------------------------
+    def play(self) -> None:
+        """Start training."""
+        self.playing = True
+        self.worker.play()
+        self._sync_buttons()
+
+    def pause(self) -> None:
+        """Pause training."""
+        self.playing = False
+        self.worker.pause()
+        self._sync_buttons()
+
+    def play_pause(self) -> None:
+        """Toggle play / pause."""
+        self.pause() if self.playing else self.play()
+
+    def step_once(self, steps: int | None = None) -> None:
+        """Pause and take `steps` training steps (one probe interval by default)."""
+        self.playing = False
+        self._sync_buttons()
+        self.worker.step(self.config.log_every if steps is None else int(steps))
+
+    def _sync_buttons(self) -> None:
+        self.play_button.setChecked(self.playing)
+        self.play_button.setText("⏸  Pause" if self.playing else "▶  Play")
+        self.status_changed.emit()
+
+    def _on_finished(self, generation: int) -> None:
+        if generation == self.generation:
+            self.playing = False
+            self._sync_buttons()
+            self.message.emit(f"Reached {self.config.steps} steps; raise 'stop after' to go on")
+
+    # -- interventions --------------------------------------------------------------------
+    def _scope_cells(self, scope: str | None) -> list[int] | None:
+        scope = scope or ("selected" if self.scope.currentIndex() == 1 else "all")
+        return [self.selected] if scope == "selected" else None
+
+    def thermal_kick(self, scope: str | None = None) -> None:
+        """Kick the dead units of every cell (``scope="all"``) or the selected one."""
+        self.worker.intervene("thermal_kick", self._scope_cells(scope))
+
+    def switch_selected(self, name: str = "leaky_relu") -> None:
+        """Switch the selected cell to activation `name` (Leaky ReLU by default)."""
+        self.worker.intervene("switch_activation", self.selected, name)
+
+    def inject_outlier(self, scope: str | None = None) -> None:
+        """Make the next step of every cell (or the selected one) use an outlier batch."""
+        self.worker.intervene("inject_outlier", self._scope_cells(scope))
+
+    def select(self, index: int) -> None:
+        """Select cell `index` for the detail plots."""
+        index = int(index)
+        if not 0 <= index < self.config.n_networks:
+            return
+        self.selected = index
+        self.grid.select(index)
+        self.worker.select(index)
+        self._history_drawn = (-1, -1, -1)
+        self._schedule_draw()
+
+    # -- frames ---------------------------------------------------------------------------
+    def _on_frame(self, frame: Frame) -> None:
+        self.worker.acknowledge()
+        if self._closed or frame.generation != self.generation:
+            self.frames_dropped += 1
+            return
+        self.history.add(frame.snapshot)
+        self._rate_marks.append((time.perf_counter(), frame.snapshot.step))
+        if frame.events:
+            text = "; ".join(frame.events)
+            self.events.setText(f"step {frame.snapshot.step}: {text}")
+            self.message.emit(text)
+        self._pending = frame
+        self._schedule_draw()
+
+    def _schedule_draw(self) -> None:
+        if self._draw_timer.isActive() or self._closed:
+            return
+        interval = max(FRAME_INTERVAL_S, self._frame_cost / DRAW_SHARE) if self.playing \
+            else FRAME_INTERVAL_S
+        wait = self._last_draw + interval - time.perf_counter()
+        self._draw_timer.start(max(0, int(wait * 1000)))
+
+    def draw(self) -> None:
+        """Show the newest frame: every changed heatmap, the detail plots and the labels."""
+        frame = self._pending or self.last_frame
+        self._pending = None
+        if frame is None or self._closed:
+            return
+        start, start_cpu = time.perf_counter(), time.thread_time()
+        painted = (self.grid.paint_seconds + self.detail.paint_seconds,
+                   self.grid.paint_cpu + self.detail.paint_cpu)
+        if self.frames_drawn:
+            # a frame = the update plus the painting Qt did for it before the next update
+            self.frame_times.append(self._previous_draw + painted[0] - self._paint_mark[0])
+            cpu = self._previous_cpu + painted[1] - self._paint_mark[1]
+            self.frame_cpu_times.append(cpu)
+            self._frame_cost = 0.7 * self._frame_cost + 0.3 * cpu if self._frame_cost else cpu
+        self._paint_mark = painted
+        snap = frame.snapshot
+        self.grid.update_snapshot(snap)
+        self._update_cell_notes(snap.labels)
+        key = (self.history.version, self.selected, self.generation)
+        due = not self.playing or start - self._last_detail >= DETAIL_INTERVAL_S \
+            or key[1:] != self._history_drawn[1:]
+        if key != self._history_drawn and due:
+            self._history_drawn = key
+            self._last_detail = start
+            self.detail.set_history(self.history.cell(self.selected), self.cell_name(snap.labels))
+            if frame.selected == self.selected:
+                self.detail.set_output(frame.grid_x, frame.output)
+        self.last_frame = frame
+        self.shown_step = snap.step
+        self.step_label.setText(f"step {snap.step:,}")
+        end = time.perf_counter()
+        self._last_draw = end
+        self._previous_draw = end - start
+        self._previous_cpu = time.thread_time() - start_cpu
+        self._draw_times.append(end)
+        self.frames_drawn += 1
+        self.status_changed.emit()
+
+    def _update_cell_notes(self, labels: list[tuple[str, float]]) -> None:
+        for cell, (row_act, _lr), (act, _) in zip(self.grid.cells, self.grid.labels, labels):
+            note = "" if act == row_act else f"now {pretty_activation(act)}"
+            if cell.note != note:
+                cell.set_note(note)
+
+    def cell_name(self, labels: list[tuple[str, float]] | None = None) -> str:
+        """Return the selected cell's name, e.g. ``ReLU, lr 0.3``."""
+        labels = labels or (self.last_frame.snapshot.labels if self.last_frame else
+                            self.grid.labels)
+        act, lr = labels[self.selected]
+        return f"{pretty_activation(act)}, lr {format_lr(lr)}"
+
+    def _on_worker_error(self, generation: int, text: str) -> None:
+        if generation == self.generation:
+            self.show_error(text)
+            self.playing = False
+            self._sync_buttons()
+
+    # -- status ---------------------------------------------------------------------------
+    def status(self) -> dict[str, Any]:
+        """Return the step shown, training steps per second and frames per second."""
+        steps_per_s = 0.0
+        marks = [m for m in self._rate_marks if m[0] > time.perf_counter() - 3.0]
+        if len(marks) >= 2 and marks[-1][0] > marks[0][0]:
+            steps_per_s = (marks[-1][1] - marks[0][1]) / (marks[-1][0] - marks[0][0])
+        now = time.perf_counter()
+        frames = [t for t in self._draw_times if t > now - 2.0]
+        fps = len(frames) / 2.0 if frames else 0.0
+        return {"step": max(self.shown_step, 0), "steps_per_s": steps_per_s if self.playing
+                else 0.0, "frames_per_s": fps, "playing": self.playing}
+
+    # -- the tab protocol -----------------------------------------------------------------
+    def figures(self) -> list[Figure]:
+        """Return every plot of the tab with the table of numbers behind it."""
+        d = self.detail
+        return [Figure("networks_grid", self.grid.ci, self._grid_table),
+                Figure("selected_loss", d.loss_plot, d.loss_table),
+                Figure("selected_dead_fraction_per_layer", d.layers_plot, d.layers_table),
+                Figure("selected_kymograph", d.kymo_plot, d.kymograph_table),
+                Figure("selected_output", d.output_plot, d.output_table)]
+
+    def _grid_table(self):
+        header = ["activation", "lr", "layer", "unit", "activity_fraction", "dead",
+                  "cell_dead_fraction", "cell_loss", "diverged", "step"]
+        frame = self.last_frame
+        if frame is None:
+            return header, []
+        s = frame.snapshot
+        rows = []
+        for k, (act, lr) in enumerate(s.labels):
+            depth, width = s.activity[k].shape
+            for layer in range(depth):
+                for unit in range(width):
+                    rows.append([act, lr, layer + 1, unit, float(s.activity[k, layer, unit]),
+                                 int(s.dead[k, layer, unit]), float(s.dead_fraction[k]),
+                                 float(s.losses[k]), int(s.diverged[k]), s.step])
+        return header, rows
+
+    def settings(self) -> dict[str, Any]:
+        """Return the tab's state as a JSON-able dict."""
+        return {"config": self.config.to_dict(), "preset": self.preset_name,
+                "selected": self.selected,
+                "scope": "selected" if self.scope.currentIndex() == 1 else "all"}
+
+    def apply_settings(self, settings: dict[str, Any]) -> None:
+        """Restore a state from `settings`; on bad input raise ValueError and keep the state.
+
+        Raises
+        ------
+        ValueError
+            Naming the bad field (``config.lrs``, ``preset``, ``selected`` ...).
+        """
+        if not isinstance(settings, dict):
+            raise ValueError("networks settings: expected a JSON object")
+        unknown = sorted(set(settings) - set(SETTINGS_KEYS))
+        if unknown:
+            raise ValueError(f"networks settings: unknown field {unknown[0]!r}; "
+                             f"allowed: {', '.join(SETTINGS_KEYS)}")
+        preset = None
+        name = settings.get("preset")
+        if name is not None:
+            if not isinstance(name, str):
+                raise ValueError(f"preset: expected a preset name, got {name!r}")
+            try:
+                preset = load_preset(name)
+            except PresetError as exc:
+                raise ValueError(f"preset: {exc}") from None
+        try:
+            config = ExperimentConfig.from_dict(settings["config"]) if "config" in settings \
+                else (preset.config if preset else self.config)
+        except ValueError as exc:
+            raise ValueError(f"config.{exc}") from None
+        selected = settings.get("selected", 0)
+        if not isinstance(selected, int) or isinstance(selected, bool) or \
+                not 0 <= selected < config.n_networks:
+            raise ValueError(f"selected: {selected!r} is not a cell index "
+                             f"0..{config.n_networks - 1}")
+        scope = settings.get("scope", "all")
+        if scope not in ("all", "selected"):
+            raise ValueError(f"scope: {scope!r}; choose all or selected")
+        try:
+            Experiment(config)
+        except (ValueError, OSError) as exc:
+            raise ValueError(f"config: {exc}") from None
+        self.selected = selected
+        self.scope.setCurrentIndex(1 if scope == "selected" else 0)
+        self.apply_config(config, preset)
+        self.preset_name = name if preset is not None else None
+        self._show_story()
+
+    def shutdown(self) -> None:
+        """Stop the worker thread and wait for it (safe to call twice)."""
+        self._closed = True
+        self._draw_timer.stop()
+        self.worker.stop()

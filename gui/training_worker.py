@@ -1,0 +1,380 @@
+"""The training worker: a QObject in a QThread driving an `Experiment`, emitting arrays only.
+
+The worker owns the experiment while it runs. The GUI never calls the engine directly during
+training: it queues commands (play, pause, step, reset, interventions, selection) that the
+worker applies between two training steps. Every emitted `Frame` carries the generation of
+the experiment it came from, so frames produced before a reset are recognised and dropped.
+
+Steps and frames are decoupled: the worker trains in chunks of ``log_every`` steps, probes
+the grid (a snapshot) only as often as it can afford (never more than `max_rate` per second,
+and never more than a fixed share of its time), and holds back while the GUI has not yet
+consumed the frames already sent (back-pressure, so no queue builds up in the event loop).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+from PySide6 import QtCore
+
+from models.blas import single_thread_blas
+from models.experiment import Experiment, Snapshot
+
+BOUNDARY_RESOLUTION = 72  # decision-boundary grid points per axis (2-D datasets)
+CURVE_RESOLUTION = 256  # points of the fitted curve (1-D datasets)
+PROBE_SHARE = 0.15  # at most this share of the worker's time goes to snapshots while playing
+MAX_IN_FLIGHT = 2  # frames sent but not yet acknowledged by the GUI
+
+
+@dataclass
+class Frame:
+    """What the worker sends to the view: a snapshot plus the selected cell's output.
+
+    Attributes
+    ----------
+    generation : int
+        Id of the experiment this frame belongs to (increments on every reset).
+    snapshot : Snapshot
+        The grid's state (arrays only).
+    selected : int
+        Index of the cell whose output is in `grid_x` / `output`.
+    grid_x : numpy.ndarray
+        For 2-D data: (2, n) the x and y coordinates of the output grid (each axis `n`
+        points); for 1-D data: (n,) the input values of the fitted curve.
+    output : numpy.ndarray
+        For 2-D data: (n, n) the selected network's output on the grid, row = y index;
+        for 1-D data: (n,) its output on `grid_x`.
+    playing : bool
+        Whether the worker is training.
+    events : list of str
+        Messages of interventions applied since the previous frame.
+    """
+
+    generation: int
+    snapshot: Snapshot
+    selected: int
+    grid_x: np.ndarray
+    output: np.ndarray
+    playing: bool
+    events: list[str] = field(default_factory=list)
+
+
+class TrainingWorker(QtCore.QObject):
+    """Drive an `Experiment` in a worker thread; thread-safe command methods for the GUI.
+
+    Parameters
+    ----------
+    max_rate : float
+        Most frames emitted per second while playing.
+
+    Signals
+    -------
+    frame_ready(Frame)
+        A new frame (emitted from the worker thread; delivered queued to GUI slots).
+    error(int, str)
+        Generation and message of an error raised by the engine or an intervention.
+    finished_steps(int)
+        Generation whose run reached the config's ``steps`` and paused.
+    """
+
+    frame_ready = QtCore.Signal(object)
+    error = QtCore.Signal(int, str)
+    finished_steps = QtCore.Signal(int)
+
+    def __init__(self, max_rate: float = 30.0) -> None:
+        super().__init__()
+        self.max_rate = float(max_rate)
+        self._cond = threading.Condition()
+        self._commands: deque = deque()
+        self._stop = False
+        self._in_flight = 0
+        self.experiment: Experiment | None = None
+        self.preset = None
+        self.generation = 0
+        self._run_generation = 0
+        self.playing = False
+        self.selected = 0
+        self.steps_done = 0
+        self._last_preset_step = -1
+        self._pending_events: list[str] = []
+        self._thread: QtCore.QThread | None = None
+        self._probe_cost = 0.0
+        self._last_probe = 0.0
+        self._grid_cache: tuple | None = None
+        self.busy = threading.Lock()
+
+    # -- lifetime (GUI thread) ------------------------------------------------------------
+    def start(self) -> None:
+        """Move the worker to a new QThread and start its loop."""
+        thread = QtCore.QThread()
+        thread.setObjectName("relu-lab-training")
+        self.moveToThread(thread)
+        thread.started.connect(self._loop)
+        self._thread = thread
+        thread.start()
+
+    def stop(self, timeout_ms: int = 10_000) -> bool:
+        """Stop the loop and wait for the thread to end; return True when it has."""
+        with self._cond:
+            self._stop = True
+            self._cond.notify_all()
+        thread = self._thread
+        if thread is None:
+            return True
+        thread.quit()
+        done = thread.wait(timeout_ms)
+        if done:
+            self._thread = None
+        return bool(done)
+
+    def is_running(self) -> bool:
+        """Return True while the worker thread is alive."""
+        return self._thread is not None and self._thread.isRunning()
+
+    # -- commands (any thread) ------------------------------------------------------------
+    def _post(self, *command) -> None:
+        with self._cond:
+            self._commands.append(command)
+            self._cond.notify_all()
+
+    def reset(self, experiment: Experiment, preset=None) -> int:
+        """Replace the experiment (already built and validated); return its generation."""
+        with self._cond:
+            self.generation += 1
+            generation = self.generation
+            self._commands.append(("reset", experiment, preset, generation))
+            self._cond.notify_all()
+        return generation
+
+    def play(self) -> None:
+        """Start (or continue) training."""
+        self._post("play")
+
+    def pause(self) -> None:
+        """Pause after the current chunk; a final frame shows the paused state."""
+        self._post("pause")
+
+    def step(self, steps: int = 1) -> None:
+        """Pause and take `steps` training steps, then emit a frame."""
+        self._post("step", int(steps))
+
+    def select(self, index: int) -> None:
+        """Make `index` the cell whose output (boundary or fit) frames carry."""
+        self._post("select", int(index))
+
+    def intervene(self, name: str, *args) -> None:
+        """Queue an `Experiment` intervention (``thermal_kick``, ``switch_activation`` ...)."""
+        self._post("intervene", name, args)
+
+    def request_frame(self) -> None:
+        """Ask for a frame of the current state even when paused."""
+        self._post("frame")
+
+    def acknowledge(self) -> None:
+        """Tell the worker the GUI has consumed one frame (back-pressure)."""
+        with self._cond:
+            self._in_flight = max(0, self._in_flight - 1)
+            self._cond.notify_all()
+
+    # -- the loop (worker thread) ---------------------------------------------------------
+    @QtCore.Slot()
+    def _loop(self) -> None:
+        with single_thread_blas():
+            while True:
+                with self._cond:
+                    while not self._stop and not self._commands and not self._can_train():
+                        self._cond.wait(0.25)
+                    if self._stop:
+                        return
+                    commands = list(self._commands)
+                    self._commands.clear()
+                want_frame = False
+                for command in commands:
+                    want_frame |= self._apply(command)
+                if self._can_train():
+                    want_frame |= self._train_chunk()
+                if want_frame and self.experiment is not None:
+                    self._emit_frame(force=True)
+
+    def _can_train(self) -> bool:
+        return self.playing and self.experiment is not None
+
+    def _apply(self, command: tuple) -> bool:
+        kind = command[0]
+        if kind == "reset":
+            _, experiment, preset, generation = command
+            self.experiment, self.preset = experiment, preset
+            self._run_generation = generation
+            self._last_preset_step = -1
+            self._grid_cache = None
+            self._pending_events = []
+            self._apply_schedule()
+            return True
+        if self.experiment is None:
+            if kind == "play":
+                self.playing = True
+            elif kind == "pause":
+                self.playing = False
+            return False
+        if kind == "play":
+            if self.experiment.step >= self.experiment.config.steps:
+                self.playing = False
+                self.finished_steps.emit(self._run_generation)
+                return True
+            self.playing = True
+            return False
+        if kind == "pause":
+            was = self.playing
+            self.playing = False
+            return was
+        if kind == "step":
+            self.playing = False
+            self._run(command[1])
+            return True
+        if kind == "select":
+            self.selected = min(max(command[1], 0), len(self.experiment.networks) - 1)
+            return True
+        if kind == "frame":
+            return True
+        if kind == "intervene":
+            _, name, args = command
+            try:
+                with self.busy:
+                    getattr(self.experiment, name)(*args)
+            except (ValueError, IndexError) as exc:
+                self.error.emit(self._run_generation, f"{name}: {exc}")
+            return True
+        return False
+
+    def _apply_schedule(self) -> None:
+        if self.preset is None or self.experiment is None:
+            return
+        step = self.experiment.step
+        for action in self.preset.due(self._last_preset_step, step):
+            try:
+                with self.busy:
+                    action.apply(self.experiment)
+            except (ValueError, IndexError) as exc:
+                self.error.emit(self._run_generation, f"preset schedule: {exc}")
+        self._last_preset_step = step
+
+    def _next_stop(self, limit: int) -> int:
+        """Return how many steps to take before something must happen (<= limit)."""
+        exp = self.experiment
+        steps = min(limit, max(exp.config.steps - exp.step, 0))
+        if self.preset is not None:
+            later = [a.step for a in self.preset.schedule if a.step > exp.step]
+            if later:
+                steps = min(steps, min(later) - exp.step)
+        return steps
+
+    def _run(self, steps: int) -> None:
+        remaining = int(steps)
+        while remaining > 0:
+            chunk = max(1, min(remaining, self._next_stop(remaining) or remaining))
+            try:
+                with self.busy:
+                    self.experiment.run(chunk)
+            except Exception as exc:  # noqa: BLE001 - report engine failures, keep the GUI alive
+                self.playing = False
+                self.error.emit(self._run_generation, _describe(exc))
+                return
+            self.steps_done += chunk
+            remaining -= chunk
+            self._apply_schedule()
+
+    def _train_chunk(self) -> bool:
+        exp = self.experiment
+        chunk = self._next_stop(exp.config.log_every)
+        if chunk <= 0:
+            self.playing = False
+            self.finished_steps.emit(self._run_generation)
+            return True
+        self._run(chunk)
+        if exp.step >= exp.config.steps:
+            self.playing = False
+            self.finished_steps.emit(self._run_generation)
+            return True
+        now = time.perf_counter()
+        interval = max(1.0 / self.max_rate, self._probe_cost / PROBE_SHARE)
+        if now - self._last_probe >= interval and self._in_flight < MAX_IN_FLIGHT:
+            self._emit_frame(force=False)
+        return False
+
+    def _emit_frame(self, force: bool) -> None:
+        if not force and self._in_flight >= MAX_IN_FLIGHT:
+            return
+        exp = self.experiment
+        start = time.perf_counter()
+        try:
+            with self.busy:
+                snapshot = exp.snapshot()
+                selected = min(self.selected, len(exp.networks) - 1)
+                grid_x, output = self._selected_output(selected)
+        except Exception as exc:  # noqa: BLE001 - report engine failures, keep the GUI alive
+            self.playing = False
+            self.error.emit(self._run_generation, _describe(exc))
+            return
+        end = time.perf_counter()
+        self._probe_cost = 0.7 * self._probe_cost + 0.3 * (end - start) if self._probe_cost \
+            else end - start
+        self._last_probe = end
+        events = snapshot.events
+        with self._cond:
+            self._in_flight += 1
+        self.frame_ready.emit(Frame(self._run_generation, snapshot, selected, grid_x, output,
+                                    self.playing, list(events)))
+
+    def _selected_output(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        exp = self.experiment
+        x = exp.dataset.x
+        if self._grid_cache is None:
+            self._grid_cache = output_grid(x)
+        grid_x, points = self._grid_cache
+        out = exp.predict(points, index)
+        if x.shape[1] == 2:
+            n = grid_x.shape[1]
+            out = out.reshape(n, n)
+        return grid_x, out
+
+
+def output_grid(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the grid on which to show a network's output for data `x`.
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        (n, d) training inputs, d = 1 or 2 (other d: the first input only).
+
+    Returns
+    -------
+    grid_x : numpy.ndarray
+        (2, n) axis coordinates (2-D) or (n,) input values (1-D).
+    points : numpy.ndarray
+        The points to evaluate, (n*n, 2) row-major over (y, x) or (n, d).
+    """
+    lo, hi = x.min(axis=0), x.max(axis=0)
+    pad = 0.1 * np.maximum(hi - lo, 1e-9)
+    lo, hi = lo - pad, hi + pad
+    if x.shape[1] == 2:
+        n = BOUNDARY_RESOLUTION
+        gx = np.linspace(lo[0], hi[0], n)
+        gy = np.linspace(lo[1], hi[1], n)
+        xx, yy = np.meshgrid(gx, gy)
+        return np.stack([gx, gy]), np.column_stack([xx.ravel(), yy.ravel()])
+    n = CURVE_RESOLUTION
+    gx = np.linspace(lo[0], hi[0], n)
+    points = np.zeros((n, x.shape[1]))
+    points[:, 0] = gx
+    return gx, points
+
+
+def _describe(exc: BaseException) -> str:
+    last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+    where = f" ({last[0].filename.rsplit('/', 1)[-1]}:{last[0].lineno})" if last else ""
+    return f"{type(exc).__name__}: {exc}{where}"
