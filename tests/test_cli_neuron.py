@@ -54,6 +54,7 @@ def test_fi_writes_csv_fit_and_figures(tmp_path):
         assert (tmp_path / f"fi_curve.{ext}").stat().st_size > 1000
 
 
+@pytest.mark.slow
 def test_drive_and_response_write_their_tables(tmp_path):
     drive = main_py("neuron", "drive", "--out", str(tmp_path), "--n-neurons", "50",
                     "--duration-s", "0.4", "--noise-mv", "3")
