@@ -92,7 +92,8 @@ def parse_session(raw: bytes, name: str = "session") -> dict[str, Any]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        what = "truncated" if exc.pos >= len(text.rstrip()) else "not valid JSON"
+        ends_early = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
+        what = "truncated" if ends_early else "not valid JSON"
         raise SessionError(f"{name}: {what} ({exc.msg} at line {exc.lineno})") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise SessionError(f"{name}: not a ReLU Lab session (no format {FORMAT!r})")
