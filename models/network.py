@@ -11,6 +11,7 @@ from models.initializers import init_layer
 from models.optimizers import Optimizer
 
 LOSS_NAMES: tuple[str, ...] = ("mse", "bce")
+_add_reduce = np.add.reduce
 BN_EPS = 1e-5
 BN_MOMENTUM = 0.1
 
@@ -238,12 +239,22 @@ class Network:
     def _loss_and_dout(self, out: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
         n = out.shape[0]
         if self.loss_name == "bce":
-            loss = float(np.mean(np.logaddexp(0, out) - y * out))
-            dout = np.exp(-np.logaddexp(0, -out))  # sigmoid, overflow-free
+            # softplus(out) - y out, with softplus(o) = max(o, 0) + log1p(exp(-|o|))
+            soft = np.abs(out)
+            np.negative(soft, out=soft)
+            np.exp(soft, out=soft)
+            np.log1p(soft, out=soft)
+            soft += np.maximum(out, 0)
+            soft -= y * out
+            loss = float(_add_reduce(soft, axis=None)) / n
+            dout = np.multiply(out, 0.5)  # sigmoid(o) = 0.5 (1 + tanh(o / 2)), overflow-free
+            np.tanh(dout, out=dout)
+            dout += 1
+            dout *= 0.5
             dout -= y
         else:
             dout = out - y
-            loss = float(np.mean(dout * dout))
+            loss = float(np.vdot(dout, dout)) / n
             dout *= 2
         dout /= n
         return loss, dout.astype(self.dtype, copy=False)
@@ -277,7 +288,7 @@ class Network:
         depth = self.depth
         last = buf.h[depth - 1] if depth else x
         np.matmul(last.T, dout, out=g[2 * depth])
-        np.sum(dout, axis=0, out=g[2 * depth + 1])
+        _add_reduce(dout, axis=0, out=g[2 * depth + 1])
         if depth == 0:
             return
         np.matmul(dout, self.W[-1].T, out=buf.dh[depth - 1])
@@ -305,7 +316,7 @@ class Network:
                 da = dz
             prev = buf.h[layer - 1] if layer else x
             np.matmul(prev.T, da, out=g[2 * layer])
-            np.sum(da, axis=0, out=g[2 * layer + 1])
+            _add_reduce(da, axis=0, out=g[2 * layer + 1])
             if layer:
                 np.matmul(da, self.W[layer].T, out=buf.dh[layer - 1])
 
@@ -328,11 +339,11 @@ class Network:
             self.last_grad_norms = self.gradient_norms(grads)
         steps = self.optimizer.steps(grads)
         params = self.parameters()
-        finite = True
+        total = 0.0
         for p, step, spare in zip(params, steps, self._spare):
             np.subtract(p, step, out=spare)
-            finite = finite and bool(np.isfinite(spare.sum()))
-        if not finite:
+            total += _add_reduce(spare, axis=None)  # NaN or inf anywhere makes it non-finite
+        if not np.isfinite(total):
             self.diverged = True
             return loss
         self._spare, new = params, self._spare
