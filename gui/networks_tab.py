@@ -87,6 +87,9 @@ class NetworksTab(QtWidgets.QWidget):
         self.worker.frame_ready.connect(self._on_frame)
         self.worker.error.connect(self._on_worker_error)
         self.worker.finished_steps.connect(self._on_finished)
+        self.worker.progress.connect(self._on_progress)
+        self.progress_step = 0
+        self.signals_received = 0
 
         self._build_ui()
         self._draw_timer = QtCore.QTimer(self)
@@ -213,6 +216,7 @@ class NetworksTab(QtWidgets.QWidget):
         self._pending = None
         self.last_frame = None
         self.shown_step = -1
+        self.progress_step = 0
         self._rate_marks.clear()
         self.history = History(config.n_networks, config.depth, config.width)
         self._history_drawn = (-1, -1, -1)
@@ -350,13 +354,21 @@ class NetworksTab(QtWidgets.QWidget):
         self._schedule_draw()
 
     # -- frames ---------------------------------------------------------------------------
+    def _on_progress(self, generation: int, step: int) -> None:
+        self.signals_received += 1
+        if generation == self.generation:
+            self.progress_step = step
+            now = time.perf_counter()
+            if not self._rate_marks or now - self._rate_marks[-1][0] > 0.1:
+                self._rate_marks.append((now, step))
+
     def _on_frame(self, frame: Frame) -> None:
+        self.signals_received += 1
         self.worker.acknowledge()
         if self._closed or frame.generation != self.generation:
             self.frames_dropped += 1
             return
         self.history.add(frame.snapshot)
-        self._rate_marks.append((time.perf_counter(), frame.snapshot.step))
         if frame.events:
             text = "; ".join(frame.events)
             self.events.setText(f"step {frame.snapshot.step}: {text}")
@@ -440,8 +452,9 @@ class NetworksTab(QtWidgets.QWidget):
         now = time.perf_counter()
         frames = [t for t in self._draw_times if t > now - 2.0]
         fps = len(frames) / 2.0 if frames else 0.0
-        return {"step": max(self.shown_step, 0), "steps_per_s": steps_per_s if self.playing
-                else 0.0, "frames_per_s": fps, "playing": self.playing}
+        return {"step": max(self.shown_step, self.progress_step, 0),
+                "steps_per_s": steps_per_s if self.playing else 0.0,
+                "frames_per_s": fps, "playing": self.playing}
 
     # -- the tab protocol -----------------------------------------------------------------
     def figures(self) -> list[Figure]:

@@ -29,6 +29,7 @@ BOUNDARY_RESOLUTION = 72  # decision-boundary grid points per axis (2-D datasets
 CURVE_RESOLUTION = 256  # points of the fitted curve (1-D datasets)
 PROBE_SHARE = 0.15  # at most this share of the worker's time goes to snapshots while playing
 MAX_IN_FLIGHT = 2  # frames sent but not yet acknowledged by the GUI
+PROGRESS_RATE = 250.0  # most progress signals a second
 
 
 @dataclass
@@ -80,11 +81,15 @@ class TrainingWorker(QtCore.QObject):
         Generation and message of an error raised by the engine or an intervention.
     finished_steps(int)
         Generation whose run reached the config's ``steps`` and paused.
+    progress(int, int)
+        Generation and step count, after training steps (at most `PROGRESS_RATE` a second);
+        cheap, so the status bar can show the step and speed between frames.
     """
 
     frame_ready = QtCore.Signal(object)
     error = QtCore.Signal(int, str)
     finished_steps = QtCore.Signal(int)
+    progress = QtCore.Signal(int, int)
 
     def __init__(self, max_rate: float = 30.0) -> None:
         super().__init__()
@@ -106,6 +111,8 @@ class TrainingWorker(QtCore.QObject):
         self._probe_cost = 0.0
         self._last_probe = 0.0
         self._grid_cache: tuple | None = None
+        self._last_progress = 0.0
+        self.signals_emitted = 0
         self.busy = threading.Lock()
 
     # -- lifetime (GUI thread) ------------------------------------------------------------
@@ -184,7 +191,8 @@ class TrainingWorker(QtCore.QObject):
     # -- the loop (worker thread) ---------------------------------------------------------
     @QtCore.Slot()
     def _loop(self) -> None:
-        with single_thread_blas():
+        # overflow in a diverging network is expected and shown in the grid, not printed
+        with single_thread_blas(), np.errstate(all="ignore"):
             while True:
                 with self._cond:
                     while not self._stop and not self._commands and not self._can_train():
@@ -278,8 +286,10 @@ class TrainingWorker(QtCore.QObject):
         while remaining > 0:
             chunk = max(1, min(remaining, self._next_stop(remaining) or remaining))
             try:
-                with self.busy:
-                    self.experiment.run(chunk)
+                for k in range(chunk):
+                    with self.busy:
+                        self.experiment.run(1, record_grad_norms_last=k == chunk - 1)
+                    self._progress()
             except Exception as exc:  # noqa: BLE001 - report engine failures, keep the GUI alive
                 self.playing = False
                 self.error.emit(self._run_generation, _describe(exc))
@@ -287,6 +297,13 @@ class TrainingWorker(QtCore.QObject):
             self.steps_done += chunk
             remaining -= chunk
             self._apply_schedule()
+
+    def _progress(self) -> None:
+        now = time.perf_counter()
+        if now - self._last_progress >= 1.0 / PROGRESS_RATE:
+            self._last_progress = now
+            self.signals_emitted += 1
+            self.progress.emit(self._run_generation, self.experiment.step)
 
     def _train_chunk(self) -> bool:
         exp = self.experiment
@@ -327,6 +344,7 @@ class TrainingWorker(QtCore.QObject):
         events = snapshot.events
         with self._cond:
             self._in_flight += 1
+        self.signals_emitted += 1
         self.frame_ready.emit(Frame(self._run_generation, snapshot, selected, grid_x, output,
                                     self.playing, list(events)))
 

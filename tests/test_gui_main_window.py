@@ -1,0 +1,167 @@
+"""The lab window: title, tabs, menus, About, shortcuts, clean close, and the gui command."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6 import QtWidgets
+
+from gui.main_window import MainWindow, versions
+from gui.networks_tab import NetworksTab
+from models.config import ExperimentConfig
+
+pytestmark = [pytest.mark.gui, pytest.mark.timeout(120)]
+ROOT = Path(__file__).resolve().parent.parent
+SMALL = ExperimentConfig(width=16, activations=("relu", "leaky_relu"), lrs=(0.03, 3.0),
+                         log_every=5)
+
+
+@pytest.fixture
+def window(qtbot, lab_app):
+    win = MainWindow(NetworksTab(SMALL))
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.close()
+    assert not win.networks.worker.is_running()
+
+
+def test_title_tabs_and_menus(window):
+    assert window.windowTitle() == "ReLU Lab"
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert titles[0] == "Networks"
+    menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
+    for name in ("File", "View", "Help", "Presets"):
+        assert name in menus
+    preset_actions = window.presets_menu.actions()
+    assert len(preset_actions) >= 8
+    assert window.width() >= 1200 and window.height() >= 800
+
+
+def test_about_names_every_version(window):
+    text = window.about_text()
+    for name, version in versions().items():
+        assert name in text and version in text
+    assert set(versions()) == {"Python", "Qt", "PySide6", "pyqtgraph", "numpy", "Brian2"}
+
+
+def test_shortcuts_act_on_current_tab(qtbot, window):
+    shortcuts = {a.shortcut().toString(): a for a in window.actions()}
+    assert {"Space", "S", "R"} <= set(shortcuts)
+    tab = window.networks
+    shortcuts["Space"].trigger()
+    assert tab.playing
+    qtbot.waitUntil(lambda: tab.shown_step > 0, timeout=30_000)
+    shortcuts["Space"].trigger()
+    assert not tab.playing
+    generation = tab.generation
+    shortcuts["R"].trigger()
+    assert tab.generation == generation + 1
+    shortcuts["S"].trigger()
+    qtbot.waitUntil(lambda: tab.shown_step == SMALL.log_every, timeout=30_000)
+
+
+def test_status_bar_shows_step_speed_frames(qtbot, window):
+    tab = window.networks
+    tab.play()
+    qtbot.waitUntil(lambda: tab.shown_step >= 30, timeout=30_000)
+    qtbot.wait(700)
+    assert window.step_status.text().startswith("step ")
+    assert window.rate_status.text().endswith("steps/s")
+    assert window.fps_status.text().endswith("frames/s")
+    assert tab.status()["steps_per_s"] > 0
+
+
+def test_menu_preset_and_bad_preset(qtbot, window):
+    assert window.load_preset("thermal-kick")
+    config = window.networks.config
+    assert not window.load_preset("nope")
+    assert window.networks.config == config
+    assert "unknown preset" in window.networks.notice.text()
+
+
+def test_added_tab_is_shut_down_on_close(qtbot, lab_app):
+    class Other(QtWidgets.QWidget):
+        stopped = 0
+
+        def shutdown(self):
+            Other.stopped += 1
+
+        def settings(self):
+            return {"x": 1}
+
+    win = MainWindow(NetworksTab(SMALL))
+    qtbot.addWidget(win)
+    other = Other()
+    index = win.add_tab(other, "Other")
+    assert win.tabs.tabText(index) == "Other"
+    assert win.session()["tabs"]["Other"] == {"x": 1}
+    win.networks.play()
+    qtbot.waitUntil(lambda: win.networks.shown_step > 0, timeout=30_000)
+    win.close()
+    assert Other.stopped == 1
+    assert not win.networks.worker.is_running()
+
+
+def test_close_mid_run_leaves_no_thread(qtbot, lab_app):
+    win = MainWindow(NetworksTab(ExperimentConfig()))
+    qtbot.addWidget(win)
+    win.show()
+    win.networks.play()
+    qtbot.waitUntil(lambda: win.networks.shown_step > 0, timeout=30_000)
+    thread = win.networks.worker._thread
+    win.close()
+    assert thread is not None and thread.isFinished()
+    assert not win.networks.worker.is_running()
+    names = [t.name for t in __import__("threading").enumerate()]
+    assert not any("relu-lab" in n for n in names)
+
+
+def test_export_figures(qtbot, window, tmp_path):
+    tab = window.networks
+    tab.step_once(10)
+    qtbot.waitUntil(lambda: tab.shown_step == 10, timeout=30_000)
+    written = window.export_figures(tmp_path)
+    assert len(written) == 15
+    assert (tmp_path / "selected_loss.csv").read_text().startswith("step,loss_bce")
+
+
+def _run_main(*args, timeout=120):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    return subprocess.run([sys.executable, "main.py", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def test_gui_command_plays_and_quits_cleanly():
+    result = _run_main("gui", "--preset", "high-lr-kills", "--play", "--quit-after", "6")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+
+
+def test_gui_command_bad_preset_is_one_line():
+    result = _run_main("gui", "--preset", "nope")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "unknown preset 'nope'" in lines[0]
+    assert "high-lr-kills" in lines[0]
+
+
+def test_gui_command_bad_quit_after():
+    result = _run_main("gui", "--quit-after", "soon")
+    assert result.returncode == 2 and "--quit-after" in result.stderr
+
+
+def test_start_up_does_not_import_brian2():
+    code = ("import sys, os; os.environ['QT_QPA_PLATFORM']='offscreen';"
+            "from gui.app import create_app; from gui.main_window import MainWindow;"
+            "app = create_app(); w = MainWindow(); w.about_text(); w.close();"
+            "print('brian2' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60)
+    assert result.stdout.strip() == "False", result.stderr
+
+
