@@ -1,0 +1,118 @@
+"""`python main.py sweep`: a grid of single-network runs over seeds, on local cores or Dask."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from cli.arguments import int_at_least, name_list, positive_float
+from cli.config_options import add_config_options, config_from_args
+from cli.errors import UsageError
+from cli.progress import Progress
+from models.initializers import INIT_NAMES
+from models.sweep_executor import DEFAULT_CONNECT_TIMEOUT, default_workers, iter_sweep
+from models.sweep_spec import SweepError, SweepSpec
+
+
+def int_list(option: str, low: int = 1):
+    """Return a converter for a comma list of integers, each at least `low`."""
+
+    def convert(text: str) -> list[int]:
+        items = [t.strip() for t in text.split(",") if t.strip()]
+        if not items:
+            raise argparse.ArgumentTypeError(f"{option}: give at least one integer")
+        return [int_at_least(option, low)(t) for t in items]
+
+    return convert
+
+
+def register(subparsers) -> None:
+    """Add the `sweep` subcommand."""
+    parser = subparsers.add_parser(
+        "sweep", help="sweep activations x lrs x seeds (x inits x depths x widths); write CSV",
+        description="Train one network per grid point (activation x learning rate x seed, "
+        "optionally x init x depth x width) and append one row per finished run to the CSV "
+        "--out: final loss, dead fraction overall and per hidden layer "
+        "(dead_fraction_layer0 is the first), diverged (0/1), the first probed step at which "
+        "more than 10/25/50%% of the units were dead (empty: never), status (ok or failed) "
+        "and the error message of a failed run. Runs go to local worker processes, or to a "
+        "Dask cluster with --scheduler; the rows are the same either way. An interrupted "
+        "sweep continues with --resume, redoing nothing that finished.")
+    add_config_options(parser)
+    sweep = parser.add_argument_group("sweep")
+    sweep.add_argument("--seeds", type=int_at_least("--seeds", 1), default=3, metavar="N",
+                       help="seeds per grid point: --seed .. --seed+N-1 (default 3)")
+    sweep.add_argument("--inits", type=name_list("--inits", INIT_NAMES),
+                       help="initialisers to sweep, comma list (default: --init)")
+    sweep.add_argument("--depths", type=int_list("--depths"),
+                       help="hidden-layer counts to sweep, comma list (default: --depth)")
+    sweep.add_argument("--widths", type=int_list("--widths"),
+                       help="hidden widths to sweep, comma list (default: --width)")
+    sweep.add_argument("--probe-every", type=int_at_least("--probe-every", 1), default=10,
+                       help="steps between dead-unit probes: the resolution of the "
+                            "step_dead_* columns (default 10)")
+    sweep.add_argument("--out", required=True, metavar="FILE", help="result CSV")
+    sweep.add_argument("--resume", action="store_true",
+                       help="continue the sweep in --out: skip the runs it already holds")
+    sweep.add_argument("--overwrite", action="store_true",
+                       help="replace an existing --out instead of refusing")
+    run_on = parser.add_argument_group("where the runs go")
+    run_on.add_argument("--workers", type=int_at_least("--workers", 1),
+                        help=f"local worker processes (default: all cores, {default_workers()})")
+    run_on.add_argument("--scheduler", metavar="ADDRESS",
+                        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (needs the "
+                             "optional dask[distributed] extra; workers need ReLU Lab importable)")
+    run_on.add_argument("--connect-timeout", type=positive_float("--connect-timeout"),
+                        default=DEFAULT_CONNECT_TIMEOUT,
+                        help="seconds to reach the scheduler "
+                             f"(default {DEFAULT_CONNECT_TIMEOUT:g})")
+    parser.set_defaults(func=run)
+
+
+def build_spec(args: argparse.Namespace) -> SweepSpec:
+    """Return the sweep the options describe.
+
+    Raises
+    ------
+    UsageError
+        For values the sweep or the base config reject.
+    """
+    base = config_from_args(args)
+    try:
+        return SweepSpec(activations=base.activations, lrs=base.lrs,
+                         seeds=tuple(range(base.seed, base.seed + args.seeds)),
+                         inits=tuple(args.inits or ()), depths=tuple(args.depths or ()),
+                         widths=tuple(args.widths or ()), steps=base.steps,
+                         probe_every=args.probe_every, base=base)
+    except SweepError as exc:
+        raise UsageError(f"--{str(exc).replace('_', '-')}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the sweep, drawing a progress bar; return the exit status."""
+    spec = build_spec(args)
+    if args.scheduler is not None and not args.scheduler.strip():
+        raise UsageError("--scheduler: give a scheduler address such as tcp://HOST:8786")
+    progress = None
+    bar = None
+    try:
+        for progress in iter_sweep(spec, args.out, workers=args.workers,
+                                   scheduler=args.scheduler, resume=args.resume,
+                                   overwrite=args.overwrite,
+                                   connect_timeout=args.connect_timeout):
+            if bar is None:
+                bar = Progress(progress.total - progress.done, "sweep", "runs")
+                first = progress.done
+            bar.update(progress.done - first)
+    except SweepError as exc:
+        raise UsageError(str(exc)) from None
+    except BaseException:
+        if bar is not None and bar._tty:
+            sys.stderr.write("\n")  # leave the bar's line; the error goes on the next one
+        raise
+    if bar is not None:
+        bar.close()
+    if progress is not None:
+        sys.stderr.write(f"sweep: {progress.done}/{progress.total} runs in {args.out} "
+                         f"({progress.resumed} resumed, {progress.failed} failed)\n")
+    return 0

@@ -1,0 +1,222 @@
+"""A sweep: the grid of runs (activations x lrs x seeds x inits x depths x widths)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from models.config import ExperimentConfig
+
+DEAD_THRESHOLDS: tuple[int, ...] = (10, 25, 50)  # percent, for the step_dead_* columns
+RUN_KEY_COLUMNS: tuple[str, ...] = ("activation", "lr", "seed", "init", "depth", "width", "steps")
+
+
+class SweepError(ValueError):
+    """A sweep specification that cannot be run; the message names the field."""
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run of a sweep: a single network (one activation, one learning rate).
+
+    Attributes
+    ----------
+    activation : str
+        Hidden activation.
+    lr : float
+        Learning rate.
+    seed : int
+        Seed of the data, the initial weights and the minibatches.
+    init : str
+        Initialiser.
+    depth, width : int
+        Hidden layers and their width.
+    steps : int
+        Training steps.
+    """
+
+    activation: str
+    lr: float
+    seed: int
+    init: str
+    depth: int
+    width: int
+    steps: int
+
+    @property
+    def key(self) -> tuple:
+        """Identity of the run, comparable with `row_key` of a CSV row."""
+        return (self.activation, float(self.lr), int(self.seed), self.init, int(self.depth),
+                int(self.width), int(self.steps))
+
+
+def row_key(row: dict[str, str]) -> tuple:
+    """Return the run key of a CSV row (strings as read back), see `RunSpec.key`.
+
+    Raises
+    ------
+    ValueError
+        If a key column is missing or not a number where one is expected.
+    """
+    return (row["activation"], float(row["lr"]), int(row["seed"]), row["init"],
+            int(row["depth"]), int(row["width"]), int(row["steps"]))
+
+
+def _tuple(name: str, values, kind) -> tuple:
+    if isinstance(values, str | int | float):
+        values = (values,)
+    try:
+        out = tuple(kind(v) for v in values)
+    except (TypeError, ValueError):
+        raise SweepError(f"{name}: {values!r} is not a list of {kind.__name__}") from None
+    if not out:
+        raise SweepError(f"{name}: give at least one value")
+    if len(set(out)) != len(out):
+        raise SweepError(f"{name}: each value may appear only once")
+    return out
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """A grid of runs sharing one base configuration.
+
+    Only the shape of the grid is checked here; a run whose config the engine rejects (a
+    width above the engine's limit, say) is not refused up front but recorded as a
+    ``failed`` row when it runs, so the rest of the sweep still completes.
+
+    Parameters
+    ----------
+    activations : sequence of str
+        Hidden activations.
+    lrs : sequence of float
+        Learning rates (each finite and > 0).
+    seeds : int or sequence of int
+        A count ``N`` (seeds 0..N-1) or the explicit seeds.
+    inits, depths, widths : sequence
+        Optional extra axes; default: the base config's single value.
+    steps : int
+        Training steps per run.
+    probe_every : int
+        Steps between dead-unit probes (the resolution of the ``step_dead_*`` columns).
+    base : ExperimentConfig
+        Every other knob (dataset, optimizer, batch size, alpha ...).
+    """
+
+    activations: tuple[str, ...]
+    lrs: tuple[float, ...]
+    seeds: tuple[int, ...]
+    inits: tuple[str, ...] = ()
+    depths: tuple[int, ...] = ()
+    widths: tuple[int, ...] = ()
+    steps: int = 200
+    probe_every: int = 10
+    base: ExperimentConfig = field(default_factory=ExperimentConfig)
+
+    def __post_init__(self) -> None:
+        base = self.base
+        if isinstance(base, dict):
+            base = ExperimentConfig.from_dict(base)
+            object.__setattr__(self, "base", base)
+        seeds = self.seeds
+        if isinstance(seeds, int) and not isinstance(seeds, bool):
+            if seeds < 1:
+                raise SweepError(f"seeds: {seeds} seeds; give at least 1")
+            seeds = tuple(range(seeds))
+        object.__setattr__(self, "activations", _tuple("activations", self.activations, str))
+        object.__setattr__(self, "lrs", _tuple("lrs", self.lrs, float))
+        object.__setattr__(self, "seeds", _tuple("seeds", seeds, int))
+        object.__setattr__(self, "inits", _tuple("inits", self.inits or (base.init,), str))
+        object.__setattr__(self, "depths", _tuple("depths", self.depths or (base.depth,), int))
+        object.__setattr__(self, "widths", _tuple("widths", self.widths or (base.width,), int))
+        for lr in self.lrs:
+            if not math.isfinite(lr) or lr <= 0:
+                raise SweepError(f"lrs: {lr:g} must be a finite number greater than 0")
+        for s in self.seeds:
+            if s < 0:
+                raise SweepError(f"seeds: {s} must not be negative")
+        for name in ("depths", "widths"):
+            for v in getattr(self, name):
+                if v < 1:
+                    raise SweepError(f"{name}: {v} must be at least 1")
+        for name in ("steps", "probe_every"):
+            v = getattr(self, name)
+            if not isinstance(v, int) or isinstance(v, bool) or v < 1:
+                raise SweepError(f"{name}: {v!r} must be an integer of at least 1")
+
+    # -- the grid -------------------------------------------------------------------------
+    def runs(self) -> list[RunSpec]:
+        """Return every run, in a fixed order (init, depth, width, activation, lr, seed)."""
+        return [RunSpec(act, lr, seed, init, depth, width, self.steps)
+                for init, depth, width, act, lr, seed in itertools.product(
+                    self.inits, self.depths, self.widths, self.activations, self.lrs,
+                    self.seeds)]
+
+    def __len__(self) -> int:
+        return (len(self.activations) * len(self.lrs) * len(self.seeds) * len(self.inits)
+                * len(self.depths) * len(self.widths))
+
+    @property
+    def max_depth(self) -> int:
+        """Deepest net of the sweep (the number of ``dead_fraction_layer{i}`` columns)."""
+        return max(self.depths)
+
+    def header(self) -> list[str]:
+        """Return the CSV header of this sweep's result file."""
+        return sweep_header(self.max_depth)
+
+    def run_config(self, run: RunSpec) -> ExperimentConfig:
+        """Return the engine config of one run (raises `ConfigError` if the engine refuses it)."""
+        return self.base.replace(activations=(run.activation,), lrs=(run.lr,), seed=run.seed,
+                                 init=run.init, depth=run.depth, width=run.width,
+                                 steps=run.steps, log_every=self.probe_every)
+
+    # -- serialisation --------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-able dict (the base config nested)."""
+        return {"activations": list(self.activations), "lrs": list(self.lrs),
+                "seeds": list(self.seeds), "inits": list(self.inits),
+                "depths": list(self.depths), "widths": list(self.widths), "steps": self.steps,
+                "probe_every": self.probe_every, "base": self.base.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SweepSpec:
+        """Build a spec from `to_dict` output.
+
+        Raises
+        ------
+        SweepError
+            On unknown keys or bad values.
+        """
+        known = {"activations", "lrs", "seeds", "inits", "depths", "widths", "steps",
+                 "probe_every", "base"}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise SweepError(f"{unknown[0]}: unknown sweep field")
+        data = dict(data)
+        if "base" in data:
+            data["base"] = ExperimentConfig.from_dict(data["base"])
+        try:
+            return cls(**data)
+        except TypeError as exc:
+            raise SweepError(f"sweep: {exc}") from None
+
+
+def sweep_header(max_depth: int) -> list[str]:
+    """Return the result columns for a sweep whose deepest net has `max_depth` hidden layers.
+
+    Parameters
+    ----------
+    max_depth : int
+        Number of per-layer dead-fraction columns (``dead_fraction_layer0`` is the first
+        hidden layer, as in ``grid.csv``; shallower nets leave the deeper columns empty).
+
+    Returns
+    -------
+    list of str
+        Column names.
+    """
+    return [*RUN_KEY_COLUMNS, "final_loss", "dead_fraction",
+            *(f"dead_fraction_layer{i}" for i in range(max_depth)),
+            "diverged", *(f"step_dead_{p}" for p in DEAD_THRESHOLDS), "status", "message"]
