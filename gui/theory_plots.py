@@ -1,0 +1,265 @@
+"""Theory plots: draw a formula next to the lab's measurement of it, and return the table.
+
+Each ``draw_*`` takes results of `models.theory*` / `models.pruning`, fills a PlotItem, and
+returns its table (unit-bearing header, rows).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore
+
+Table = tuple[list[str], list]
+
+# Readable on the lab's dark background and on the white of exports (Okabe-Ito subset).
+PALETTE = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9"]
+DASH = QtCore.Qt.PenStyle.DashLine
+
+
+def color(i: int) -> str:
+    """Return the colour of series `i`."""
+    return PALETTE[i % len(PALETTE)]
+
+
+def _prepare(plot: pg.PlotItem, title: str, x_label: str, y_label: str,
+             log_y: bool = False, legend_at: tuple[int, int] = (10, 10)) -> None:
+    plot.clear()
+    plot.setTitle(title)
+    plot.setLabel("bottom", x_label)
+    plot.setLabel("left", y_label)
+    plot.showGrid(x=True, y=True, alpha=0.2)
+    plot.setLogMode(x=False, y=log_y)
+    for side in ("bottom", "left"):
+        plot.getAxis(side).enableAutoSIPrefix(False)
+    plot.getAxis("left").setWidth(72 if log_y else 56)
+    if plot.legend is None:
+        plot.addLegend(offset=legend_at)
+    else:
+        plot.legend.clear()
+        plot.legend.setOffset(legend_at)
+
+
+def _line(plot, x, y, c, name, dashed=False, symbol=None):
+    pen = pg.mkPen(c, width=2)
+    if dashed:
+        pen.setStyle(DASH)
+    kwargs = {"symbol": symbol, "symbolBrush": c, "symbolPen": c, "symbolSize": 7} if symbol \
+        else {}
+    return plot.plot(np.asarray(x, float), np.asarray(y, float), pen=pen, name=name, **kwargs)
+
+
+def _points(plot, x, y, c, name, symbol="o"):
+    return plot.plot(np.asarray(x, float), np.asarray(y, float), pen=None, symbol=symbol,
+                     symbolBrush=c, symbolPen=c, symbolSize=8, name=name)
+
+
+def draw_gradient_moments(plot: pg.PlotItem, stats: list) -> Table:
+    """Draw measured and predicted ``E[G]``, ``Var[G]`` and sparsity of the derivative vs alpha.
+
+    Parameters
+    ----------
+    plot : pyqtgraph.PlotItem
+        Where to draw.
+    stats : list of models.theory.GradientStats
+        One per alpha (alpha 0 is ReLU: sparsity 1/2).
+
+    Returns
+    -------
+    tuple
+        Header and one row per alpha.
+    """
+    _prepare(plot, "Activation derivative G at init: measured (dots) vs formula (lines)",
+             "Leaky ReLU slope alpha (1)", "statistic of G (1)")
+    alpha = np.array([s.alpha for s in stats])
+    fine = np.linspace(0, max(alpha.max(), 1e-3), 200)
+    series = [("E[G] = (1+alpha)/2", (1 + fine) / 2, [s.mean for s in stats]),
+              ("Var[G] = (1-alpha)^2/4", (1 - fine) ** 2 / 4, [s.var for s in stats]),
+              ("P(G=0) = 1/2 at alpha=0", np.where(fine == 0, 0.5, 0.0),
+               [s.sparsity for s in stats])]
+    for i, (name, predicted, measured) in enumerate(series):
+        if i < 2:
+            _line(plot, fine, predicted, color(i), name)
+        _points(plot, alpha, measured, color(i), f"measured {name.split(' =')[0]}")
+    header = ["alpha", "samples", "sparsity_measured", "sparsity_predicted",
+              "mean_g_measured", "mean_g_predicted", "second_g_measured",
+              "second_g_predicted", "var_g_measured", "var_g_predicted"]
+    rows = [[s.alpha, s.samples, s.sparsity, s.predicted["sparsity"], s.mean,
+             s.predicted["mean"], s.second, s.predicted["second"], s.var, s.predicted["var"]]
+            for s in stats]
+    return header, rows
+
+
+def draw_propagation(plot: pg.PlotItem, studies: list, backward: bool = False) -> Table:
+    """Draw mean squared activation (or gradient) against layer, measured and predicted.
+
+    Parameters
+    ----------
+    plot : pyqtgraph.PlotItem
+        Where to draw (log y).
+    studies : list of models.theory.Propagation
+        One per init.
+    backward : bool
+        Gradients (backward pass) instead of pre-activations (forward pass).
+
+    Returns
+    -------
+    tuple
+        Header and one row per (init, layer).
+    """
+    what = "gradient dL/da" if backward else "pre-activation a"
+    _prepare(plot, f"Signal propagation: mean squared {what} through depth "
+             "(dashed: factor c(1+alpha^2)/2 per layer)",
+             "hidden layer l", f"mean squared {what} (1)", log_y=True,
+             legend_at=(10, 10) if backward else (10, -10))
+    rows = []
+    for i, s in enumerate(studies):
+        layers = np.arange(1, s.depth + 1)
+        measured = s.backward if backward else s.forward
+        predicted = s.predicted_backward() if backward else s.predicted_forward()
+        label = f"{s.init} ({s.activation}{'' if s.alpha == 0 else f', alpha {s.alpha:g}'})"
+        safe = np.where(measured > 0, measured, np.nan)
+        factor = s.measured_backward if backward else s.measured_forward
+        _line(plot, layers, safe, color(i), f"{label}: measured x{factor:.3f}/layer",
+              symbol="o")
+        _line(plot, layers, np.where(predicted > 0, predicted, np.nan), color(i),
+              f"{label}: predicted x{s.factor:.3f}/layer", dashed=True)
+        for layer, m, p in zip(layers, measured, predicted):
+            rows.append([s.init, s.activation, s.alpha, s.width, int(layer), float(m),
+                         float(p), s.factor, factor])
+    kind = "gradient" if backward else "activation"
+    header = ["init", "activation", "alpha", "width", "layer", f"mean_sq_{kind}_measured",
+              f"mean_sq_{kind}_predicted", "factor_predicted_per_layer",
+              "factor_measured_per_layer"]
+    return header, rows
+
+
+def draw_born_dead(plot: pg.PlotItem, rows: list) -> Table:
+    """Draw the born-dead probability against depth per width, with the single-point bound.
+
+    Parameters
+    ----------
+    plot : pyqtgraph.PlotItem
+        Where to draw.
+    rows : list of models.theory_born_dead.BornDeadRow
+        Monte Carlo results.
+
+    Returns
+    -------
+    tuple
+        The ``born_dead.csv`` columns plus the binomial standard error.
+    """
+    inits = sorted({r.init for r in rows})
+    _prepare(plot, f"Born dead at init ({', '.join(inits)}): Monte Carlo (dots, +-2 s.e.) "
+             "vs bound 1-(1-2^-N)^depth (dashed)", "hidden layers (depth)",
+             "probability born dead (1)")
+    widths = sorted({r.width for r in rows})
+    for i, w in enumerate(widths):
+        mine = sorted((r for r in rows if r.width == w), key=lambda r: r.depth)
+        d = np.array([r.depth for r in mine], float)
+        p = np.array([r.p_born_dead for r in mine])
+        err = np.array([2 * r.stderr for r in mine])
+        _line(plot, d, p, color(i), f"N = {w}: Monte Carlo", symbol="o")
+        plot.addItem(pg.ErrorBarItem(x=d, y=p, height=2 * err, beam=0.2,
+                                     pen=pg.mkPen(color(i))))
+        fine = np.arange(1, max(d.max(), 1) + 1)
+        from models.theory_born_dead import single_point_bound
+
+        _line(plot, fine, single_point_bound(w, fine), color(i), f"N = {w}: bound",
+              dashed=True)
+    plot.setYRange(0, 1.02)
+    header = ["width", "depth", "init", "trials", "p_born_dead", "p_single_point_bound",
+              "p_born_dead_stderr"]
+    return header, [[r.width, r.depth, r.init, r.trials, r.p_born_dead,
+                     r.p_single_point_bound, r.stderr] for r in rows]
+
+
+def draw_pruning_units(plot: pg.PlotItem, result, max_diff: float) -> Table:
+    """Draw hidden units per layer before and after removing the dead ones.
+
+    Parameters
+    ----------
+    plot : pyqtgraph.PlotItem
+        Where to draw.
+    result : models.pruning.PruneResult
+        The pruning.
+    max_diff : float
+        Largest absolute output change on the data.
+
+    Returns
+    -------
+    tuple
+        Header and one row per hidden layer.
+    """
+    _prepare(plot, f"Pruning dead ReLU units: parameters {result.params_before} -> "
+             f"{result.params_after} ({100 * result.saved_fraction:.1f}% saved), "
+             f"max |output change| {max_diff:.1e}", "hidden layer l", "units (count)",
+             legend_at=(-10, 10))
+    layers = np.arange(len(result.widths_before), dtype=float)
+    before = np.array(result.widths_before, float)
+    after = np.array(result.widths_after, float)
+    plot.addItem(pg.BarGraphItem(x=layers - 0.18, height=before, width=0.34,
+                                 brush=color(0), name="before"))
+    plot.addItem(pg.BarGraphItem(x=layers + 0.18, height=after, width=0.34,
+                                 brush=color(2), name="after (dead units removed)"))
+    plot.setYRange(0, 1.25 * max(before.max(initial=1.0), 1.0))
+    plot.getAxis("bottom").setTicks([[(float(i), str(i)) for i in layers.astype(int)]])
+    header = ["layer", "units_before", "units_after", "dead_units_removed"]
+    return header, [[int(i), int(b), int(a), int(b - a)]
+                    for i, b, a in zip(layers, before, after)]
+
+
+def draw_pruning_outputs(plot: pg.PlotItem, before: np.ndarray, after: np.ndarray) -> Table:
+    """Draw the pruned network's output against the original's on every data point.
+
+    Parameters
+    ----------
+    plot : pyqtgraph.PlotItem
+        Where to draw.
+    before, after : numpy.ndarray
+        (n,) outputs (logits) of the original and the pruned network.
+
+    Returns
+    -------
+    tuple
+        Header and one row per data point.
+    """
+    before = np.ravel(before)
+    after = np.ravel(after)
+    diff = float(np.max(np.abs(before - after))) if before.size else 0.0
+    _prepare(plot, f"Output on the data: pruned vs original (max |difference| {diff:.1e})",
+             "original network output (logit)", "pruned network output (logit)")
+    lo, hi = (float(before.min()), float(before.max())) if before.size else (0.0, 1.0)
+    plot.legend.setOffset((10, 10))
+    _line(plot, [lo, hi], [lo, hi], color(1), "identity y = x", dashed=True)
+    _points(plot, before, after, color(0), "data points")
+    return (["output_original_logit", "output_pruned_logit", "difference"],
+            np.column_stack([before, after, after - before]))
+
+
+def draw_sigmoid(plot: pg.PlotItem, study) -> Table:
+    """Draw a sigmoid net's gradient size per layer with the 0.25-derivative bounds.
+
+    Parameters
+    ----------
+    plot : pyqtgraph.PlotItem
+        Where to draw (log y).
+    study : models.theory.SigmoidStudy
+        The measurements.
+
+    Returns
+    -------
+    tuple
+        Header and one row per layer.
+    """
+    _prepare(plot, f"Sigmoid: max sigma' = {study.max_derivative:.4f} ≤ 0.25, so gradients "
+             "shrink through depth", "hidden layer l", "rms gradient dL/da (1)", log_y=True,
+             legend_at=(10, 10))
+    layers = np.arange(1, study.depth + 1)
+    quarter = study.grad_rms[-1] * 0.25 ** (study.depth - layers)
+    _line(plot, layers, study.grad_rms, color(0), "measured (Xavier weights)", symbol="o")
+    _line(plot, layers, study.bound, color(1), "bound: 0.25 x ||W||_2 per layer", dashed=True)
+    _line(plot, layers, quarter, color(2), "0.25 per layer (norm-1 weights)", dashed=True)
+    header = ["layer", "grad_rms_measured", "grad_rms_bound_spectral",
+              "grad_rms_quarter_per_layer"]
+    return header, np.column_stack([layers, study.grad_rms, study.bound, quarter])
