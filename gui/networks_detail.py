@@ -39,7 +39,8 @@ class DetailView(pg.GraphicsLayoutWidget):
         theme.style_plot(self.layers_plot, "Dead fraction per layer", "training step",
                          "dead fraction (of the layer's units)")
         self.layers_plot.setYRange(0, 1.0, padding=0.02)
-        self.layers_legend = self.layers_plot.addLegend(offset=(6, 6), labelTextSize="9pt")
+        self.layers_legend = self.layers_plot.addLegend(offset=(-6, 6), labelTextSize="9pt",
+                                                        brush=pg.mkBrush(20, 22, 28, 200))
         self.layer_curves: list[pg.PlotDataItem] = []
         theme.style_plot(self.kymo_plot, "Kymograph: activity of every unit", "training step",
                          "unit (layer by layer, input side at 0)")
@@ -53,7 +54,8 @@ class DetailView(pg.GraphicsLayoutWidget):
         self.output_image = pg.ImageItem(axisOrder="row-major")
         self.output_image.setColorMap(theme.output_colormap())
         self.output_plot.addItem(self.output_image)
-        self.output_legend = self.output_plot.addLegend(offset=(6, 6), labelTextSize="9pt")
+        self.output_legend = self.output_plot.addLegend(offset=(6, 6), labelTextSize="9pt",
+                                                        brush=pg.mkBrush(20, 22, 28, 200))
         self.scatter0 = pg.ScatterPlotItem(size=4, pen=pg.mkPen("#101010", width=0.5),
                                            brush=pg.mkBrush(theme.CLASS_COLORS[0]),
                                            name="class 0 (data)")
@@ -86,7 +88,7 @@ class DetailView(pg.GraphicsLayoutWidget):
             theme.cache_text(plot)
             plot.setMenuEnabled(False)
             for name in ("left", "bottom"):
-                plot.getAxis(name).enableAutoSIPrefix(False)
+                theme.plain_axis(plot.getAxis(name))
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
         """Paint, adding the wall and CPU time taken to `paint_seconds` and `paint_cpu`."""
@@ -157,6 +159,7 @@ class DetailView(pg.GraphicsLayoutWidget):
             plot.addItem(self.data_scatter)
             plot.addItem(self.fit_curve)
         self.history = {}
+        self.selected_label = ""
         self.grid_x = np.zeros(0)
         self.output = np.zeros(0)
         self._x_max = 0.0
@@ -182,6 +185,8 @@ class DetailView(pg.GraphicsLayoutWidget):
             self.loss_plot.setTitle(f"Loss: {label}", size=theme.TITLE_SIZE)
             self.layers_plot.setTitle(f"Dead fraction per layer: {label}", size=theme.TITLE_SIZE)
             self.kymo_plot.setTitle(f"Kymograph of activity: {label}", size=theme.TITLE_SIZE)
+            kind = "Decision boundary" if self.two_d else "Fitted curve"
+            self.output_plot.setTitle(f"{kind}: {label}", size=theme.TITLE_SIZE)
         if len(steps):
             self._grow_x(float(steps[-1]))
         loss = self.history["loss"]

@@ -111,14 +111,20 @@ class NetworksTab(QtWidgets.QWidget):
         scroll.setMinimumWidth(300)
         scroll.setMaximumWidth(360)
 
-        self.play_button = QtWidgets.QPushButton("▶  Play")
+        style = self.style()
+        self._icons = {
+            "play": style.standardIcon(QtWidgets.QStyle.StandardPixmap.SP_MediaPlay),
+            "pause": style.standardIcon(QtWidgets.QStyle.StandardPixmap.SP_MediaPause)}
+        self.play_button = QtWidgets.QPushButton(self._icons["play"], "Play")
         self.play_button.setToolTip("Play / pause training (Space)")
         self.play_button.setCheckable(True)
         self.play_button.clicked.connect(lambda checked: self.play() if checked else self.pause())
-        self.step_button = QtWidgets.QPushButton("Step")
+        self.step_button = QtWidgets.QPushButton(
+            style.standardIcon(QtWidgets.QStyle.StandardPixmap.SP_MediaSeekForward), "Step")
         self.step_button.setToolTip("Take one probe interval of training steps (S)")
         self.step_button.clicked.connect(lambda: self.step_once())
-        self.reset_button = QtWidgets.QPushButton("Reset")
+        self.reset_button = QtWidgets.QPushButton(
+            style.standardIcon(QtWidgets.QStyle.StandardPixmap.SP_BrowserReload), "Reset")
         self.reset_button.setToolTip("Rebuild every network from its initial weights (R)")
         self.reset_button.clicked.connect(self.reset)
         self.scope = QtWidgets.QComboBox()
@@ -316,7 +322,8 @@ class NetworksTab(QtWidgets.QWidget):
 
     def _sync_buttons(self) -> None:
         self.play_button.setChecked(self.playing)
-        self.play_button.setText("⏸  Pause" if self.playing else "▶  Play")
+        self.play_button.setText("Pause" if self.playing else "Play")
+        self.play_button.setIcon(self._icons["pause" if self.playing else "play"])
         self.status_changed.emit()
 
     def _on_finished(self, generation: int) -> None:

@@ -82,6 +82,14 @@ def cache_text(*items) -> None:
             item.setCacheMode(mode)
 
 
+def plain_axis(axis: pg.AxisItem) -> None:
+    """Show an axis' values as they are: no SI-prefix rescaling (no "x0.001" in the label)."""
+    axis.enableAutoSIPrefix(False)
+    axis.autoSIPrefixScale = 1.0  # pyqtgraph 0.14 leaves the last computed scale in place
+    axis.labelUnitPrefix = ""
+    axis._updateLabel()
+
+
 def configure_pyqtgraph() -> None:
     """Set pyqtgraph's global options: row-major images, antialiasing, dark background."""
     pg.setConfigOptions(imageAxisOrder="row-major", antialias=True, background=BACKGROUND,
