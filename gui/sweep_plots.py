@@ -1,0 +1,174 @@
+"""Sweep plots: heatmaps (activation x learning rate) per panel and dead fraction vs lr curves."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore
+
+from gui.theory_plots import color
+
+DIVERGED_RGBA = (128, 128, 128, 255)
+
+
+def _cmap() -> pg.ColorMap:
+    return pg.colormap.get("viridis")
+
+
+def heatmap_rgba(values: np.ndarray, low: float, high: float) -> np.ndarray:
+    """Map `values` to RGBA with viridis over ``[low, high]``; NaN cells grey.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        (rows, cols) numbers.
+    low, high : float
+        Colour range.
+
+    Returns
+    -------
+    numpy.ndarray
+        (rows, cols, 4) uint8.
+    """
+    values = np.asarray(values, float)
+    span = high - low if high > low else 1.0
+    scaled = np.clip((np.nan_to_num(values, nan=low) - low) / span, 0, 1)
+    rgba = _cmap().map(scaled.ravel(), mode="byte").reshape(values.shape + (4,))
+    rgba[~np.isfinite(values)] = DIVERGED_RGBA
+    return rgba
+
+
+def draw_heatmap(plot: pg.PlotItem, summary, metric: str, title: str, log: bool = False,
+                 levels: tuple[float, float] | None = None) -> None:
+    """Draw one panel's mean `metric` as an activation x learning-rate heatmap with values.
+
+    Parameters
+    ----------
+    plot : pyqtgraph.PlotItem
+        Where to draw.
+    summary : models.sweep_summary.SweepSummary
+        The panel.
+    metric : str
+        ``dead_fraction`` or ``final_loss``.
+    title : str
+        Plot title.
+    log : bool
+        Colour by log10 of the value.
+    levels : tuple of float, optional
+        Colour range (of the log10 when `log`); default the data's range.
+    """
+    plot.clear()
+    plot.setTitle(title)
+    plot.setLabel("bottom", "learning rate (1)")
+    plot.setLabel("left", "activation")
+    mean = summary.mean[metric]
+    shown = np.log10(np.where(mean > 0, mean, np.nan)) if log else mean
+    finite = shown[np.isfinite(shown)]
+    if levels is None:
+        levels = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    image = pg.ImageItem(heatmap_rgba(shown, *levels), axisOrder="row-major")
+    plot.addItem(image)
+    plot.invertY(True)
+    plot.getAxis("bottom").setTicks([[(j + 0.5, f"{lr:g}") for j, lr in enumerate(summary.lrs)]])
+    plot.getAxis("left").setTicks([[(i + 0.5, a) for i, a in enumerate(summary.activations)]])
+    for i in range(mean.shape[0]):
+        for j in range(mean.shape[1]):
+            value = mean[i, j]
+            if summary.count[i, j] == 0:
+                text = "failed" if summary.failed[i, j] else ""
+            elif not np.isfinite(value):
+                text = "diverged"
+            else:
+                text = f"{value:.2f}" if metric == "dead_fraction" else f"{value:.3g}"
+            if text:
+                bright = np.isfinite(shown[i, j]) and \
+                    (shown[i, j] - levels[0]) / max(levels[1] - levels[0], 1e-12) > 0.6
+                label = pg.TextItem(text, color="k" if bright else "w", anchor=(0.5, 0.5))
+                label.setPos(j + 0.5, i + 0.5)
+                plot.addItem(label)
+    plot.setXRange(0, mean.shape[1], padding=0)
+    plot.setYRange(0, mean.shape[0], padding=0)
+    plot.setMouseEnabled(False, False)
+
+
+def hover_text(summary, metric: str, row: int, col: int) -> str:
+    """Return the spread over seeds of one heatmap cell, for the hover readout."""
+    act, lr = summary.activations[row], summary.lrs[col]
+    name = "dead fraction" if metric == "dead_fraction" else "final loss"
+    n, mean = summary.count[row, col], summary.mean[metric][row, col]
+    head = f"{act} @ lr {lr:g} ({summary.title}): "
+    if n == 0:
+        return head + f"no finished run ({summary.failed[row, col]} failed)"
+    if not np.isfinite(mean):
+        return head + f"{name}: diverged in all {n} seeds"
+    return (head + f"{name} {mean:.3g} ± {summary.std[metric][row, col]:.2g} (std over "
+            f"{n} seeds; min {summary.low[metric][row, col]:.3g}, max "
+            f"{summary.high[metric][row, col]:.3g}; {summary.diverged[row, col]} diverged)")
+
+
+def heatmap_table(summaries: list, metric: str) -> tuple[list[str], list]:
+    """Return the table behind a heatmap figure: one row per (panel, activation, lr)."""
+    header = ["init", "depth", "width", "activation", "lr", f"{metric}_mean",
+              f"{metric}_std_over_seeds", f"{metric}_min", f"{metric}_max", "seeds_ok",
+              "seeds_failed", "seeds_diverged"]
+    rows = []
+    for s in summaries:
+        for i, act in enumerate(s.activations):
+            for j, lr in enumerate(s.lrs):
+                rows.append([s.init, s.depth, s.width, act, float(lr), s.mean[metric][i, j],
+                             s.std[metric][i, j], s.low[metric][i, j], s.high[metric][i, j],
+                             int(s.count[i, j]), int(s.failed[i, j]), int(s.diverged[i, j])])
+    return header, rows
+
+
+def draw_dead_vs_lr(plot: pg.PlotItem, summaries: list) -> tuple[list[str], list]:
+    """Draw mean final dead fraction against learning rate per activation, +-1 std error bars.
+
+    Parameters
+    ----------
+    plot : pyqtgraph.PlotItem
+        Where to draw (x is log10 of the learning rate, ticks labelled with the rates).
+    summaries : list of models.sweep_summary.SweepSummary
+        Panels; each activation of each panel is one curve.
+
+    Returns
+    -------
+    tuple
+        Header and rows (the heatmap table of ``dead_fraction``).
+    """
+    plot.clear()
+    plot.setTitle("Final dead fraction vs learning rate (mean ± std over seeds)")
+    plot.setLabel("bottom", "learning rate (1, log scale)")
+    plot.setLabel("left", "final dead fraction (of hidden units)")
+    plot.setLogMode(x=False, y=False)
+    plot.showGrid(x=True, y=True, alpha=0.2)
+    if plot.legend is None:
+        plot.addLegend(offset=(10, 10))
+    else:
+        plot.legend.clear()
+    styles = [QtCore.Qt.PenStyle.SolidLine, QtCore.Qt.PenStyle.DashLine,
+              QtCore.Qt.PenStyle.DotLine, QtCore.Qt.PenStyle.DashDotLine]
+    activations = list(dict.fromkeys(a for s in summaries for a in s.activations))
+    k = 0
+    all_lrs = sorted({float(lr) for s in summaries for lr in s.lrs})
+    # x is log10(lr), drawn by hand so the ticks sit exactly on the swept rates
+    plot.getAxis("bottom").setTicks([[(float(np.log10(lr)), f"{lr:g}") for lr in all_lrs]])
+    for p, s in enumerate(summaries):
+        for i, act in enumerate(s.activations):
+            y = s.mean["dead_fraction"][i]
+            err = np.nan_to_num(s.std["dead_fraction"][i])
+            x = np.log10(s.lrs)
+            name = act if len(summaries) == 1 else f"{act} ({s.title})"
+            c = color(activations.index(act))
+            pen = pg.mkPen(c, width=2)
+            pen.setStyle(styles[p % len(styles)])
+            plot.plot(x, y, pen=pen, symbol="os^d"[p % 4], symbolBrush=c, symbolPen=c,
+                      name=name, connect="finite")
+            ok = np.isfinite(y)
+            if ok.any():
+                plot.addItem(pg.ErrorBarItem(x=x[ok], y=y[ok], height=2 * err[ok], beam=0.04,
+                                             pen=pg.mkPen(c)))
+            k += 1
+    plot.legend.setColumnCount(2 if k > 4 else 1)
+    plot.setYRange(0, 1.0)
+    return heatmap_table(summaries, "dead_fraction")

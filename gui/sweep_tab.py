@@ -1,0 +1,470 @@
+"""The Sweep tab: set up a grid of runs over seeds, run it off the UI thread, see the heatmaps."""
+
+from __future__ import annotations
+
+import csv
+import math
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtWidgets
+
+from gui import sweep_plots
+from gui.figures import Figure
+from gui.sweep_worker import SweepRunner
+from models.activations import ACTIVATION_NAMES
+from models.config import ConfigError, ExperimentConfig
+from models.datasets import DATASET_NAMES
+from models.initializers import INIT_NAMES
+from models.optimizers import OPTIMIZER_NAMES
+from models.sweep_executor import default_workers
+from models.sweep_io import read_rows
+from models.sweep_spec import SweepError, SweepSpec
+from models.sweep_summary import summarize
+
+LIST_FIELDS = {"activations": str, "lrs": float, "inits": str, "depths": int, "widths": int}
+INT_FIELDS = {"seeds": (1, 1000), "steps": (1, 1_000_000), "probe_every": (1, 100_000),
+              "n_samples": (8, 200_000), "batch_size": (1, 200_000), "workers": (1, 256)}
+FLOAT_FIELDS = {"noise": (0.0, 10.0), "alpha": (0.0, 1.0)}
+CHOICE_FIELDS = {"dataset": DATASET_NAMES, "optimizer": OPTIMIZER_NAMES}
+OTHER_FIELDS = ("out", "resume")
+DEFAULTS = {
+    "activations": ["relu", "leaky_relu", "elu", "tanh"], "lrs": [0.01, 0.1, 1.0, 3.0],
+    "inits": ["he"], "depths": [3], "widths": [32], "seeds": 3, "steps": 300,
+    "probe_every": 10, "dataset": "spiral", "n_samples": 256, "noise": 0.1,
+    "optimizer": "sgd", "batch_size": 64, "alpha": 0.01, "workers": default_workers(),
+    "out": "", "resume": False,
+}
+LABELS = {
+    "activations": "activations", "lrs": "learning rates", "inits": "initialisers",
+    "depths": "depths (hidden layers)", "widths": "widths (units)", "seeds": "seeds",
+    "steps": "steps per run", "probe_every": "probe every (steps)", "dataset": "dataset",
+    "n_samples": "samples", "noise": "noise (std)", "optimizer": "optimizer",
+    "batch_size": "batch size", "alpha": "Leaky ReLU alpha", "workers": "worker processes",
+    "out": "result CSV", "resume": "resume from the CSV",
+}
+REDRAW_INTERVAL_S = 0.25
+
+
+def validate_settings(settings: dict) -> tuple[dict, SweepSpec]:
+    """Check a settings dict; return it normalised and the sweep it describes.
+
+    Raises
+    ------
+    ValueError
+        Naming the first bad field.
+    """
+    if not isinstance(settings, dict):
+        raise ValueError("settings: expected a mapping")
+    unknown = sorted(set(settings) - set(DEFAULTS))
+    if unknown:
+        raise ValueError(f"{unknown[0]}: unknown setting")
+    s = {**DEFAULTS, **settings}
+    out = {}
+    for name, kind in LIST_FIELDS.items():
+        value = s[name]
+        if isinstance(value, str):
+            value = [t.strip() for t in value.split(",") if t.strip()]
+        try:
+            out[name] = [kind(v) for v in value]
+        except (TypeError, ValueError):
+            raise ValueError(f"{name}: {value!r} is not a list of {kind.__name__}") from None
+    for name in out["activations"]:
+        if name not in ACTIVATION_NAMES:
+            raise ValueError(f"activations: unknown {name!r}")
+    for name in out["inits"]:
+        if name not in INIT_NAMES:
+            raise ValueError(f"inits: unknown {name!r}")
+    for name, (low, high) in INT_FIELDS.items():
+        value = s[name]
+        if isinstance(value, bool) or not isinstance(value, int | np.integer):
+            raise ValueError(f"{name}: {value!r} is not an integer")
+        if not low <= value <= high:
+            raise ValueError(f"{name}: {value} must be between {low} and {high}")
+        out[name] = int(value)
+    for name, (low, high) in FLOAT_FIELDS.items():
+        value = s[name]
+        if isinstance(value, bool) or not isinstance(value, int | float) \
+                or not math.isfinite(value) or not low <= value <= high:
+            raise ValueError(f"{name}: {value!r} must be a number between {low} and {high}")
+        out[name] = float(value)
+    for name, allowed in CHOICE_FIELDS.items():
+        if s[name] not in allowed:
+            raise ValueError(f"{name}: {s[name]!r}; choose from {', '.join(allowed)}")
+        out[name] = s[name]
+    if not isinstance(s["out"], str):
+        raise ValueError(f"out: {s['out']!r} is not a file path")
+    out["out"] = s["out"]
+    if not isinstance(s["resume"], bool):
+        raise ValueError(f"resume: {s['resume']!r} is not true or false")
+    out["resume"] = s["resume"]
+    try:
+        base = ExperimentConfig(dataset=out["dataset"], n_samples=out["n_samples"],
+                                noise=out["noise"], optimizer=out["optimizer"],
+                                batch_size=min(out["batch_size"], out["n_samples"]),
+                                alpha=out["alpha"], init=out["inits"][0] if out["inits"]
+                                else "he")
+        spec = SweepSpec(tuple(out["activations"]), tuple(out["lrs"]), out["seeds"],
+                         tuple(out["inits"]), tuple(out["depths"]), tuple(out["widths"]),
+                         out["steps"], out["probe_every"], base)
+    except (SweepError, ConfigError) as exc:
+        raise ValueError(str(exc)) from None
+    return out, spec
+
+
+class SweepTab(QtWidgets.QWidget):
+    """Grid set-up, Run / Cancel with a progress bar, heatmaps and dead-fraction curves.
+
+    Public API: `figures`, `settings`, `apply_settings`, `run`, `cancel`, `load_results`,
+    `wait_until_idle`, `shutdown`, `rows`, `summaries`.
+    """
+
+    sweep_done = QtCore.Signal(str)  # "finished", "cancelled" or "failed"
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._settings, _ = validate_settings(dict(DEFAULTS))
+        self._tmpdir = Path(tempfile.mkdtemp(prefix="relu-lab-sweep-"))
+        self.rows: list[dict] = []
+        self.summaries: list = []
+        self._request = 0
+        self._last_draw = 0.0
+        self._state = "idle"
+        self.runner = SweepRunner(self)
+        self.runner.progress.connect(self._on_progress)
+        self.runner.finished.connect(self._on_finished)
+        self.runner.failed.connect(self._on_failed)
+        self.runner.cancelled.connect(self._on_cancelled)
+        self._build()
+        self._fill()
+
+    # ----- construction ---------------------------------------------------------------
+    def _build(self) -> None:
+        panel = QtWidgets.QWidget()
+        form = QtWidgets.QFormLayout(panel)
+        self.edits: dict[str, QtWidgets.QWidget] = {}
+        for name in DEFAULTS:
+            if name in CHOICE_FIELDS:
+                widget = QtWidgets.QComboBox()
+                widget.addItems(list(CHOICE_FIELDS[name]))
+                widget.activated.connect(self._on_edited)
+            elif name == "resume":
+                widget = QtWidgets.QCheckBox()
+                widget.toggled.connect(self._on_edited)
+            else:
+                widget = QtWidgets.QLineEdit()
+                widget.editingFinished.connect(self._on_edited)
+            widget.setObjectName(name)
+            self.edits[name] = widget
+            form.addRow(LABELS[name], widget)
+        self.edits["out"].setPlaceholderText("(a temporary file)")
+        self.edits["activations"].setToolTip(", ".join(ACTIVATION_NAMES))
+        self.edits["inits"].setToolTip(", ".join(INIT_NAMES))
+        self.error_label = QtWidgets.QLabel("")
+        self.error_label.setStyleSheet("color: #ff6b6b;")
+        self.error_label.setWordWrap(True)
+        form.addRow(self.error_label)
+        buttons = QtWidgets.QHBoxLayout()
+        self.run_button = QtWidgets.QPushButton("Run sweep")
+        self.cancel_button = QtWidgets.QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button.clicked.connect(self.cancel)
+        buttons.addWidget(self.run_button)
+        buttons.addWidget(self.cancel_button)
+        form.addRow(buttons)
+        self.progress_bar = QtWidgets.QProgressBar()
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        form.addRow(self.progress_bar)
+        self.status = QtWidgets.QLabel("ready: set up the grid and press Run sweep")
+        self.status.setWordWrap(True)
+        form.addRow(self.status)
+        scroll = QtWidgets.QScrollArea()
+        scroll.setWidget(panel)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(300)
+
+        self.dead_view = pg.GraphicsLayoutWidget()
+        self.loss_view = pg.GraphicsLayoutWidget()
+        self.curve_view = pg.GraphicsLayoutWidget()
+        self.curve_plot = self.curve_view.addPlot()
+        self.curve_plot.setTitle("Final dead fraction vs learning rate (mean ± std over seeds)")
+        self.curve_plot.setLabel("bottom", "learning rate (1, log scale)")
+        self.curve_plot.setLabel("left", "final dead fraction (of hidden units)")
+        self.dead_plots: list[pg.PlotItem] = []
+        self.loss_plots: list[pg.PlotItem] = []
+        for view in (self.dead_view, self.loss_view):
+            view.scene().sigMouseMoved.connect(
+                lambda pos, view=view: self._on_hover(view, pos))
+        self.hover_label = QtWidgets.QLabel("hover a heatmap cell for the spread over seeds")
+        self.hover_label.setWordWrap(True)
+        right = QtWidgets.QWidget()
+        grid = QtWidgets.QGridLayout(right)
+        grid.addWidget(self.dead_view, 0, 0)
+        grid.addWidget(self.loss_view, 1, 0)
+        grid.addWidget(self.curve_view, 2, 0)
+        grid.addWidget(self.hover_label, 3, 0)
+        for row in range(3):
+            grid.setRowStretch(row, 1)
+        splitter = QtWidgets.QSplitter()
+        splitter.addWidget(scroll)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        layout = QtWidgets.QHBoxLayout(self)
+        layout.addWidget(splitter)
+        self._draw_empty()
+
+    def _draw_empty(self) -> None:
+        for view, plots, title in ((self.dead_view, self.dead_plots, "Mean final dead fraction"),
+                                   (self.loss_view, self.loss_plots, "Mean final loss")):
+            view.clear()
+            plots.clear()
+            plot = view.addPlot()
+            plot.setTitle(f"{title} (no results yet)")
+            plot.setLabel("bottom", "learning rate (1)")
+            plot.setLabel("left", "activation")
+            plots.append(plot)
+
+    def _fill(self) -> None:
+        s = self._settings
+        for name, widget in self.edits.items():
+            value = s[name]
+            if isinstance(widget, QtWidgets.QComboBox):
+                widget.setCurrentText(value)
+            elif isinstance(widget, QtWidgets.QCheckBox):
+                widget.blockSignals(True)
+                widget.setChecked(bool(value))
+                widget.blockSignals(False)
+            elif isinstance(value, list):
+                widget.setText(", ".join(f"{v:g}" if isinstance(v, float) else str(v)
+                                         for v in value))
+            else:
+                widget.setText(f"{value:g}" if isinstance(value, float) else str(value))
+        self.error_label.setText("")
+
+    # ----- settings -------------------------------------------------------------------
+    def _read_widgets(self) -> dict:
+        values = {}
+        for name, widget in self.edits.items():
+            if isinstance(widget, QtWidgets.QComboBox):
+                values[name] = widget.currentText()
+            elif isinstance(widget, QtWidgets.QCheckBox):
+                values[name] = widget.isChecked()
+            elif name in LIST_FIELDS or name == "out":
+                values[name] = widget.text().strip()
+            else:
+                text = widget.text().strip()
+                try:
+                    values[name] = int(text) if name in INT_FIELDS else float(text)
+                except ValueError:
+                    raise ValueError(f"{name}: {text!r} is not a number") from None
+        return values
+
+    def _on_edited(self, *_) -> None:
+        try:
+            self._settings, _ = validate_settings(self._read_widgets())
+        except ValueError as exc:
+            self.error_label.setText(str(exc))
+            return
+        self.error_label.setText("")
+
+    def settings(self) -> dict:
+        """Return the tab's settings (JSON-able): the grid, the run options and the CSV path."""
+        return {k: list(v) if isinstance(v, list) else v for k, v in self._settings.items()}
+
+    def apply_settings(self, settings: dict) -> None:
+        """Apply (part of) a settings dict; raise ValueError naming the field, keeping state.
+
+        Parameters
+        ----------
+        settings : dict
+            Keys of `settings()`; missing keys keep their current values.
+        """
+        if not isinstance(settings, dict):
+            raise ValueError("settings: expected a mapping")
+        merged, _ = validate_settings({**self._settings, **settings})
+        self._settings = merged
+        self._fill()
+
+    # ----- running --------------------------------------------------------------------
+    def _out_path(self) -> tuple[Path, bool]:
+        if self._settings["out"]:
+            return Path(self._settings["out"]).expanduser(), False
+        self._request_file = self._tmpdir / f"sweep_{self._request + 1}.csv"
+        return self._request_file, True
+
+    def run(self, executor=None) -> int:
+        """Start the sweep of the current settings; return its request id (0 if refused).
+
+        Parameters
+        ----------
+        executor : concurrent.futures.Executor, optional
+            Run on this executor instead of local worker processes (tests, embedding).
+        """
+        self._on_edited()
+        try:
+            settings, spec = validate_settings(self._settings)
+        except ValueError as exc:
+            self.status.setText(str(exc))
+            return 0
+        out, temporary = self._out_path()
+        options = {"resume": settings["resume"], "overwrite": temporary}
+        if executor is not None:
+            options["executor"] = executor
+        else:
+            options["workers"] = settings["workers"]
+        self.rows = []
+        self.summaries = []
+        self._draw_empty()
+        self._request = self.runner.start(spec, out, **options)
+        self._state = "running"
+        self._started = time.perf_counter()
+        self.progress_bar.setRange(0, len(spec))
+        self.progress_bar.setValue(0)
+        self.status.setText(f"running {len(spec)} runs -> {out}")
+        self.run_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.out_path = out
+        return self._request
+
+    def cancel(self) -> None:
+        """Stop the running sweep; the finished rows stay in the CSV (resume continues)."""
+        if self._state == "running":
+            self.runner.cancel()
+            self.status.setText("cancelling…")
+
+    def wait_until_idle(self, timeout_s: float = 60.0) -> bool:
+        """Process events until no sweep is running; return True if it ended in time."""
+        app = QtWidgets.QApplication.instance()
+        end = time.monotonic() + timeout_s
+        while self._state == "running" and time.monotonic() < end:
+            app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            time.sleep(0.01)
+        return self._state != "running"
+
+    def _on_progress(self, request: int, progress) -> None:
+        if request != self._request:
+            return  # a stale report of a sweep since replaced
+        self.progress_bar.setRange(0, max(progress.total, 1))
+        self.progress_bar.setValue(progress.done)
+        rate = progress.rate
+        left = (progress.total - progress.done) / rate if rate > 0 else float("nan")
+        self.status.setText(
+            f"{progress.done}/{progress.total} runs ({progress.resumed} resumed, "
+            f"{progress.failed} failed), {rate:.1f} runs/s, "
+            + (f"{left:.0f} s left" if np.isfinite(left) else "time left: ?"))
+        self.rows = progress.rows
+        now = time.perf_counter()
+        if now - self._last_draw > REDRAW_INTERVAL_S or progress.done == progress.total:
+            self._last_draw = now
+            self.show_rows(progress.rows)
+
+    def _end(self, state: str, text: str) -> None:
+        self._state = "idle"
+        self.run_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self.status.setText(text)
+        self.sweep_done.emit(state)
+
+    def _on_finished(self, request: int, rows) -> None:
+        if request != self._request:
+            return
+        self.show_rows(rows)
+        failed = sum(r["status"] == "failed" for r in rows)
+        self._end("finished", f"done: {len(rows)} runs ({failed} failed) in {self.out_path}")
+
+    def _on_cancelled(self, request: int, rows) -> None:
+        if request != self._request:
+            return
+        self.show_rows(rows)
+        self._end("cancelled", f"cancelled: {len(rows)} runs kept in {self.out_path}; "
+                  "tick 'resume' and set that file to continue")
+
+    def _on_failed(self, request: int, message: str) -> None:
+        if request != self._request:
+            return
+        self._end("failed", f"error: {message}")
+
+    # ----- results --------------------------------------------------------------------
+    def load_results(self, path: str | Path) -> int:
+        """Show the rows of an existing sweep CSV; return how many were read.
+
+        Raises
+        ------
+        ValueError
+            If the file is not a sweep result file.
+        """
+        path = Path(path)
+        with open(path, encoding="utf-8", newline="") as handle:
+            header = next(csv.reader(handle), [])
+        rows, _ = read_rows(path, header)
+        self.show_rows(rows)
+        self.status.setText(f"loaded {len(rows)} runs from {path}")
+        return len(rows)
+
+    def show_rows(self, rows: list) -> None:
+        """Draw heatmaps and curves from result rows (strings as in the CSV)."""
+        self.rows = list(rows)
+        self.summaries = summarize(self.rows)
+        if not self.summaries:
+            self._draw_empty()
+            return
+        self._draw_heatmaps(self.dead_view, self.dead_plots, "dead_fraction",
+                            "Mean final dead fraction", False, (0.0, 1.0))
+        finite = np.concatenate([s.mean["final_loss"][np.isfinite(s.mean["final_loss"])
+                                                       & (s.mean["final_loss"] > 0)]
+                                 for s in self.summaries])
+        levels = (float(np.log10(finite.min())), float(np.log10(finite.max()))) \
+            if finite.size else (0.0, 1.0)
+        self._draw_heatmaps(self.loss_view, self.loss_plots, "final_loss",
+                            "Mean final loss (colour: log10)", True, levels)
+        sweep_plots.draw_dead_vs_lr(self.curve_plot, self.summaries)
+
+    def _draw_heatmaps(self, view, plots, metric, title, log, levels) -> None:
+        view.clear()
+        plots.clear()
+        many = len(self.summaries) > 1
+        for k, summary in enumerate(self.summaries):
+            plot = view.addPlot(row=0, col=k)  # one panel per init / depth / width, in a row
+            full = f"{title}: {summary.title}" if many else f"{title} ({summary.title})"
+            sweep_plots.draw_heatmap(plot, summary, metric, full, log, levels)
+            plots.append(plot)
+
+    def _on_hover(self, view, pos) -> None:
+        plots = self.dead_plots if view is self.dead_view else self.loss_plots
+        metric = "dead_fraction" if view is self.dead_view else "final_loss"
+        for plot, summary in zip(plots, self.summaries):
+            if not plot.sceneBoundingRect().contains(pos):
+                continue
+            point = plot.vb.mapSceneToView(pos)
+            row, col = int(np.floor(point.y())), int(np.floor(point.x()))
+            if 0 <= row < len(summary.activations) and 0 <= col < summary.lrs.size:
+                text = sweep_plots.hover_text(summary, metric, row, col)
+                self.hover_label.setText(text)
+                view.setToolTip(text)
+            return
+
+    def figures(self) -> list[Figure]:
+        """Return the tab's exportable figures (two heatmap layouts and the curve plot)."""
+        summaries = list(self.summaries)
+        return [
+            Figure("sweep_dead_fraction_heatmap", self.dead_view.ci,
+                   lambda: sweep_plots.heatmap_table(summaries, "dead_fraction")),
+            Figure("sweep_final_loss_heatmap", self.loss_view.ci,
+                   lambda: sweep_plots.heatmap_table(summaries, "final_loss")),
+            Figure("sweep_dead_fraction_vs_lr", self.curve_plot,
+                   lambda: sweep_plots.heatmap_table(summaries, "dead_fraction")),
+        ]
+
+    def shutdown(self) -> bool:
+        """Cancel a running sweep and join its thread within 2 s; return True if it ended."""
+        self.runner.cancel()
+        ended = self.runner.join(2.0)
+        self._state = "idle"
+        shutil.rmtree(self._tmpdir, ignore_errors=True)
+        return ended

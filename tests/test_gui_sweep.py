@@ -1,0 +1,115 @@
+"""The Sweep tab offscreen: settings, a run with progress, heatmaps, hover, cancel, export."""
+
+import concurrent.futures as cf
+import time
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+
+pytestmark = pytest.mark.gui
+
+SMALL = {"activations": ["relu", "leaky_relu"], "lrs": [0.01, 3.0], "seeds": 2, "steps": 40,
+         "probe_every": 10, "widths": [8], "depths": [2], "n_samples": 128, "batch_size": 32,
+         "workers": 1}
+
+
+@pytest.fixture
+def tab(qtbot):
+    from gui.sweep_tab import SweepTab
+
+    widget = SweepTab()
+    qtbot.addWidget(widget)
+    widget.resize(1400, 900)
+    widget.show()
+    qtbot.waitExposed(widget)
+    yield widget
+    start = time.monotonic()
+    assert widget.shutdown()
+    assert time.monotonic() - start < 2.5
+
+
+@pytest.mark.parametrize("key,value", [("lrs", [0.0]), ("seeds", 0), ("activations", ["x"]),
+                                       ("widths", "a"), ("nonsense", 1), ("noise", -1.0)])
+def test_apply_settings_rejects_and_keeps_state(tab, key, value):
+    before = tab.settings()
+    with pytest.raises(ValueError, match=key):
+        tab.apply_settings({key: value})
+    assert tab.settings() == before
+
+
+def test_settings_round_trip_and_inline_error(tab):
+    tab.apply_settings(SMALL)
+    assert tab.settings()["lrs"] == [0.01, 3.0]
+    assert tab.edits["lrs"].text() == "0.01, 3"
+    before = tab.settings()
+    tab.edits["lrs"].setText("0, 1")
+    tab.edits["lrs"].editingFinished.emit()
+    assert "lrs" in tab.error_label.text()
+    assert tab.settings() == before
+
+
+def test_run_draws_heatmaps_hover_and_exports(tab, tmp_path, qtbot):
+    from gui.figure_export import export_figure
+
+    out = tmp_path / "s.csv"
+    tab.apply_settings({**SMALL, "inits": ["he", "xavier"], "out": str(out)})
+    seen = []
+    tab.runner.progress.connect(lambda req, p: seen.append(p.done))
+    with cf.ThreadPoolExecutor(2) as pool:
+        request = tab.run(executor=pool)
+        assert request > 0 and not tab.run_button.isEnabled()
+        assert tab.wait_until_idle(60)
+    assert tab.progress_bar.value() == tab.progress_bar.maximum() == 16
+    assert seen[-1] == 16 and seen == sorted(seen)
+    assert len(tab.rows) == 16 and out.exists()
+    # one panel per init, in both heatmaps
+    assert len(tab.summaries) == 2 and len(tab.dead_plots) == 2 and len(tab.loss_plots) == 2
+    s = tab.summaries[0]
+    assert s.count.sum() == 8 and s.mean["dead_fraction"].shape == (2, 2)
+    # hover a cell: spread over seeds
+    plot = tab.dead_plots[0]
+    qtbot.wait(50)
+    pos = plot.vb.mapViewToScene(pg.Point(1.5, 0.5))  # column lr 3.0, row relu
+    tab._on_hover(tab.dead_view, pos)
+    assert "seeds" in tab.hover_label.text() and "relu" in tab.hover_label.text()
+    assert "lr 3" in tab.hover_label.text()
+    # titles, axis labels, legend; export writes PNG, SVG, CSV
+    assert "learning rate" in tab.curve_plot.getAxis("bottom").labelText
+    assert len(tab.curve_plot.legend.items) == 4  # 2 activations x 2 panels
+    tab.apply_settings({"out": ""})
+    names = []
+    for figure in tab.figures():
+        files = export_figure(figure, tmp_path)
+        names.append(figure.name)
+        assert all(f.stat().st_size > 200 for f in files)
+    header = (tmp_path / "sweep_dead_fraction_heatmap.csv").read_text().splitlines()[0]
+    assert "dead_fraction_std_over_seeds" in header
+    # reload from the file: the same summaries
+    assert tab.load_results(out) == 16
+    np.testing.assert_array_equal(tab.summaries[0].count, s.count)
+
+
+def test_cancel_keeps_rows_and_stale_reports_are_dropped(tab, tmp_path):
+    out = tmp_path / "c.csv"
+    tab.apply_settings({**SMALL, "seeds": 6, "steps": 400, "out": str(out)})
+    states = []
+    tab.sweep_done.connect(states.append)
+    with cf.ThreadPoolExecutor(1) as pool:
+        tab.run(executor=pool)
+        deadline = time.monotonic() + 30
+        while not tab.rows and time.monotonic() < deadline:
+            tab.wait_until_idle(0.05)
+        tab.cancel()
+        assert tab.wait_until_idle(10)
+    assert states == ["cancelled"]
+    assert 1 <= len(tab.rows) < 24
+    assert tab.run_button.isEnabled()
+    tab._on_progress(tab._request - 1, None)  # a stale id: ignored without touching it
+
+
+def test_local_worker_process_run(tab, tmp_path):
+    tab.apply_settings({**SMALL, "out": str(tmp_path / "p.csv")})
+    tab.run()
+    assert tab.wait_until_idle(60)
+    assert len(tab.rows) == 8 and {r["status"] for r in tab.rows} == {"ok"}
