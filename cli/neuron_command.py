@@ -169,7 +169,9 @@ def _run_drive(args, params, folder, report):
     spikes = zip(result.run.spike_neuron.tolist(), result.run.spike_t_ms.tolist())
     written.append(write_csv(folder / "spikes.csv", ["neuron", "t_ms"], spikes))
     written += export_offscreen(DRIVE_FIGURES,
-                                lambda items: fill_drive(items, result, params.v_th_mv), folder)
+                                lambda items: fill_drive(items, result, params.v_th_mv,
+                                                         params.noise_mv > 0, params.freq_hz),
+                                folder)
     return written
 
 
@@ -184,6 +186,7 @@ def _run_response(args, params, folder, report):
     written = [write_csv(folder / "response.csv",
                          ["freq_hz", "lif_gain_hz_per_na", "lif_phase_deg",
                           "leaky_gain_hz_per_na", "leaky_phase_deg"], rows)]
-    written += export_offscreen(RESPONSE_FIGURES, lambda items: fill_response(items, response),
+    written += export_offscreen(RESPONSE_FIGURES,
+                                lambda items: fill_response(items, response, params.noise_mv > 0),
                                 folder)
     return written

@@ -21,23 +21,51 @@ ALL_FIGURES = DRIVE_FIGURES + FI_FIGURES + RESPONSE_FIGURES + SCAN_FIGURES
 Tables = dict[str, plots.Table]
 
 
-def fill_drive(items: dict[str, pg.PlotItem], result, v_th_mv: float) -> Tables:
-    """Draw a `neuro.drive.DriveResult` into the four drive plots; return their tables."""
+def fill_drive(items: dict[str, pg.PlotItem], result, v_th_mv: float,
+               noisy: bool = True, freq_hz: float | None = None) -> Tables:
+    """Draw a `neuro.drive.DriveResult` into the four drive plots; return their tables.
+
+    `noisy` False notes on the rate plot that noiseless neurons fire in lockstep; with
+    `freq_hz` the single-neuron traces open on the first drive cycles (`zoom_traces`).
+    """
     run = result.run
     if run.v_mv.shape[0]:
         t, i_in, i_leak, v = run.t_ms, run.i_in_na[0], run.i_leak_na[0], run.v_mv[0]
     else:
         t = i_in = i_leak = v = np.zeros(0)
     own = run.spike_t_ms[run.spike_neuron == 0]
-    return {
+    tables = {
         "currents": plots.draw_currents(items["currents"], t, i_in, i_leak),
         "voltage": plots.draw_voltage(items["voltage"], t, v, own, v_th_mv),
         "raster": plots.draw_raster(items["raster"], run.spike_neuron, run.spike_t_ms,
                                     run.n_neurons),
         "population_rate": plots.draw_population_rate(items["population_rate"],
                                                       result.rate_t_ms, result.rate_hz,
-                                                      result.rate_leaky_hz),
+                                                      result.rate_leaky_hz,
+                                                      kernel_ms=result.kernel_ms,
+                                                      bin_ms=result.bin_ms, noisy=noisy),
     }
+    if freq_hz is not None:
+        zoom_traces(items, freq_hz, run.duration_ms)
+    return tables
+
+
+TRACE_CYCLES = 2  # the single-neuron traces open on this many drive cycles
+
+
+def zoom_traces(items: dict[str, pg.PlotItem], freq_hz: float, duration_ms: float) -> None:
+    """Show the first few drive cycles (at least 100 ms) of the single-neuron traces.
+
+    Individual spikes and the leak current's saw-tooth are unreadable over seconds; the
+    raster and population rate keep the whole run. The data (and the CSV) stay complete.
+    """
+    span = min(duration_ms, max(100.0, TRACE_CYCLES * 1000.0 / freq_hz))
+    items["currents"].setXRange(0.0, span, padding=0.01)
+    for name in ("currents", "voltage"):
+        title = items[name].titleLabel.text.split(" (first")[0]
+        if span < duration_ms:
+            title += f" (first {span:g} ms)"
+        items[name].setTitle(title)
 
 
 def fill_fi(items: dict[str, pg.PlotItem], curve, noisy: bool) -> Tables:
@@ -50,25 +78,29 @@ def fill_fi(items: dict[str, pg.PlotItem], curve, noisy: bool) -> Tables:
                                             curve.rate_leaky_fit_hz, summary, name)}
 
 
-def fill_response(items: dict[str, pg.PlotItem], response) -> Tables:
-    """Draw a `neuro.frequency_response.FrequencyResponse` into gain and phase plots."""
+def fill_response(items: dict[str, pg.PlotItem], response, noisy: bool = True) -> Tables:
+    """Draw a `neuro.frequency_response.FrequencyResponse` into gain and phase plots.
+
+    `noisy` False pins a note: a noiseless population phase-locks to the drive, so its
+    response is not meaningful.
+    """
     return {
         "response_gain": plots.draw_response_gain(items["response_gain"], response.freq_hz,
                                                   response.lif_gain_hz_per_na,
-                                                  response.leaky_gain_hz_per_na),
+                                                  response.leaky_gain_hz_per_na, noisy),
         "response_phase": plots.draw_response_phase(items["response_phase"], response.freq_hz,
                                                     response.lif_phase_deg,
-                                                    response.leaky_phase_deg),
+                                                    response.leaky_phase_deg, noisy),
     }
 
 
-def fill_scan(items: dict[str, pg.PlotItem], scan) -> Tables:
-    """Draw a `neuro.alpha_scan.AlphaScan` into the alpha-scan plot."""
+def fill_scan(items: dict[str, pg.PlotItem], scan, current: float | None = None) -> Tables:
+    """Draw a `neuro.alpha_scan.AlphaScan` into the alpha-scan plot (`current` marked)."""
     from neuro.alpha_scan import SCANNABLE
 
     return {"alpha_scan": plots.draw_alpha_scan(items["alpha_scan"], scan.values, scan.name,
                                                 SCANNABLE[scan.name], scan.alpha,
-                                                scan.alpha_with_offset)}
+                                                scan.alpha_with_offset, current)}
 
 
 def make_figures(items: dict[str, pg.PlotItem], tables: Tables) -> list[Figure]:

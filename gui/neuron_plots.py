@@ -7,28 +7,149 @@ import pyqtgraph as pg
 
 Table = tuple[list[str], np.ndarray]
 
-COLORS = {"input": "#1f77b4", "leak": "#d62728", "lif": "#1f77b4", "theory": "#ff7f0e",
-          "leaky": "#2ca02c", "spike": "#d62728", "v": "#9467bd", "raster": "#404040"}
+# Okabe-Ito colours: colour-blind safe and legible on the dark window and the white export.
+COLORS = {"input": "#0072b2", "leak": "#d55e00", "lif": "#56b4e9", "theory": "#e69f00",
+          "leaky": "#009e73", "spike": "#d55e00", "v": "#cc79a7", "raster": "#56b4e9",
+          "reference": "#888888"}
 RASTER_MAX_NEURONS = 100
+HEADROOM = 1.35  # y-range above the data, so a legend on top never covers a curve
+NOISELESS_RESPONSE_NOTE = ("No noise: the identical neurons phase-lock to the drive, so this "
+                           "response is not meaningful.<br>Add noise (e.g. the noisy preset) "
+                           "to see the low-pass fall-off and the lag.")
+NOISELESS_RATE_NOTE = "No noise: the neurons fire in lockstep (synchronous volleys)"
+
+
+def format_value(value: float, digits: int = 3, zero: float = 0.0) -> str:
+    """Format `value` with `digits` significant figures, effectively-zero values as ``0``.
+
+    Parameters
+    ----------
+    value : float
+        The number.
+    digits : int
+        Significant figures.
+    zero : float
+        Magnitudes below this (and below 1e-12 in any case) print as ``0``.
+
+    Returns
+    -------
+    str
+        Fixed-point text for magnitudes from 1e-4 to 1e6 (no exponent), else ``%g``;
+        ``n/a`` for NaN or infinity.
+    """
+    value = float(value)
+    if not np.isfinite(value):
+        return "n/a"
+    if abs(value) < max(zero, 1e-12):
+        return "0"
+    if not 1e-4 <= abs(value) < 1e6:
+        return f"{value:.{digits}g}"
+    decimals = max(0, digits - 1 - int(np.floor(np.log10(abs(value)))))
+    text = f"{round(value, decimals):.{decimals}f}"
+    return "0" if float(text) == 0 else text
+
+
+def fit_parts(alpha: float, gain_hz_per_na: float, threshold_na: float,
+              rmse_hz: float) -> list[str]:
+    """Return ``alpha = ...``, ``gain = ... Hz/nA``, ``I_th = ... nA``, ``rmse = ... Hz``."""
+    return [f"alpha = {format_value(alpha, 2, zero=5e-4)}",
+            f"gain = {format_value(gain_hz_per_na, 3, zero=0.05)} Hz/nA",
+            f"I_th = {format_value(threshold_na, 3, zero=5e-5)} nA",
+            f"rmse = {format_value(rmse_hz, 2, zero=0.005)} Hz"]
+
+
+def fit_text(alpha: float, gain_hz_per_na: float, threshold_na: float, rmse_hz: float,
+             separator: str = "   ") -> str:
+    """Return the one-line summary of a Leaky ReLU fit (effectively-zero values print as 0)."""
+    return separator.join(fit_parts(alpha, gain_hz_per_na, threshold_na, rmse_hz))
+
+
+def notes(plot: pg.PlotItem) -> list[pg.LabelItem]:
+    """Return the text notes pinned inside `plot` (fit summary, warnings)."""
+    return list(getattr(plot, "_neuron_notes", []))
+
+
+def add_note(plot: pg.PlotItem, html: str, corner: str = "top", size: str = "9pt",
+             color: str | None = None) -> pg.LabelItem:
+    """Pin a text note inside the plot area, at a corner that does not move with the data.
+
+    Parameters
+    ----------
+    plot : pyqtgraph.PlotItem
+        The plot.
+    html : str
+        The text (simple HTML allowed).
+    corner : {"top", "top-left", "top-right", "bottom-right", "bottom-left", "center"}
+        Where in the plot area.
+    size : str
+        Font size.
+    color : str, optional
+        Text colour; default: the foreground (dark ink on export).
+
+    Returns
+    -------
+    pyqtgraph.LabelItem
+        The note (removed by the next redraw of the plot).
+    """
+    anchors = {"top": ((0.5, 0), (0.5, 0), (0, 6)), "top-left": ((0, 0), (0, 0), (8, 6)),
+               "top-right": ((1, 0), (1, 0), (-8, 6)),
+               "bottom-right": ((1, 1), (1, 1), (-8, -6)),
+               "bottom-left": ((0, 1), (0, 1), (8, -6)),
+               "center": ((0.5, 0.5), (0.5, 0.5), (0, 0))}
+    item_pos, parent_pos, offset = anchors[corner]
+    options = {"size": size, "justify": "left"}
+    if color is not None:
+        options["color"] = color
+    label = pg.LabelItem(html, **options)
+    label.setParentItem(plot.vb)
+    label.anchor(itemPos=item_pos, parentPos=parent_pos, offset=offset)
+    label.setZValue(1000)
+    plot._neuron_notes = [*notes(plot), label]
+    return label
+
+
+def _clear_notes(plot: pg.PlotItem) -> None:
+    for label in notes(plot):
+        label.setParentItem(None)
+        if label.scene() is not None:
+            label.scene().removeItem(label)
+    plot._neuron_notes = []
 
 
 def _prepare(plot: pg.PlotItem, title: str, x_label: str, y_label: str,
-             legend: bool = True) -> None:
+             legend: bool = True, columns: int = 1,
+             legend_offset: tuple[int, int] = (10, 10)) -> None:
     """Clear `plot` and set its title, axis labels (units in the text) and legend."""
     plot.clear()
+    _clear_notes(plot)
+    plot.setLogMode(x=False, y=False)
+    plot.enableAutoRange()
     plot.setTitle(title)
     plot.setLabel("bottom", x_label)
     plot.setLabel("left", y_label)
     plot.showGrid(x=True, y=True, alpha=0.2)
     for side in ("bottom", "left"):
         plot.getAxis(side).enableAutoSIPrefix(False)
-    if legend:
-        if plot.legend is None:
-            plot.addLegend(offset=(10, 10))
-        else:
-            plot.legend.clear()
-    elif plot.legend is not None:
+    if plot.legend is not None:
         plot.legend.clear()
+        if plot.legend.scene() is not None:
+            plot.legend.scene().removeItem(plot.legend)
+        plot.legend = None
+    if legend:
+        plot.addLegend(offset=legend_offset, colCount=columns)
+
+
+def _headroom(plot: pg.PlotItem, *series: np.ndarray, floor: float | None = None,
+              factor: float = HEADROOM) -> None:
+    """Fix the y range to the data plus room on top for the legend."""
+    values = np.concatenate([np.ravel(s) for s in series if np.size(s)] or [np.zeros(1)])
+    values = values[np.isfinite(values)]
+    if not values.size:
+        return
+    low = float(values.min()) if floor is None else min(floor, float(values.min()))
+    high = float(values.max())
+    span = max(high - low, 1e-9)
+    plot.setYRange(low - 0.03 * span, low + factor * span, padding=0)
 
 
 def _pen(color: str, width: float = 1.5, style=None) -> pg.QtGui.QPen:
@@ -54,9 +175,11 @@ def draw_currents(plot: pg.PlotItem, t_ms: np.ndarray, i_in_na: np.ndarray,
     tuple
         Header ``t_ms, i_in_na, i_leak_na`` and rows.
     """
-    _prepare(plot, "Input and leak current", "time (ms)", "current (nA)")
-    plot.plot(t_ms, i_in_na, pen=_pen(COLORS["input"]), name="input I(t)")
-    plot.plot(t_ms, i_leak_na, pen=_pen(COLORS["leak"]), name="leak I_L = g_L (V - E_L)")
+    _prepare(plot, "Input and leak current, one neuron", "time (ms)", "current (nA)",
+             columns=2)
+    plot.plot(t_ms, i_leak_na, pen=_pen(COLORS["leak"], 1), name="leak I_L = g_L (V - E_L)")
+    plot.plot(t_ms, i_in_na, pen=_pen(COLORS["input"], 2.5), name="input I(t)")
+    _headroom(plot, i_in_na, i_leak_na, floor=0.0)
     return ["t_ms", "i_in_na", "i_leak_na"], np.column_stack([t_ms, i_in_na, i_leak_na])
 
 
@@ -80,15 +203,18 @@ def draw_voltage(plot: pg.PlotItem, t_ms: np.ndarray, v_mv: np.ndarray,
     tuple
         Header ``t_ms, v_mv, spike`` (spike = 1 in the sample where the neuron fired).
     """
-    _prepare(plot, "Membrane potential of a sample neuron", "time (ms)", "V (mV)")
-    plot.plot(t_ms, v_mv, pen=_pen(COLORS["v"]), name="V(t)")
+    _prepare(plot, "Membrane potential and spikes, one neuron", "time (ms)", "V (mV)",
+             columns=3)
+    plot.plot(t_ms, v_mv, pen=_pen(COLORS["v"], 1), name="V(t)")
     if spike_t_ms.size:
         x = np.repeat(spike_t_ms, 2)
         y = np.tile([v_th_mv, v_th_mv + 20.0], spike_t_ms.size)
-        plot.plot(x, y, pen=_pen(COLORS["spike"]), connect="pairs", name="spikes")
+        plot.plot(x, y, pen=_pen(COLORS["spike"], 1.5), connect="pairs", name="spikes")
     if t_ms.size:
         plot.plot([t_ms[0], t_ms[-1]], [v_th_mv, v_th_mv],
-                  pen=_pen("#888888", 1, pg.QtCore.Qt.PenStyle.DashLine), name="threshold")
+                  pen=_pen(COLORS["reference"], 1, pg.QtCore.Qt.PenStyle.DashLine),
+                  name="threshold V_th")
+    _headroom(plot, v_mv, np.array([v_th_mv + 20.0]), factor=1.3)
     spike_flag = np.zeros(t_ms.size)
     if t_ms.size and spike_t_ms.size:
         index = np.clip(np.searchsorted(t_ms, spike_t_ms), 0, t_ms.size - 1)
@@ -118,7 +244,7 @@ def draw_raster(plot: pg.PlotItem, spike_neuron: np.ndarray, spike_t_ms: np.ndar
     """
     shown = min(n_neurons, max_neurons)
     _prepare(plot, f"Spike raster (first {shown} of {n_neurons} neurons)", "time (ms)",
-             "neuron", legend=False)
+             "neuron index", legend=False)
     keep = spike_neuron < shown
     neuron, times = spike_neuron[keep], spike_t_ms[keep]
     if times.size:
@@ -130,8 +256,9 @@ def draw_raster(plot: pg.PlotItem, spike_neuron: np.ndarray, spike_t_ms: np.ndar
 
 
 def draw_population_rate(plot: pg.PlotItem, t_ms: np.ndarray, rate_hz: np.ndarray,
-                         rate_leaky_hz: np.ndarray) -> Table:
-    """Draw the binned population rate beside the fitted Leaky ReLU's rate.
+                         rate_leaky_hz: np.ndarray, kernel_ms: float = 0.0,
+                         bin_ms: float | None = None, noisy: bool = True) -> Table:
+    """Draw the population rate beside the fitted Leaky ReLU's rate, smoothed alike.
 
     Parameters
     ----------
@@ -139,22 +266,34 @@ def draw_population_rate(plot: pg.PlotItem, t_ms: np.ndarray, rate_hz: np.ndarra
         Where to draw.
     t_ms, rate_hz, rate_leaky_hz : numpy.ndarray
         Bin centres (ms), LIF population rate and Leaky ReLU rate (Hz).
+    kernel_ms : float
+        Standard deviation of the Gaussian kernel both rates were smoothed with (0: none).
+    bin_ms : float, optional
+        Histogram bin (named in the axis label when there is no kernel).
+    noisy : bool
+        False adds a note that noiseless neurons fire in lockstep.
 
     Returns
     -------
     tuple
         Header ``t_ms, rate_hz, rate_leaky_hz`` and rows.
     """
-    _prepare(plot, "Population rate: LIF against fitted Leaky ReLU", "time (ms)", "rate (Hz)")
-    plot.plot(t_ms, rate_hz, pen=_pen(COLORS["lif"]), name="LIF population")
-    plot.plot(t_ms, rate_leaky_hz, pen=_pen(COLORS["leaky"], 2), name="Leaky ReLU (fitted)")
+    if kernel_ms > 0:
+        smoothing = f"Gaussian kernel sigma = {format_value(kernel_ms, 2)} ms"
+    elif bin_ms is not None:
+        smoothing = f"{format_value(bin_ms, 2)} ms bins"
+    else:
+        smoothing = ""
+    y_label = f"rate (Hz; {smoothing})" if smoothing else "rate (Hz)"
+    _prepare(plot, "Population rate: LIF against fitted Leaky ReLU", "time (ms)", y_label,
+             columns=2)
+    plot.plot(t_ms, rate_hz, pen=_pen(COLORS["lif"], 2), name="LIF population")
+    plot.plot(t_ms, rate_leaky_hz, pen=_pen(COLORS["leaky"], 2.5, pg.QtCore.Qt.PenStyle.DashLine),
+              name="Leaky ReLU, same input")
+    _headroom(plot, rate_hz, rate_leaky_hz, floor=0.0)
+    if not noisy:
+        add_note(plot, NOISELESS_RATE_NOTE, corner="bottom-right")
     return ["t_ms", "rate_hz", "rate_leaky_hz"], np.column_stack([t_ms, rate_hz, rate_leaky_hz])
-
-
-def fit_text(alpha: float, gain_hz_per_na: float, threshold_na: float, rmse_hz: float) -> str:
-    """Return the one-line summary of a Leaky ReLU fit shown on the f-I plot."""
-    return (f"alpha = {alpha:.3g}   gain = {gain_hz_per_na:.4g} Hz/nA   "
-            f"I_th = {threshold_na:.4g} nA   rmse = {rmse_hz:.3g} Hz")
 
 
 def draw_fi_curve(plot: pg.PlotItem, current_na: np.ndarray, rate_sim_hz: np.ndarray,
@@ -169,7 +308,7 @@ def draw_fi_curve(plot: pg.PlotItem, current_na: np.ndarray, rate_sim_hz: np.nda
     current_na, rate_sim_hz, rate_theory_hz, rate_leaky_fit_hz : numpy.ndarray
         Currents (nA) and the three rates (Hz) at them.
     summary : str
-        Fit parameters, printed in the plot (see `fit_text`).
+        Fit parameters, pinned in the plot's lower right (see `fit_text`).
     theory_name : str
         Legend name of the analytic curve.
 
@@ -178,23 +317,35 @@ def draw_fi_curve(plot: pg.PlotItem, current_na: np.ndarray, rate_sim_hz: np.nda
     tuple
         Header ``current_na, rate_sim_hz, rate_theory_hz, rate_leaky_fit_hz`` and rows.
     """
-    _prepare(plot, "f-I curve", "input current I (nA)", "firing rate (Hz)")
-    plot.plot(current_na, rate_theory_hz, pen=_pen(COLORS["theory"], 2), name=theory_name)
-    plot.plot(current_na, rate_leaky_fit_hz,
+    _prepare(plot, "f-I curve: LIF against the best-fit Leaky ReLU", "input current I (nA)",
+             "firing rate (Hz)")
+    order = np.argsort(current_na)
+    plot.plot(current_na[order], rate_theory_hz[order], pen=_pen(COLORS["theory"], 2.5),
+              name=theory_name)
+    plot.plot(current_na[order], rate_leaky_fit_hz[order],
               pen=_pen(COLORS["leaky"], 2, pg.QtCore.Qt.PenStyle.DashLine),
               name="Leaky ReLU fit")
-    plot.plot(current_na, rate_sim_hz, pen=None, symbol="o", symbolSize=6,
+    plot.plot(current_na, rate_sim_hz, pen=None, symbol="o", symbolSize=7,
               symbolBrush=COLORS["lif"], symbolPen=None, name="simulated LIF")
-    label = pg.TextItem(summary, color="#606060", anchor=(1, 1))
-    plot.addItem(label)
-    if current_na.size:
-        label.setPos(float(current_na.max()), 0.0)
+    plot.addLine(y=0, pen=_pen(COLORS["reference"], 1))
+    add_note(plot, summary.replace("   ", "&nbsp;&nbsp;&nbsp;"), corner="bottom-right")
     return (["current_na", "rate_sim_hz", "rate_theory_hz", "rate_leaky_fit_hz"],
             np.column_stack([current_na, rate_sim_hz, rate_theory_hz, rate_leaky_fit_hz]))
 
 
+def _log_ticks(plot: pg.PlotItem, freq_hz: np.ndarray) -> None:
+    """Label a log-frequency axis at 1, 2, 5, 10, 20, ... Hz."""
+    if not freq_hz.size:
+        return
+    decades = range(int(np.floor(np.log10(freq_hz.min()))),
+                    int(np.ceil(np.log10(freq_hz.max()))) + 1)
+    values = [m * 10.0**d for d in decades for m in (1, 2, 5)]
+    values = [v for v in values if freq_hz.min() / 1.5 <= v <= freq_hz.max() * 1.5]
+    plot.getAxis("bottom").setTicks([[(np.log10(v), f"{v:g}") for v in values]])
+
+
 def draw_response_gain(plot: pg.PlotItem, freq_hz: np.ndarray, lif_gain: np.ndarray,
-                       leaky_gain: np.ndarray) -> Table:
+                       leaky_gain: np.ndarray, noisy: bool = True) -> Table:
     """Draw the rate's first-harmonic gain against drive frequency (log axis).
 
     Parameters
@@ -203,24 +354,32 @@ def draw_response_gain(plot: pg.PlotItem, freq_hz: np.ndarray, lif_gain: np.ndar
         Where to draw.
     freq_hz, lif_gain, leaky_gain : numpy.ndarray
         Frequencies (Hz) and gains (Hz/nA) of the LIF population and the Leaky ReLU.
+    noisy : bool
+        False pins a note: a noiseless population phase-locks, the response is not meaningful.
 
     Returns
     -------
     tuple
         Header ``freq_hz, lif_gain_hz_per_na, leaky_gain_hz_per_na`` and rows.
     """
-    _prepare(plot, "Frequency response: gain", "drive frequency f (Hz)", "gain (Hz/nA)")
+    _prepare(plot, "Frequency response: gain of the rate modulation", "drive frequency f (Hz)",
+             "gain (Hz/nA)", columns=2)
     plot.setLogMode(x=True, y=False)
-    plot.plot(freq_hz, lif_gain, pen=_pen(COLORS["lif"], 2), symbol="o", symbolSize=6,
-              symbolBrush=COLORS["lif"], name="LIF population")
-    plot.plot(freq_hz, leaky_gain, pen=_pen(COLORS["leaky"], 2, pg.QtCore.Qt.PenStyle.DashLine),
-              name="Leaky ReLU")
+    plot.plot(freq_hz, leaky_gain, pen=_pen(COLORS["leaky"], 2.5, pg.QtCore.Qt.PenStyle.DashLine),
+              name="Leaky ReLU (instantaneous)")
+    plot.plot(freq_hz, lif_gain, pen=_pen(COLORS["lif"], 2), symbol="o", symbolSize=7,
+              symbolBrush=COLORS["lif"], symbolPen=None, name="LIF population")
+    _log_ticks(plot, freq_hz)
+    _headroom(plot, lif_gain, leaky_gain, floor=0.0, factor=1.3)
+    if not noisy:
+        add_note(plot, NOISELESS_RESPONSE_NOTE, corner="bottom-left", size="10pt",
+                 color="#d55e00")
     return (["freq_hz", "lif_gain_hz_per_na", "leaky_gain_hz_per_na"],
             np.column_stack([freq_hz, lif_gain, leaky_gain]))
 
 
 def draw_response_phase(plot: pg.PlotItem, freq_hz: np.ndarray, lif_phase: np.ndarray,
-                        leaky_phase: np.ndarray) -> Table:
+                        leaky_phase: np.ndarray, noisy: bool = True) -> Table:
     """Draw the rate's first-harmonic phase against drive frequency (log axis).
 
     Parameters
@@ -229,27 +388,39 @@ def draw_response_phase(plot: pg.PlotItem, freq_hz: np.ndarray, lif_phase: np.nd
         Where to draw.
     freq_hz, lif_phase, leaky_phase : numpy.ndarray
         Frequencies (Hz) and phases (degrees; negative = lag).
+    noisy : bool
+        False pins the same warning as on the gain plot.
 
     Returns
     -------
     tuple
         Header ``freq_hz, lif_phase_deg, leaky_phase_deg`` and rows.
     """
-    _prepare(plot, "Frequency response: phase", "drive frequency f (Hz)", "phase (deg)")
+    _prepare(plot, "Frequency response: phase of the rate modulation", "drive frequency f (Hz)",
+             "phase (deg; negative = lag)", columns=3)
     plot.setLogMode(x=True, y=False)
-    plot.plot(freq_hz, lif_phase, pen=_pen(COLORS["lif"], 2), symbol="o", symbolSize=6,
-              symbolBrush=COLORS["lif"], name="LIF population")
-    plot.plot(freq_hz, leaky_phase, pen=_pen(COLORS["leaky"], 2, pg.QtCore.Qt.PenStyle.DashLine),
-              name="Leaky ReLU")
+    plot.plot(freq_hz, leaky_phase, pen=_pen(COLORS["leaky"], 2.5, pg.QtCore.Qt.PenStyle.DashLine),
+              name="Leaky ReLU (no lag)")
+    plot.plot(freq_hz, lif_phase, pen=_pen(COLORS["lif"], 2), symbol="o", symbolSize=7,
+              symbolBrush=COLORS["lif"], symbolPen=None, name="LIF population")
     if freq_hz.size:
         plot.plot([freq_hz.min(), freq_hz.max()], [-45, -45],
-                  pen=_pen("#888888", 1, pg.QtCore.Qt.PenStyle.DotLine), name="-45 deg")
+                  pen=_pen(COLORS["reference"], 1.5, pg.QtCore.Qt.PenStyle.DotLine),
+                  name="-45 deg (white-noise limit)")
+    _log_ticks(plot, freq_hz)
+    finite = lif_phase[np.isfinite(lif_phase)] if lif_phase.size else np.zeros(0)
+    low = min(-60.0, float(finite.min()) - 10.0) if finite.size else -60.0
+    plot.setYRange(low, 0.45 * abs(low), padding=0)
+    if not noisy:
+        add_note(plot, "No noise: phase-locked population, phase not meaningful",
+                 corner="bottom-left", size="10pt", color="#d55e00")
     return (["freq_hz", "lif_phase_deg", "leaky_phase_deg"],
             np.column_stack([freq_hz, lif_phase, leaky_phase]))
 
 
 def draw_alpha_scan(plot: pg.PlotItem, x: np.ndarray, x_name: str, x_label: str,
-                    alpha: np.ndarray, alpha_offset: np.ndarray) -> Table:
+                    alpha: np.ndarray, alpha_offset: np.ndarray,
+                    current: float | None = None) -> Table:
     """Draw the fitted Leaky ReLU alpha against a scanned parameter (g_L or noise).
 
     Parameters
@@ -262,15 +433,23 @@ def draw_alpha_scan(plot: pg.PlotItem, x: np.ndarray, x_name: str, x_label: str,
         Column name with units (``noise_mv``) and axis label (``noise sigma (mV)``).
     alpha, alpha_offset : numpy.ndarray
         Fitted alpha of the three-parameter Leaky ReLU and of the one with an output bias.
+    current : float, optional
+        The tab's present value of the scanned parameter, marked with a vertical line.
 
     Returns
     -------
     tuple
         Header ``x_name, alpha, alpha_with_offset`` and rows.
     """
-    _prepare(plot, f"Fitted Leaky ReLU alpha against {x_label}", x_label, "fitted alpha")
-    plot.plot(x, alpha, pen=_pen(COLORS["theory"], 2), symbol="s", symbolSize=6,
-              symbolBrush=COLORS["theory"], name="gain*max(alpha z, z)")
-    plot.plot(x, alpha_offset, pen=_pen(COLORS["leaky"], 2), symbol="o", symbolSize=6,
-              symbolBrush=COLORS["leaky"], name="with output bias")
+    _prepare(plot, f"Fitted Leaky ReLU alpha against {x_label}", x_label, "fitted alpha",
+             columns=1)
+    plot.plot(x, alpha, pen=_pen(COLORS["theory"], 2), symbol="s", symbolSize=7,
+              symbolBrush=COLORS["theory"], symbolPen=None, name="Leaky ReLU fit, no bias")
+    plot.plot(x, alpha_offset, pen=_pen(COLORS["leaky"], 2), symbol="o", symbolSize=7,
+              symbolBrush=COLORS["leaky"], symbolPen=None,
+              name="Leaky ReLU fit + output bias")
+    if current is not None and np.isfinite(current):
+        plot.addLine(x=current, pen=_pen(COLORS["reference"], 1.5,
+                                          pg.QtCore.Qt.PenStyle.DashLine))
+    _headroom(plot, alpha, alpha_offset, floor=0.0, factor=1.45)
     return [x_name, "alpha", "alpha_with_offset"], np.column_stack([x, alpha, alpha_offset])

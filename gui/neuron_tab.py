@@ -10,7 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
-from gui import neuron_figures
+from gui import neuron_figures, neuron_plots
 from gui.figures import Figure
 from gui.neuron_worker import NeuronRunner
 from neuro.frequency_response import DEFAULT_FREQS_HZ
@@ -18,7 +18,7 @@ from neuro.parameters import LifParameters
 
 PRESET_DIR = Path(__file__).resolve().parents[1] / "resources" / "presets" / "neuron"
 SCHEMA_VERSION = 1
-JOBS = ("drive", "fi", "response", "scan")
+JOBS = ("drive", "fi", "scan", "response")  # slowest last: the first tabs fill first
 
 FIELD_LABELS = {
     "g_leak_ns": ("leak conductance g_L", "nS"), "c_m_pf": ("capacitance C_m", "pF"),
@@ -31,6 +31,41 @@ FIELD_LABELS = {
 }
 EXTRA_LABELS = {"currents": ("f-I currents", "nA"), "freqs": ("response frequencies", "Hz")}
 SCAN_CHOICES = {"noise_mv": "noise sigma", "g_leak_ns": "leak g_L"}
+FIELD_GROUPS = (
+    ("Membrane", ("g_leak_ns", "c_m_pf", "e_leak_mv", "v_th_mv", "v_reset_mv", "t_ref_ms")),
+    ("Input", ("i0_na", "i1_na", "freq_hz", "noise_mv")),
+    ("Simulation", ("n_neurons", "duration_s", "seed", "dt_ms")),
+    ("Analyses", ("currents", "freqs")),
+)
+FIELD_TIPS = {
+    "noise_mv": "white-noise amplitude sigma (tau dV/dt = ... + sigma sqrt(tau) xi); "
+                "0 makes every neuron identical and phase-locked",
+    "currents": "a,b,c or START:STOP:N in nA; empty: 40 currents from 0 to 3x rheobase",
+    "freqs": "comma-separated drive frequencies in Hz for the frequency response",
+}
+START_PRESET = "noisy"  # the tab opens on this preset (the command line keeps noise 0)
+CUSTOM_PRESET = "(custom)"
+# Sub-tabs: (title, one-line caption, rows of plot names).
+VIEW_LAYOUT = (
+    ("Drive", "Sinusoidal drive I0 + I1 sin(2 pi f t). The leak current follows V; for slow "
+              "drive the noisy population's rate follows the Leaky ReLU's rate for the same "
+              "input.",
+     (("currents", "voltage"), ("raster", "population_rate"))),
+    ("f-I curve", "Noise lets the neuron fire below rheobase: a smooth foot on the f-I curve. "
+                  "A Leaky ReLU without an output bias goes negative below threshold, so its "
+                  "fitted alpha stays 0; with a bias, alpha grows with noise (right).",
+     (("fi_curve", "alpha_scan"),)),
+    ("Frequency response", "A Leaky ReLU is instantaneous: flat gain, no lag. A noisy LIF "
+                           "population is low-pass: its gain falls and its phase lags "
+                           "toward -45 deg as the drive gets faster. Here the analogy breaks.",
+     (("response_gain",), ("response_phase",))),
+)
+PLACEHOLDER_TITLES = {
+    "currents": "Input and leak current", "voltage": "Membrane potential and spikes",
+    "raster": "Spike raster", "population_rate": "Population rate",
+    "fi_curve": "f-I curve", "alpha_scan": "Fitted Leaky ReLU alpha",
+    "response_gain": "Frequency response: gain", "response_phase": "Frequency response: phase",
+}
 
 
 def parse_currents(text: str) -> list[float] | None:
@@ -84,7 +119,10 @@ def load_presets() -> dict[str, dict]:
 
 
 class NeuronTab(QtWidgets.QWidget):
-    """Parameter panel, presets, Run / Cancel, progress and eight plots.
+    """Parameter panel, presets, Run / Cancel, progress and eight plots in three sub-tabs.
+
+    The tab opens on the ``noisy`` preset. Simulations run in a persistent child process
+    (see `gui.neuron_worker.NeuronRunner`); results are cached by parameters.
 
     Public API: `figures`, `settings`, `apply_settings`, `run`, `run_default`,
     `wait_until_idle`, `cancel`, `shutdown`, `params`.
@@ -94,7 +132,9 @@ class NeuronTab(QtWidgets.QWidget):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None, autorun: bool = True) -> None:
         super().__init__(parent)
-        self.params = LifParameters()
+        presets = load_presets()
+        self.params = LifParameters.from_dict(presets[START_PRESET]["parameters"]
+                                              if START_PRESET in presets else {})
         self._currents_text = ""
         self._freqs_text = ", ".join(f"{f:g}" for f in DEFAULT_FREQS_HZ)
         self._scan = "noise_mv"
@@ -112,80 +152,135 @@ class NeuronTab(QtWidgets.QWidget):
         worker.failed.connect(self._on_failed)
         worker.cancelled.connect(self._on_cancelled)
         self._build()
+        app = QtWidgets.QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
 
     # ----- construction -------------------------------------------------------------
     def _build(self) -> None:
-        panel = QtWidgets.QWidget()
-        form = QtWidgets.QFormLayout(panel)
-        self.preset_box = QtWidgets.QComboBox()
         self.presets = load_presets()
-        self.preset_box.addItem("(choose a preset)")
+        self.preset_box = QtWidgets.QComboBox()
+        self.preset_box.addItem(CUSTOM_PRESET)
         for name, data in self.presets.items():
             self.preset_box.addItem(name)
             self.preset_box.setItemData(self.preset_box.count() - 1, data["description"],
                                         QtCore.Qt.ItemDataRole.ToolTipRole)
         self.preset_box.activated.connect(self._on_preset)
-        form.addRow("preset", self.preset_box)
-        self.edits: dict[str, QtWidgets.QLineEdit] = {}
-        self.errors: dict[str, QtWidgets.QLabel] = {}
-        for name, (label, unit) in {**FIELD_LABELS, **EXTRA_LABELS}.items():
-            edit = QtWidgets.QLineEdit()
-            edit.setObjectName(name)
-            edit.editingFinished.connect(self._on_edited)
-            error = QtWidgets.QLabel()
-            error.setObjectName(f"{name}_error")
-            error.setStyleSheet("color: #c62828;")
-            error.setWordWrap(True)
-            error.hide()
-            box = QtWidgets.QVBoxLayout()
-            box.setContentsMargins(0, 0, 0, 0)
-            box.addWidget(edit)
-            box.addWidget(error)
-            form.addRow(f"{label} ({unit})" if unit else label, box)
-            self.edits[name], self.errors[name] = edit, error
-        self.scan_box = QtWidgets.QComboBox()
-        for key, text in SCAN_CHOICES.items():
-            self.scan_box.addItem(text, key)
-        self.scan_box.activated.connect(self._on_scan_choice)
-        form.addRow("alpha scan against", self.scan_box)
-        buttons = QtWidgets.QHBoxLayout()
+        self.preset_text = QtWidgets.QLabel("")
+        self.preset_text.setWordWrap(True)
         self.run_button = QtWidgets.QPushButton("Run")
         self.cancel_button = QtWidgets.QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
         self.run_button.clicked.connect(self.run)
         self.cancel_button.clicked.connect(self.cancel)
-        buttons.addWidget(self.run_button)
-        buttons.addWidget(self.cancel_button)
-        form.addRow(buttons)
         self.progress_bar = QtWidgets.QProgressBar()
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setValue(0)
-        form.addRow(self.progress_bar)
         self.status = QtWidgets.QLabel("ready")
         self.status.setWordWrap(True)
-        form.addRow(self.status)
         self.fit_label = QtWidgets.QLabel("")
         self.fit_label.setWordWrap(True)
-        form.addRow("Leaky ReLU fit", self.fit_label)
-        scroll = QtWidgets.QScrollArea()
-        scroll.setWidget(panel)
-        scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(300)
+        self.fit_label.setTextInteractionFlags(
+            QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setMinimumHeight(1300)
+        top = QtWidgets.QWidget()
+        top_form = QtWidgets.QFormLayout(top)
+        top_form.setContentsMargins(0, 0, 0, 0)
+        top_form.addRow("preset", self.preset_box)
+        top_form.addRow(self.preset_text)
+        buttons = QtWidgets.QHBoxLayout()
+        buttons.addWidget(self.run_button)
+        buttons.addWidget(self.cancel_button)
+        top_form.addRow(buttons)
+        top_form.addRow(self.progress_bar)
+        top_form.addRow(self.status)
+        fit_box = QtWidgets.QGroupBox("Best-fit Leaky ReLU (f-I curve)")
+        QtWidgets.QVBoxLayout(fit_box).addWidget(self.fit_label)
+        top_form.addRow(fit_box)
+
+        fields_panel = QtWidgets.QWidget()
+        fields_layout = QtWidgets.QVBoxLayout(fields_panel)
+        fields_layout.setContentsMargins(0, 0, 4, 0)
+        self.edits: dict[str, QtWidgets.QLineEdit] = {}
+        self.errors: dict[str, QtWidgets.QLabel] = {}
+        labels = {**FIELD_LABELS, **EXTRA_LABELS}
+        for group_name, names in FIELD_GROUPS:
+            group = QtWidgets.QGroupBox(group_name)
+            form = QtWidgets.QFormLayout(group)
+            form.setFieldGrowthPolicy(
+                QtWidgets.QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            for name in names:
+                label, unit = labels[name]
+                edit = QtWidgets.QLineEdit()
+                edit.setObjectName(name)
+                edit.setToolTip(FIELD_TIPS.get(name, ""))
+                edit.editingFinished.connect(self._on_edited)
+                error = QtWidgets.QLabel()
+                error.setObjectName(f"{name}_error")
+                error.setStyleSheet("color: #e5484d;")
+                error.setWordWrap(True)
+                error.hide()
+                box = QtWidgets.QVBoxLayout()
+                box.setContentsMargins(0, 0, 0, 0)
+                box.addWidget(edit)
+                box.addWidget(error)
+                form.addRow(f"{label} ({unit})" if unit else label, box)
+                self.edits[name], self.errors[name] = edit, error
+            if group_name == "Analyses":
+                self.scan_box = QtWidgets.QComboBox()
+                for key, text in SCAN_CHOICES.items():
+                    self.scan_box.addItem(text, key)
+                self.scan_box.activated.connect(self._on_scan_choice)
+                form.addRow("alpha scan against", self.scan_box)
+            fields_layout.addWidget(group)
+        fields_layout.addStretch(1)
+        scroll = QtWidgets.QScrollArea()
+        scroll.setWidget(fields_panel)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        panel = QtWidgets.QWidget()
+        panel_layout = QtWidgets.QVBoxLayout(panel)
+        panel_layout.setContentsMargins(4, 4, 4, 4)
+        panel_layout.addWidget(top)
+        panel_layout.addWidget(scroll, 1)
+        panel.setMinimumWidth(300)
+        panel.setMaximumWidth(420)
+
         self.plots: dict[str, pg.PlotItem] = {}
-        for k, name in enumerate(neuron_figures.ALL_FIGURES):
-            self.plots[name] = self.graphics.addPlot(row=k // 2, col=k % 2)
-            self.plots[name].setTitle(name.replace("_", " "))
-        plot_scroll = QtWidgets.QScrollArea()
-        plot_scroll.setWidget(self.graphics)
-        plot_scroll.setWidgetResizable(True)
+        self.views = QtWidgets.QTabWidget()
+        self.views.setObjectName("neuron_views")
+        self.graphics: dict[str, pg.GraphicsLayoutWidget] = {}
+        for title, caption, grid in VIEW_LAYOUT:
+            page = QtWidgets.QWidget()
+            page_layout = QtWidgets.QVBoxLayout(page)
+            page_layout.setContentsMargins(4, 4, 4, 4)
+            note = QtWidgets.QLabel(caption)
+            note.setWordWrap(True)
+            page_layout.addWidget(note)
+            graphics = pg.GraphicsLayoutWidget()
+            for row, names in enumerate(grid):
+                for col, name in enumerate(names):
+                    item = graphics.addPlot(row=row, col=col)
+                    item.setTitle(PLACEHOLDER_TITLES[name])
+                    self.plots[name] = item
+            page_layout.addWidget(graphics, 1)
+            self.graphics[title] = graphics
+            self.views.addTab(page, title)
+        self.plots["voltage"].setXLink(self.plots["currents"])
+        self.plots["population_rate"].setXLink(self.plots["raster"])
+        self.plots["response_phase"].setXLink(self.plots["response_gain"])
+
         splitter = QtWidgets.QSplitter()
-        splitter.addWidget(scroll)
-        splitter.addWidget(plot_scroll)
+        splitter.addWidget(panel)
+        splitter.addWidget(self.views)
+        splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
+        splitter.setCollapsible(1, False)
+        splitter.setSizes([320, 1200])
         layout = QtWidgets.QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
         self._fill_fields()
 
@@ -199,6 +294,20 @@ class NeuronTab(QtWidgets.QWidget):
         for error in self.errors.values():
             error.hide()
             error.setText("")
+        self._sync_preset_box()
+
+    def _sync_preset_box(self) -> None:
+        """Show the preset the parameters match, or "(custom)"."""
+        current = self.params.to_dict()
+        match = CUSTOM_PRESET
+        for name, data in self.presets.items():
+            if LifParameters.from_dict(data["parameters"]).to_dict() == current:
+                match = name
+                break
+        self.preset_box.setCurrentIndex(max(self.preset_box.findText(match), 0))
+        description = self.presets.get(match, {}).get("description", "")
+        self.preset_text.setText(description)
+        self.preset_text.setVisible(bool(description))
 
     # ----- validation ---------------------------------------------------------------
     def _read_fields(self) -> dict:
@@ -297,6 +406,7 @@ class NeuronTab(QtWidgets.QWidget):
         """Run (or show from cache) the drive, f-I, frequency response and alpha scan."""
         self.runner.cancel()
         self._pending.clear()
+        starting = self.runner.child_pid is None
         missing = [job for job in JOBS if not self._show_cached(only=job)]
         self._job_count = len(missing)
         self._done_jobs = 0
@@ -304,7 +414,12 @@ class NeuronTab(QtWidgets.QWidget):
             request_id = self.runner.submit(job, self._payload(job))
             self._pending[request_id] = self._key(job)
         self._set_busy(bool(missing))
-        self.status.setText(f"running {', '.join(missing)}" if missing else "shown from cache")
+        if not missing:
+            self.status.setText("shown from cache")
+        elif starting:
+            self.status.setText("starting the simulation process (imports Brian2 once)...")
+        else:
+            self.status.setText(f"running {', '.join(missing)}")
 
     def run_default(self) -> None:
         """Run everything the figures need (for headless export); see `wait_until_idle`."""
@@ -327,8 +442,13 @@ class NeuronTab(QtWidgets.QWidget):
         self.status.setText("cancelled")
 
     def shutdown(self) -> bool:
-        """Cancel and join the worker thread (within 2 s); call when the window closes."""
+        """Cancel, stop the simulation process and the listener thread (within 2 s).
+
+        Called when the tab is closed as a window and when the application quits; safe
+        to call more than once.
+        """
         self._pending.clear()
+        self._set_busy(False)
         return self.runner.shutdown(2000)
 
     # ----- jobs and results ---------------------------------------------------------
@@ -356,24 +476,27 @@ class NeuronTab(QtWidgets.QWidget):
         return shown
 
     def _show(self, job: str, result) -> None:
+        noisy = self.params.noise_mv > 0
         if job == "drive":
             self._tables.update(neuron_figures.fill_drive(self.plots, result,
-                                                          self.params.v_th_mv))
+                                                          self.params.v_th_mv, noisy,
+                                                          self.params.freq_hz))
         elif job == "fi":
-            self._tables.update(neuron_figures.fill_fi(self.plots, result,
-                                                       self.params.noise_mv > 0))
+            self._tables.update(neuron_figures.fill_fi(self.plots, result, noisy))
             fit = result.fit
-            self.fit_label.setText(f"alpha = {fit.alpha:.3g}, gain = {fit.gain_hz_per_na:.4g} "
-                                   f"Hz/nA, threshold = {fit.threshold_na:.4g} nA, "
-                                   f"rmse = {fit.rmse_hz:.3g} Hz")
+            self.fit_label.setText("\n".join(neuron_plots.fit_parts(
+                fit.alpha, fit.gain_hz_per_na, fit.threshold_na, fit.rmse_hz)))
         elif job == "response":
-            self._tables.update(neuron_figures.fill_response(self.plots, result))
+            self._tables.update(neuron_figures.fill_response(self.plots, result, noisy))
         elif job == "scan":
-            self._tables.update(neuron_figures.fill_scan(self.plots, result))
+            self._tables.update(neuron_figures.fill_scan(self.plots, result,
+                                                         getattr(self.params, result.name)))
         self.result_shown.emit(job)
 
     def _on_progress(self, request_id: int, fraction: float) -> None:
         if request_id in self._pending and self._job_count:
+            if self.status.text().startswith("starting"):
+                self.status.setText("running " + ", ".join(k[0] for k in self._pending.values()))
             overall = (self._done_jobs + fraction) / self._job_count
             self.progress_bar.setValue(int(1000 * min(overall, 1.0)))
 
@@ -414,7 +537,10 @@ class NeuronTab(QtWidgets.QWidget):
         if name in self.presets:
             self.apply_settings({**self.settings(),
                                  "parameters": self.presets[name]["parameters"]})
-            self.status.setText(self.presets[name]["description"])
+            if self._autorun and self._shown_once:
+                self.run()  # a preset is a demonstration: show it (instant when cached)
+        else:
+            self._sync_preset_box()
 
     def _on_scan_choice(self, index: int) -> None:
         self.apply_settings({**self.settings(), "scan": self.scan_box.itemData(index)})

@@ -1,0 +1,87 @@
+"""The Neuron mode's four jobs (drive, fi, response, scan) by name, with plain payloads."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from neuro.lif_simulation import ProgressFn, SimulationCancelled, StopFn
+
+JOB_KINDS = ("drive", "fi", "response", "scan")
+
+
+def run_job(kind: str, payload: dict, progress: ProgressFn | None = None,
+            should_stop: StopFn | None = None):
+    """Run one job and return its result (a frozen dataclass of plain arrays).
+
+    Parameters
+    ----------
+    kind : {"drive", "fi", "response", "scan"}
+        Which analysis to run.
+    payload : dict
+        ``params`` (`neuro.parameters.LifParameters`) and, by kind, ``currents`` (list of
+        nA or None), ``freqs`` (list of Hz), ``scan`` (``noise_mv`` or ``g_leak_ns``) and
+        optionally ``target``.
+    progress : callable, optional
+        Called with the completed fraction (0 to 1).
+    should_stop : callable, optional
+        Polled during the work; when it returns True, `SimulationCancelled` is raised.
+
+    Returns
+    -------
+    object
+        `DriveResult`, `FiCurve`, `FrequencyResponse` or `AlphaScan`.
+
+    Raises
+    ------
+    ValueError
+        On an unknown kind or bad payload values.
+    SimulationCancelled
+        If `should_stop` asked for it.
+    """
+    if kind not in _JOBS:
+        raise ValueError(f"job kind ({kind!r}) must be one of {', '.join(JOB_KINDS)}")
+    report = progress if progress is not None else (lambda fraction: None)
+    stop = should_stop if should_stop is not None else (lambda: False)
+    return _JOBS[kind](payload, report, stop)
+
+
+def _drive(payload, report, should_stop):
+    from neuro.drive import run_drive
+
+    return run_drive(payload["params"], progress=report, should_stop=should_stop,
+                     target=payload.get("target", "numpy"))
+
+
+def _fi(payload, report, should_stop):
+    from neuro.fi_curve import simulate_fi_curve
+
+    return simulate_fi_curve(payload["params"], payload.get("currents"), progress=report,
+                             should_stop=should_stop, target=payload.get("target", "numpy"))
+
+
+def _response(payload, report, should_stop):
+    from neuro.frequency_response import simulate_frequency_response
+
+    return simulate_frequency_response(payload["params"], payload["freqs"], progress=report,
+                                       should_stop=should_stop,
+                                       target=payload.get("target", "numpy"))
+
+
+def _scan(payload, report, should_stop):
+    from neuro.alpha_scan import AlphaScan, default_scan_values, scan_alpha
+
+    values = default_scan_values(payload["scan"])
+    parts = []
+    for k, value in enumerate(values):
+        if should_stop():
+            raise SimulationCancelled("scan cancelled")
+        parts.append(scan_alpha(payload["params"], payload["scan"], [value]))
+        report((k + 1) / len(values))
+    return AlphaScan(name=payload["scan"], values=values,
+                     alpha=np.concatenate([p.alpha for p in parts]),
+                     gain_hz_per_na=np.concatenate([p.gain_hz_per_na for p in parts]),
+                     threshold_na=np.concatenate([p.threshold_na for p in parts]),
+                     alpha_with_offset=np.concatenate([p.alpha_with_offset for p in parts]))
+
+
+_JOBS = {"drive": _drive, "fi": _fi, "response": _response, "scan": _scan}
