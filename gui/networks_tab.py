@@ -104,7 +104,7 @@ class NetworksTab(QtWidgets.QWidget):
     def _build_ui(self) -> None:
         self.controls = ControlsPanel()
         self.controls.edited.connect(self._on_controls_edited)
-        scroll = QtWidgets.QScrollArea()
+        scroll = self.controls_scroll = QtWidgets.QScrollArea()
         scroll.setWidget(self.controls)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -146,7 +146,8 @@ class NetworksTab(QtWidgets.QWidget):
         for widget in (self.play_button, self.step_button, self.reset_button):
             bar.addWidget(widget)
         bar.addSpacing(18)
-        bar.addWidget(QtWidgets.QLabel("interventions on"))
+        self.scope_label = QtWidgets.QLabel("interventions on")
+        bar.addWidget(self.scope_label)
         bar.addWidget(self.scope)
         for widget in (self.kick_button, self.outlier_button, self.switch_button):
             bar.addWidget(widget)
@@ -541,6 +542,21 @@ class NetworksTab(QtWidgets.QWidget):
         self.apply_config(config, preset)
         self.preset_name = name if preset is not None else None
         self._show_story()
+
+    # -- presentation -------------------------------------------------------------------
+    def set_controls_visible(self, visible: bool) -> None:
+        """Show or tuck away the settings panel (presentation mode tucks it away)."""
+        self.controls_scroll.setVisible(visible and not getattr(self, "locked", False))
+
+    def set_locked(self, locked: bool) -> None:
+        """Lock the tab for a class: only the grid, the story and the Play button remain."""
+        self.locked = locked
+        self.controls_scroll.setVisible(not locked)
+        for widget in (self.step_button, self.reset_button, self.scope_label, self.scope,
+                       self.kick_button,
+                       self.outlier_button, self.switch_button, self.controls):
+            widget.setVisible(not locked)
+        self.detail.setVisible(not locked)
 
     def shutdown(self) -> None:
         """Stop the worker thread and wait for it (safe to call twice)."""
