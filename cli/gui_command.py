@@ -15,6 +15,8 @@ def register(subparsers) -> None:
         description="Open ReLU Lab. Presets live in resources/presets/NAME.json.")
     parser.add_argument("--preset", metavar="NAME",
                         help="open the Networks tab on this preset (e.g. high-lr-kills)")
+    parser.add_argument("--session", metavar="FILE",
+                        help="open a saved session (File > Save session writes one)")
     parser.add_argument("--play", action="store_true", help="start training at once")
     parser.add_argument("--quit-after", metavar="SECONDS", type=positive_float("--quit-after"),
                         help="close the window cleanly after this many seconds")
@@ -38,6 +40,16 @@ def run(args: argparse.Namespace) -> int:
         except PresetError as exc:
             raise UsageError(f"--preset: {exc}") from None
 
+    session = getattr(args, "session", None)
+    document = None
+    if session is not None:
+        from models.session_file import SessionError, read_session
+
+        try:
+            document = read_session(session)
+        except SessionError as exc:
+            raise UsageError(f"--session: {exc}") from None
+
     from PySide6 import QtCore
 
     from gui.app import create_app
@@ -45,9 +57,18 @@ def run(args: argparse.Namespace) -> int:
 
     app = create_app()
     window = MainWindow()
+    window.autosave_on_close = True
     if preset is not None and not window.load_preset(preset):
         window.shutdown()
         raise UsageError(f"--preset: could not load {preset!r}")
+    if document is not None:
+        try:
+            window.apply_session(document)
+        except ValueError as exc:
+            window.shutdown()
+            raise UsageError(f"--session: {exc}") from None
+    elif preset is None:
+        window.offer_autosaved_session()
     window.show()
     if getattr(args, "play", False):
         window.networks.play()

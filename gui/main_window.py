@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import platform
 from importlib import metadata
 from pathlib import Path
@@ -12,9 +11,18 @@ import pyqtgraph as pg
 import PySide6
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from gui.figure_export import export_figure
+from gui import presentation, session_store
+from gui.export_actions import export_tab_figures, install_export_menu
 from gui.networks_tab import NetworksTab
+from models.datasets import DatasetError, load_csv
 from models.presets import PresetError, load_preset, preset_names
+from models.session_file import (
+    SessionError,
+    parse_session,
+    read_session,
+    session_document,
+    write_session,
+)
 
 TITLE = "ReLU Lab"
 
@@ -48,19 +56,30 @@ class MainWindow(QtWidgets.QMainWindow):
         The Networks tab to show (a new one with the default grid when None).
     """
 
-    def __init__(self, networks: NetworksTab | None = None) -> None:
+    def __init__(self, networks: NetworksTab | None = None, all_tabs: bool = True) -> None:
         super().__init__()
         self.setWindowTitle(TITLE)
         self.resize(1600, 1000)
         self.tabs = QtWidgets.QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.setCentralWidget(self.tabs)
+        self.banner = SessionBanner()
+        central = QtWidgets.QWidget()
+        column = QtWidgets.QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.banner)
+        column.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
         self._presentation = False
+        self.locked = False
+        self.autosave_on_close = False
         self._tab_titles: dict[QtWidgets.QWidget, str] = {}
         self.networks = networks or NetworksTab()
         self._build_status_bar()
         self._build_menus()
         self.add_tab(self.networks, "Networks")
+        if all_tabs:
+            self._add_science_tabs()
         self.networks.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.networks.status_changed.connect(self._update_status)
         self.tabs.currentChanged.connect(lambda _i: self._update_status())
@@ -70,10 +89,24 @@ class MainWindow(QtWidgets.QMainWindow):
         self._closed = False
 
     # -- tabs ------------------------------------------------------------------------------
+    def _add_science_tabs(self) -> None:
+        from gui.neuron_tab import NeuronTab
+
+        self.neuron = NeuronTab()
+        self.add_tab(self.neuron, "Neuron")
+
     def add_tab(self, widget: QtWidgets.QWidget, title: str) -> int:
         """Add a tab (see the class docstring for the methods it may provide); return its index."""
         self._tab_titles[widget] = title
-        return self.tabs.addTab(widget, title)
+        index = self.tabs.addTab(widget, title)
+        figures = getattr(widget, "figures", None)
+        for figure in (figures() if callable(figures) else []):
+            install_export_menu(figure, self)
+        return index
+
+    def tab_keys(self) -> dict[str, QtWidgets.QWidget]:
+        """Return the tabs by session key (``networks``, ``sweep``, ``neuron``, ``theory``)."""
+        return {self._tab_titles[w].lower(): w for w in self.tab_widgets()}
 
     def tab_widgets(self) -> list[QtWidgets.QWidget]:
         """Return every tab's widget, in order."""
@@ -100,13 +133,30 @@ class MainWindow(QtWidgets.QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        self._action(file_menu, "Export figures…", self.export_figures_dialog, "Ctrl+E",
-                     "Write every plot of the current tab as PNG, SVG and CSV")
+        self._action(file_menu, "Import dataset…", self.import_dataset_dialog, "Ctrl+I",
+                     "Train on your own CSV (x1,x2,label or x,y)")
+        file_menu.addSeparator()
+        self._action(file_menu, "Export figures of this tab…", self.export_figures_dialog,
+                     "Ctrl+E", "Write every plot of the current tab as PNG, SVG and CSV")
+        self._action(file_menu, "Export figures of every tab…",
+                     lambda: self.export_figures_dialog(every_tab=True), "Ctrl+Shift+E",
+                     "Write every plot of every tab as PNG, SVG and CSV")
         file_menu.addSeparator()
         self._action(file_menu, "Save session…", self.save_session_dialog, "Ctrl+S")
         self._action(file_menu, "Open session…", self.open_session_dialog, "Ctrl+O")
+        self.recent_menu = file_menu.addMenu("Open recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.autosave_action = self._action(file_menu, "Save the session when quitting",
+                                            self._toggle_autosave)
+        self.autosave_action.setCheckable(True)
+        self.autosave_action.setChecked(session_store.autosave_enabled())
+        self.offer_action = self._action(file_menu, "Offer the last session at start",
+                                         self._toggle_offer)
+        self.offer_action.setCheckable(True)
+        self.offer_action.setChecked(session_store.offer_restore())
         file_menu.addSeparator()
         self._action(file_menu, "Quit", self.close, "Ctrl+Q")
+        self.file_menu = file_menu
 
         run_menu = bar.addMenu("&Run")
         self.play_action = self._action(run_menu, "Play / pause", lambda: self._call("play_pause"),
@@ -128,6 +178,11 @@ class MainWindow(QtWidgets.QMainWindow):
                                                 self.toggle_presentation, "F11",
                                                 "Full screen with larger type")
         self.presentation_action.setCheckable(True)
+        self.lock_action = self._action(view_menu, "Lock controls (class sees grid and Play)",
+                                        self.toggle_lock, "Ctrl+L",
+                                        "Hide every control but Play; Ctrl+L again unlocks")
+        self.lock_action.setCheckable(True)
+        self.view_menu = view_menu
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "About ReLU Lab", self.show_about)
@@ -161,83 +216,240 @@ class MainWindow(QtWidgets.QMainWindow):
         self.tabs.setCurrentWidget(self.networks)
         return self.networks.load_preset(name)
 
-    def export_figures(self, folder: str | Path, tab: QtWidgets.QWidget | None = None) -> list:
-        """Write every figure of `tab` (the current one by default) into `folder`."""
-        tab = tab or self.current_tab()
-        figures = getattr(tab, "figures", None)
-        written = []
-        for figure in (figures() if callable(figures) else []):
-            written.extend(export_figure(figure, folder))
-        return written
+    def export_figures(self, folder: str | Path, tab: QtWidgets.QWidget | None = None,
+                       every_tab: bool = False) -> list[Path]:
+        """Write every figure of `tab` (the current one), or of every tab, into `folder`."""
+        keys = self.tab_keys()
+        if every_tab:
+            chosen = keys
+        else:
+            tab = tab or self.current_tab()
+            chosen = {k: w for k, w in keys.items() if w is tab}
+        return export_tab_figures(chosen, folder)
 
-    def export_figures_dialog(self) -> None:
-        """Ask for a folder and export the current tab's figures there."""
+    def export_figures_dialog(self, every_tab: bool = False) -> None:
+        """Ask for a folder and export the current tab's (or every tab's) figures there."""
         folder = QtWidgets.QFileDialog.getExistingDirectory(self, "Export figures to")
         if not folder:
             return
         try:
-            written = self.export_figures(folder)
+            written = self.export_figures(folder, every_tab=every_tab)
         except (OSError, ValueError) as exc:
             QtWidgets.QMessageBox.warning(self, TITLE, f"Export failed: {exc}")
             return
         self.statusBar().showMessage(f"Wrote {len(written)} files to {folder}", 8000)
 
-    def session(self) -> dict:
-        """Return the settings of every tab that has them, by tab title."""
-        tabs = {}
-        for widget in self.tab_widgets():
-            settings = getattr(widget, "settings", None)
-            if callable(settings):
-                tabs[self._tab_titles.get(widget, "")] = settings()
-        return {"relu_lab_session": 1, "tabs": tabs}
-
-    def apply_session(self, data: dict) -> None:
-        """Restore a session made by `session` (each tab validates its own part).
+    # -- data ------------------------------------------------------------------------------
+    def import_dataset(self, path: str | Path) -> None:
+        """Train the Networks (and Sweep) tab on the user's CSV file.
 
         Raises
         ------
-        ValueError
-            Naming the tab and field that is wrong.
+        DatasetError
+            Naming the line and column that is wrong; every tab keeps its current data.
         """
-        if not isinstance(data, dict) or not isinstance(data.get("tabs"), dict):
-            raise ValueError("session: expected an object with a 'tabs' object")
-        by_title = {self._tab_titles.get(w, ""): w for w in self.tab_widgets()}
-        for title, settings in data["tabs"].items():
-            widget = by_title.get(title)
-            apply = getattr(widget, "apply_settings", None)
-            if callable(apply):
-                try:
-                    apply(settings)
-                except ValueError as exc:
-                    raise ValueError(f"{title}: {exc}") from None
+        load_csv(path)  # validate first: a bad file changes nothing
+        path = str(Path(path).resolve())
+        config = self.networks.config.replace(dataset="csv", csv_path=path)
+        if not self.networks.apply_config(config, None):
+            raise DatasetError(f"{Path(path).name}: the Networks tab could not use it")
+        sweep = self.tab_keys().get("sweep")
+        use = getattr(sweep, "use_dataset", None)
+        if callable(use):
+            use(path)
+        self.statusBar().showMessage(f"Training on {Path(path).name}", 8000)
+
+    def import_dataset_dialog(self) -> None:
+        """Ask for a CSV file and import it; a bad file shows why and changes nothing."""
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Import dataset", "",
+                                                        "CSV (*.csv);;All files (*)")
+        if not path:
+            return
+        try:
+            self.import_dataset(path)
+        except (DatasetError, OSError, ValueError) as exc:
+            QtWidgets.QMessageBox.warning(self, TITLE, f"Could not import the dataset:\n{exc}")
+
+    # -- sessions --------------------------------------------------------------------------
+    def session(self) -> dict:
+        """Return the session document: every tab's settings, by tab key."""
+        tabs = {}
+        for key, widget in self.tab_keys().items():
+            settings = getattr(widget, "settings", None)
+            if callable(settings):
+                tabs[key] = settings()
+        return session_document(tabs)
+
+    def apply_session(self, document: dict) -> None:
+        """Restore a session document; on any error restore the previous state and raise.
+
+        Raises
+        ------
+        SessionError
+            Naming the tab and the field that is wrong; the session in memory is unchanged.
+        """
+        if not isinstance(document, dict) or not isinstance(document.get("tabs"), dict):
+            raise SessionError("session: expected an object with a 'tabs' object")
+        keys = self.tab_keys()
+        unknown = sorted(set(document["tabs"]) - set(keys))
+        if unknown:
+            raise SessionError(f"session: this window has no {unknown[0]!r} tab")
+        before = self.session()["tabs"]
+        applied = []
+        try:
+            for key, settings in document["tabs"].items():
+                apply = getattr(keys[key], "apply_settings", None)
+                if callable(apply):
+                    try:
+                        apply(settings)
+                    except (ValueError, TypeError, KeyError) as exc:
+                        raise SessionError(f"{key}: {exc}") from None
+                    applied.append(key)
+        except SessionError:
+            for key in applied:  # put back what was already changed
+                keys[key].apply_settings(before[key])
+            raise
+
+    def save_session(self, path: str | Path) -> Path:
+        """Save the session to `path` atomically and remember it in Open recent."""
+        written = write_session(path, self.session()["tabs"])
+        session_store.remember_session(written)
+        return written
+
+    def open_session(self, path: str | Path) -> None:
+        """Open a session file; a bad one raises `SessionError` and changes nothing."""
+        self.apply_session(read_session(path))
+        session_store.remember_session(path)
+        self.statusBar().showMessage(f"Opened {Path(path).name}", 8000)
 
     def save_session_dialog(self) -> None:
         """Ask for a file and save the session as JSON."""
         path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Save session", "session.json",
-                                                        "JSON (*.json)")
-        if path:
-            Path(path).write_text(json.dumps(self.session(), indent=2), encoding="utf-8")
-
-    def open_session_dialog(self) -> None:
-        """Ask for a session file and restore it; a bad file changes nothing."""
-        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Open session", "",
-                                                        "JSON (*.json)")
+                                                        "ReLU Lab session (*.json)")
         if not path:
             return
         try:
-            self.apply_session(json.loads(Path(path).read_text(encoding="utf-8")))
+            self.save_session(path)
+        except OSError as exc:
+            QtWidgets.QMessageBox.warning(self, TITLE,
+                                          f"Could not save the session: {exc.strerror or exc}")
+            return
+        self.statusBar().showMessage(f"Saved {Path(path).name}", 8000)
+
+    def open_session_dialog(self, path: str | None = None) -> None:
+        """Ask for a session file (unless given) and open it; a bad file changes nothing."""
+        if path is None:
+            path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Open session", "",
+                                                            "ReLU Lab session (*.json)")
+        if not path:
+            return
+        try:
+            self.open_session(path)
+        except SessionError as exc:
+            QtWidgets.QMessageBox.warning(self, TITLE, f"The session was not opened: {exc}")
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = session_store.recent_sessions()
+        if not recent:
+            self.recent_menu.addAction("(none yet)").setEnabled(False)
+        for path in recent:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.triggered.connect(lambda _c=False, p=path: self.open_session_dialog(p))
+
+    def _toggle_autosave(self) -> None:
+        session_store.set_autosave_enabled(self.autosave_action.isChecked())
+
+    def _toggle_offer(self) -> None:
+        session_store.set_offer_restore(self.offer_action.isChecked())
+
+    def autosave(self) -> Path | None:
+        """Write the session to the autosave file (atomically); return its path."""
+        path = session_store.autosave_path()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return write_session(path, self.session()["tabs"])
         except (OSError, ValueError) as exc:
-            QtWidgets.QMessageBox.warning(self, TITLE, f"Could not open the session: {exc}")
+            self.statusBar().showMessage(f"Autosave failed: {exc}", 8000)
+            return None
+
+    def offer_autosaved_session(self) -> str:
+        """Offer the session autosaved at the last quit in a banner (never a modal dialog).
+
+        Returns
+        -------
+        str
+            ``"offered"``, ``"none"``, ``"off"`` or ``"corrupt"`` (the bad file is moved aside
+            to ``*.bad`` and the banner says why).
+        """
+        path = session_store.autosave_path()
+        if not session_store.offer_restore():
+            return "off"
+        if not path.is_file():
+            return "none"
+        try:
+            document = parse_session(path.read_bytes(), path.name)
+        except (SessionError, OSError) as exc:
+            bad = path.with_suffix(".bad")
+            try:
+                path.replace(bad)
+            except OSError:
+                pass
+            self.banner.show_message(f"The autosaved session could not be read ({exc}); "
+                                     "starting with the defaults.")
+            return "corrupt"
+        saved = document.get("saved_at", "")
+        self.banner.offer(f"Restore the session you left on {saved.replace('T', ' ')}?",
+                          lambda: self._restore(document))
+        return "offered"
+
+    def _restore(self, document: dict) -> None:
+        try:
+            self.apply_session(document)
+        except SessionError as exc:
+            self.banner.show_message(f"The autosaved session was not restored: {exc}")
+            return
+        self.statusBar().showMessage("Restored the last session", 8000)
+
+    # -- presentation ----------------------------------------------------------------------
+    def all_figures(self) -> list:
+        """Return every figure of every tab."""
+        figures = []
+        for widget in self.tab_widgets():
+            func = getattr(widget, "figures", None)
+            figures.extend(func() if callable(func) else [])
+        return figures
 
     def toggle_presentation(self) -> None:
-        """Switch presentation mode: full screen and larger type."""
+        """Presentation mode: full screen, larger type, thicker lines, controls tucked away."""
         self._presentation = not self._presentation
-        app = QtWidgets.QApplication.instance()
-        font = app.font()
-        font.setPointSizeF(font.pointSizeF() * (1.3 if self._presentation else 1 / 1.3))
-        app.setFont(font)
+        factor = presentation.FONT_SCALE if self._presentation else 1 / presentation.FONT_SCALE
+        lines = presentation.LINE_SCALE if self._presentation else 1 / presentation.LINE_SCALE
+        presentation.scale_app_font(factor)
+        figures = self.all_figures()
+        presentation.scale_plot_text(figures, factor)
+        presentation.scale_lines(figures, lines)
+        for widget in self.tab_widgets():
+            tuck = getattr(widget, "set_controls_visible", None)
+            if callable(tuck):
+                tuck(not self._presentation)
         self.showFullScreen() if self._presentation else self.showNormal()
         self.presentation_action.setChecked(self._presentation)
+
+    def toggle_lock(self) -> None:
+        """Lock (or unlock) the controls: the class sees the grid and the Play button only."""
+        self.locked = not self.locked
+        for widget in self.tab_widgets():
+            lock = getattr(widget, "set_locked", None)
+            if callable(lock):
+                lock(self.locked)
+        self.tabs.tabBar().setEnabled(not self.locked)
+        for menu in (self.file_menu, self.presets_menu):
+            menu.setEnabled(not self.locked)
+        self.lock_action.setChecked(self.locked)
+        self.statusBar().showMessage("Controls locked: Ctrl+L unlocks" if self.locked
+                                     else "Controls unlocked", 8000)
 
     def about_text(self) -> str:
         """Return the About box's text (with every library version)."""
@@ -251,10 +463,12 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # -- closing ---------------------------------------------------------------------------
     def shutdown(self) -> None:
-        """Call ``shutdown()`` on every tab that has it (once)."""
+        """Autosave if asked to, then call ``shutdown()`` on every tab that has it (once)."""
         if self._closed:
             return
         self._closed = True
+        if self.autosave_on_close and session_store.autosave_enabled():
+            self.autosave()
         self._status_timer.stop()
         for widget in self.tab_widgets():
             stop = getattr(widget, "shutdown", None)
@@ -265,3 +479,44 @@ class MainWindow(QtWidgets.QMainWindow):
         """Stop every tab's work before the window goes."""
         self.shutdown()
         super().closeEvent(event)
+
+
+class SessionBanner(QtWidgets.QFrame):
+    """A slim, non-modal bar at the top of the window: a message and optional Restore button."""
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        self.setStyleSheet("#banner { background: #2b3a55; } QLabel { color: #ffffff; }")
+        layout = QtWidgets.QHBoxLayout(self)
+        layout.setContentsMargins(10, 4, 10, 4)
+        self.label = QtWidgets.QLabel()
+        self.label.setWordWrap(True)
+        self.restore_button = QtWidgets.QPushButton("Restore")
+        self.dismiss_button = QtWidgets.QPushButton("Dismiss")
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.restore_button)
+        layout.addWidget(self.dismiss_button)
+        self.dismiss_button.clicked.connect(self.hide)
+        self._on_restore = None
+        self.restore_button.clicked.connect(self._restore)
+        self.hide()
+
+    def offer(self, text: str, on_restore) -> None:
+        """Show `text` with a Restore button that calls `on_restore`."""
+        self._on_restore = on_restore
+        self.label.setText(text)
+        self.restore_button.show()
+        self.show()
+
+    def show_message(self, text: str) -> None:
+        """Show `text` with only a Dismiss button."""
+        self._on_restore = None
+        self.label.setText(text)
+        self.restore_button.hide()
+        self.show()
+
+    def _restore(self) -> None:
+        self.hide()
+        if self._on_restore is not None:
+            self._on_restore()

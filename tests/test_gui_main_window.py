@@ -97,9 +97,9 @@ def test_added_tab_is_shut_down_on_close(qtbot, lab_app):
     win = MainWindow(NetworksTab(SMALL))
     qtbot.addWidget(win)
     other = Other()
-    index = win.add_tab(other, "Other")
-    assert win.tabs.tabText(index) == "Other"
-    assert win.session()["tabs"]["Other"] == {"x": 1}
+    index = win.add_tab(other, "Sweep")
+    assert win.tabs.tabText(index) == "Sweep"
+    assert win.session()["tabs"]["sweep"] == {"x": 1}
     win.networks.play()
     qtbot.waitUntil(lambda: win.networks.shown_step > 0, timeout=30_000)
     win.close()
@@ -127,7 +127,7 @@ def test_export_figures(qtbot, window, tmp_path):
     qtbot.waitUntil(lambda: tab.shown_step == 10, timeout=30_000)
     written = window.export_figures(tmp_path)
     assert len(written) == 15
-    assert (tmp_path / "selected_loss.csv").read_text().startswith("step,loss_bce")
+    assert (tmp_path / "networks-selected_loss.csv").read_text().startswith("step,loss_bce")
 
 
 def _run_main(*args, timeout=120):
