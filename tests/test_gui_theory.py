@@ -1,0 +1,83 @@
+"""The Theory tab offscreen: settings, computing every section, the table, export, shutdown."""
+
+import time
+
+import pytest
+
+pytestmark = pytest.mark.gui
+
+FAST = {"alphas": [0.0, 0.1, 0.5], "points": 1024, "width": 256, "depth": 20,
+        "bd_widths": [2, 3], "bd_depths": [2, 6, 12], "trials": 400, "prune_steps": 200}
+
+
+@pytest.fixture
+def tab(qtbot):
+    from gui.theory_tab import TheoryTab
+
+    widget = TheoryTab(autorun=False)
+    qtbot.addWidget(widget)
+    widget.resize(1400, 900)
+    widget.show()
+    qtbot.waitExposed(widget)
+    yield widget
+    start = time.monotonic()
+    assert widget.shutdown()
+    assert time.monotonic() - start < 2.5
+
+
+@pytest.mark.parametrize("key,value", [("alphas", [2.0]), ("trials", 0), ("bd_init", "x"),
+                                       ("depth", 1.5), ("unknown", 1), ("bd_widths", "a,b")])
+def test_apply_settings_rejects_and_keeps_state(tab, key, value):
+    before = tab.settings()
+    with pytest.raises(ValueError, match=key):
+        tab.apply_settings({key: value})
+    assert tab.settings() == before
+
+
+def test_inline_error_keeps_state(tab):
+    before = tab.settings()
+    tab.edits["trials"].setText("-3")
+    tab.edits["trials"].editingFinished.emit()
+    assert "trials" in tab.error_label.text()
+    assert tab.settings() == before
+
+
+def test_compute_all_sections_table_and_export(tab, tmp_path):
+    from gui.figure_export import export_figure
+    from gui.theory_worker import SECTIONS
+
+    tab.apply_settings(FAST)
+    states = []
+    tab.computed.connect(states.append)
+    tab.run()
+    assert tab.wait_until_idle(60)
+    assert states == ["finished"]
+    assert set(tab.results) == set(SECTIONS)
+    rows = tab.table_rows()
+    assert rows and all(row[4] for row in rows), [r for r in rows if not r[4]]
+    assert tab.table.rowCount() == len(rows)
+    assert any("sparsity" in row[0] for row in rows)
+    assert any("born dead" in row[0] for row in rows)
+    for figure in tab.figures():
+        title = figure.item.titleLabel.text
+        assert title and "not computed" not in title
+        assert figure.item.getAxis("bottom").labelText
+        assert figure.item.getAxis("left").labelText
+        header, data = figure.table()
+        assert len(data) > 0
+        for path in export_figure(figure, tmp_path):
+            assert path.stat().st_size > (1000 if path.suffix != ".csv" else 40)
+    assert (tmp_path / "theory_born_dead.csv").read_text().startswith(
+        "width,depth,init,trials,p_born_dead,p_single_point_bound")
+
+
+def test_stale_results_dropped_and_cancel(tab):
+    tab.apply_settings(FAST)
+    first = tab.run()
+    second = tab.run()  # supersedes the first: its results must not land
+    assert second == first + 1
+    tab._on_section(first, "sigmoid", object())
+    assert "sigmoid" not in tab.results
+    tab.cancel()
+    assert tab.wait_until_idle(30)
+    assert tab.run_button.isEnabled()
