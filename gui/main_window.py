@@ -91,9 +91,15 @@ class MainWindow(QtWidgets.QMainWindow):
     # -- tabs ------------------------------------------------------------------------------
     def _add_science_tabs(self) -> None:
         from gui.neuron_tab import NeuronTab
+        from gui.sweep_tab import SweepTab
+        from gui.theory_tab import TheoryTab
 
+        self.sweep = SweepTab()
+        self.add_tab(self.sweep, "Sweep")
         self.neuron = NeuronTab()
         self.add_tab(self.neuron, "Neuron")
+        self.theory = TheoryTab()
+        self.add_tab(self.theory, "Theory")
 
     def add_tab(self, widget: QtWidgets.QWidget, title: str) -> int:
         """Add a tab (see the class docstring for the methods it may provide); return its index."""
