@@ -69,7 +69,7 @@ def draw_gradient_moments(plot: pg.PlotItem, stats: list) -> Table:
     tuple
         Header and one row per alpha.
     """
-    _prepare(plot, "Activation derivative G at init: measured (dots) vs formula (lines)",
+    _prepare(plot, "Derivative G at init: measured (dots), formula (lines)",
              "Leaky ReLU slope alpha (1)", "statistic of G (1)")
     alpha = np.array([s.alpha for s in stats])
     fine = np.linspace(0, max(alpha.max(), 1e-3), 200)
@@ -108,22 +108,20 @@ def draw_propagation(plot: pg.PlotItem, studies: list, backward: bool = False) -
         Header and one row per (init, layer).
     """
     what = "gradient dL/da" if backward else "pre-activation a"
-    _prepare(plot, f"Signal propagation: mean squared {what} through depth "
-             "(dashed: factor c(1+alpha^2)/2 per layer)",
+    _prepare(plot, f"{'Backward' if backward else 'Forward'}: mean squared {what} vs depth",
              "hidden layer l", f"mean squared {what} (1)", log_y=True,
-             legend_at=(10, 10) if backward else (10, -10))
+             legend_at=(-10, -10) if backward else (10, -10))
     rows = []
     for i, s in enumerate(studies):
         layers = np.arange(1, s.depth + 1)
         measured = s.backward if backward else s.forward
         predicted = s.predicted_backward() if backward else s.predicted_forward()
-        label = f"{s.init} ({s.activation}{'' if s.alpha == 0 else f', alpha {s.alpha:g}'})"
+        label = s.init if s.alpha == 0 else f"{s.init} (alpha {s.alpha:g})"
         safe = np.where(measured > 0, measured, np.nan)
         factor = s.measured_backward if backward else s.measured_forward
-        _line(plot, layers, safe, color(i), f"{label}: measured x{factor:.3f}/layer",
-              symbol="o")
+        _line(plot, layers, safe, color(i), f"{label}: measured x{factor:.3f}", symbol="o")
         _line(plot, layers, np.where(predicted > 0, predicted, np.nan), color(i),
-              f"{label}: predicted x{s.factor:.3f}/layer", dashed=True)
+              f"{label}: c(1+alpha^2)/2 = {s.factor:.3f}", dashed=True)
         for layer, m, p in zip(layers, measured, predicted):
             rows.append([s.init, s.activation, s.alpha, s.width, int(layer), float(m),
                          float(p), s.factor, factor])
@@ -150,8 +148,8 @@ def draw_born_dead(plot: pg.PlotItem, rows: list) -> Table:
         The ``born_dead.csv`` columns plus the binomial standard error.
     """
     inits = sorted({r.init for r in rows})
-    _prepare(plot, f"Born dead at init ({', '.join(inits)}): Monte Carlo (dots, +-2 s.e.) "
-             "vs bound 1-(1-2^-N)^depth (dashed)", "hidden layers (depth)",
+    _prepare(plot, f"Born dead ({', '.join(inits)}): Monte Carlo ±2 s.e. vs bound "
+             "1-(1-2^-N)^depth", "hidden layers (depth)",
              "probability born dead (1)")
     widths = sorted({r.width for r in rows})
     for i, w in enumerate(widths):
@@ -168,6 +166,8 @@ def draw_born_dead(plot: pg.PlotItem, rows: list) -> Table:
         _line(plot, fine, single_point_bound(w, fine), color(i), f"N = {w}: bound",
               dashed=True)
     plot.setYRange(0, 1.02)
+    plot.legend.setOffset((-10, -10))
+    plot.legend.setColumnCount(2)
     header = ["width", "depth", "init", "trials", "p_born_dead", "p_single_point_bound",
               "p_born_dead_stderr"]
     return header, [[r.width, r.depth, r.init, r.trials, r.p_born_dead,
@@ -191,9 +191,9 @@ def draw_pruning_units(plot: pg.PlotItem, result, max_diff: float) -> Table:
     tuple
         Header and one row per hidden layer.
     """
-    _prepare(plot, f"Pruning dead ReLU units: parameters {result.params_before} -> "
-             f"{result.params_after} ({100 * result.saved_fraction:.1f}% saved), "
-             f"max |output change| {max_diff:.1e}", "hidden layer l", "units (count)",
+    _prepare(plot, f"Pruning dead units: {result.params_before} -> {result.params_after} "
+             f"params (-{100 * result.saved_fraction:.0f}%), max |Δ output| {max_diff:.0e}",
+             "hidden layer l", "units (count)",
              legend_at=(-10, 10))
     layers = np.arange(len(result.widths_before), dtype=float)
     before = np.array(result.widths_before, float)
@@ -227,7 +227,7 @@ def draw_pruning_outputs(plot: pg.PlotItem, before: np.ndarray, after: np.ndarra
     before = np.ravel(before)
     after = np.ravel(after)
     diff = float(np.max(np.abs(before - after))) if before.size else 0.0
-    _prepare(plot, f"Output on the data: pruned vs original (max |difference| {diff:.1e})",
+    _prepare(plot, f"Pruned vs original output on the data (max |Δ| {diff:.0e})",
              "original network output (logit)", "pruned network output (logit)")
     lo, hi = (float(before.min()), float(before.max())) if before.size else (0.0, 1.0)
     plot.legend.setOffset((10, 10))
@@ -252,8 +252,8 @@ def draw_sigmoid(plot: pg.PlotItem, study) -> Table:
     tuple
         Header and one row per layer.
     """
-    _prepare(plot, f"Sigmoid: max sigma' = {study.max_derivative:.4f} ≤ 0.25, so gradients "
-             "shrink through depth", "hidden layer l", "rms gradient dL/da (1)", log_y=True,
+    _prepare(plot, f"Sigmoid: max σ' = {study.max_derivative:.4f} ≤ 1/4, gradients shrink",
+             "hidden layer l", "rms gradient dL/da (1)", log_y=True,
              legend_at=(10, 10))
     layers = np.arange(1, study.depth + 1)
     quarter = study.grad_rms[-1] * 0.25 ** (study.depth - layers)

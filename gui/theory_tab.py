@@ -154,7 +154,7 @@ class TheoryTab(QtWidgets.QWidget):
         self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setMinimumHeight(260)
         self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setMinimumHeight(1700)
+        self.graphics.setMinimumHeight(1900)
         self.plots: dict[str, pg.PlotItem] = {}
         for k, name in enumerate(FIGURE_NAMES):
             plot = self.graphics.addPlot(row=k // 2, col=k % 2)
