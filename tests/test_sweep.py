@@ -170,3 +170,12 @@ def test_cancel_stops_and_keeps_finished_rows(tmp_path):
     rows, repair = read_rows(out, header)
     assert not repair
     assert sorted(row_key(r) for r in rows) == sorted(r.key for r in spec.runs())
+
+
+def test_missing_dask_gives_a_clear_message(tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
+    with pytest.raises(SweepError, match=r"dask\[distributed\]"):
+        run_sweep(spec48(), tmp_path / "x.csv", scheduler="tcp://127.0.0.1:8786")
+    assert not (tmp_path / "x.csv").exists()
