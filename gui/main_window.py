@@ -224,14 +224,26 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def export_figures(self, folder: str | Path, tab: QtWidgets.QWidget | None = None,
                        every_tab: bool = False) -> list[Path]:
-        """Write every figure of `tab` (the current one), or of every tab, into `folder`."""
+        """Write every figure of `tab` (the current one), or of every tab, into `folder`.
+
+        Each tab is brought to the front while it is rendered, so that its plots are laid
+        out at the window's size; the tab that was showing is shown again afterwards.
+        """
         keys = self.tab_keys()
-        if every_tab:
-            chosen = keys
-        else:
-            tab = tab or self.current_tab()
-            chosen = {k: w for k, w in keys.items() if w is tab}
-        return export_tab_figures(chosen, folder)
+        current = self.current_tab()
+        if not every_tab:
+            tab = tab or current
+            keys = {k: w for k, w in keys.items() if w is tab}
+        written = []
+        app = QtWidgets.QApplication.instance()
+        try:
+            for key, widget in keys.items():
+                self.tabs.setCurrentWidget(widget)
+                app.processEvents()
+                written.extend(export_tab_figures({key: widget}, folder))
+        finally:
+            self.tabs.setCurrentWidget(current)
+        return written
 
     def export_figures_dialog(self, every_tab: bool = False) -> None:
         """Ask for a folder and export the current tab's (or every tab's) figures there."""
