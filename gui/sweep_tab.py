@@ -30,14 +30,14 @@ LIST_FIELDS = {"activations": str, "lrs": float, "inits": str, "depths": int, "w
 INT_FIELDS = {"seeds": (1, 1000), "steps": (1, 1_000_000), "probe_every": (1, 100_000),
               "n_samples": (8, 200_000), "batch_size": (1, 200_000), "workers": (1, 256)}
 FLOAT_FIELDS = {"noise": (0.0, 10.0), "alpha": (0.0, 1.0)}
-CHOICE_FIELDS = {"dataset": DATASET_NAMES, "optimizer": OPTIMIZER_NAMES}
+CHOICE_FIELDS = {"dataset": DATASET_NAMES + ("csv",), "optimizer": OPTIMIZER_NAMES}
 OTHER_FIELDS = ("out", "resume")
 DEFAULTS = {
     "activations": ["relu", "leaky_relu", "elu", "tanh"], "lrs": [0.01, 0.1, 1.0, 3.0],
     "inits": ["he"], "depths": [3], "widths": [32], "seeds": 3, "steps": 300,
     "probe_every": 10, "dataset": "spiral", "n_samples": 256, "noise": 0.1,
     "optimizer": "sgd", "batch_size": 64, "alpha": 0.01, "workers": default_workers(),
-    "out": "", "resume": False,
+    "out": "", "resume": False, "csv_path": "",
 }
 LABELS = {
     "activations": "activations", "lrs": "learning rates", "inits": "initialisers",
@@ -46,6 +46,7 @@ LABELS = {
     "n_samples": "samples", "noise": "noise (std)", "optimizer": "optimizer",
     "batch_size": "batch size", "alpha": "Leaky ReLU alpha", "workers": "worker processes",
     "out": "result CSV", "resume": "resume from the CSV",
+    "csv_path": "dataset CSV (dataset 'csv')",
 }
 REDRAW_INTERVAL_S = 0.25
 
@@ -99,11 +100,15 @@ def validate_settings(settings: dict) -> tuple[dict, SweepSpec]:
     if not isinstance(s["out"], str):
         raise ValueError(f"out: {s['out']!r} is not a file path")
     out["out"] = s["out"]
+    if not isinstance(s["csv_path"], str):
+        raise ValueError(f"csv_path: {s['csv_path']!r} is not a file path")
+    out["csv_path"] = s["csv_path"]
     if not isinstance(s["resume"], bool):
         raise ValueError(f"resume: {s['resume']!r} is not true or false")
     out["resume"] = s["resume"]
     try:
-        base = ExperimentConfig(dataset=out["dataset"], n_samples=out["n_samples"],
+        base = ExperimentConfig(dataset=out["dataset"], csv_path=out["csv_path"],
+                                n_samples=out["n_samples"],
                                 noise=out["noise"], optimizer=out["optimizer"],
                                 batch_size=min(out["batch_size"], out["n_samples"]),
                                 alpha=out["alpha"], init=out["inits"][0] if out["inits"]
@@ -255,7 +260,7 @@ class SweepTab(QtWidgets.QWidget):
                 values[name] = widget.currentText()
             elif isinstance(widget, QtWidgets.QCheckBox):
                 values[name] = widget.isChecked()
-            elif name in LIST_FIELDS or name == "out":
+            elif name in LIST_FIELDS or name in ("out", "csv_path"):
                 values[name] = widget.text().strip()
             else:
                 text = widget.text().strip()
@@ -290,6 +295,10 @@ class SweepTab(QtWidgets.QWidget):
         merged, _ = validate_settings({**self._settings, **settings})
         self._settings = merged
         self._fill()
+
+    def use_dataset(self, path: str) -> None:
+        """Sweep on the user's CSV file (``x1,x2,label`` or ``x,y``) from now on."""
+        self.apply_settings({"dataset": "csv", "csv_path": str(path)})
 
     # ----- running --------------------------------------------------------------------
     def _out_path(self) -> tuple[Path, bool]:

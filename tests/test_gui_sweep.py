@@ -113,3 +113,20 @@ def test_local_worker_process_run(tab, tmp_path):
     tab.run()
     assert tab.wait_until_idle(60)
     assert len(tab.rows) == 8 and {r["status"] for r in tab.rows} == {"ok"}
+
+
+def test_use_dataset_csv(tab, tmp_path):
+    data = tmp_path / "d.csv"
+    rng = np.random.default_rng(0)
+    lines = ["x1,x2,label"] + [f"{a:.3f},{b:.3f},{int(a * b > 0)}"
+                               for a, b in rng.normal(size=(64, 2))]
+    data.write_text("\n".join(lines) + "\n")
+    tab.use_dataset(str(data))
+    assert tab.settings()["dataset"] == "csv" and tab.settings()["csv_path"] == str(data)
+    with pytest.raises(ValueError, match="csv_path"):
+        tab.apply_settings({"csv_path": ""})
+    tab.apply_settings({**SMALL, "seeds": 1, "out": str(tmp_path / "r.csv")})
+    with cf.ThreadPoolExecutor(1) as pool:
+        tab.run(executor=pool)
+        assert tab.wait_until_idle(60)
+    assert len(tab.rows) == 4 and {r["status"] for r in tab.rows} == {"ok"}
