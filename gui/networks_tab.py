@@ -409,7 +409,7 @@ class NetworksTab(QtWidgets.QWidget):
             self._frame_cost = 0.7 * self._frame_cost + 0.3 * cpu if self._frame_cost else cpu
         self._paint_mark = painted
         snap = frame.snapshot
-        self.grid.update_snapshot(snap)
+        self.grid.update_snapshot(snap, live=self.playing)
         self._update_cell_notes(snap.labels)
         key = (self.history.version, self.selected, self.generation)
         due = not self.playing or start - self._last_detail >= DETAIL_INTERVAL_S \
