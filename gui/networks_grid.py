@@ -16,6 +16,9 @@ PRETTY = {"relu": "ReLU", "leaky_relu": "Leaky ReLU", "prelu": "PReLU", "elu": "
           "tanh": "tanh", "sigmoid": "sigmoid", "relu6": "ReLU6", "linear": "linear"}
 
 
+TITLES_PER_FRAME = 4  # cell titles rewritten per frame while training (in turn)
+
+
 def pretty_activation(name: str) -> str:
     """Return the display name of an activation (``leaky_relu`` -> ``Leaky ReLU``)."""
     return PRETTY.get(name, name)
@@ -31,54 +34,121 @@ def dead_text(fraction: float) -> str:
     return f"{100.0 * fraction:.1f}% dead"
 
 
+class Layer:
+    """The numbers behind one layer of a cell's picture (what the tests compare with the engine).
+
+    Attributes
+    ----------
+    image : numpy.ndarray or None
+        The array last shown: the (layers, units) activity map, or the RGBA dead overlay.
+    levels : tuple of float or None
+        The values mapped to the ends of the colour map (activity only).
+    uploads : int
+        How many times new data was shown (an unchanged array is not uploaded again).
+    """
+
+    def __init__(self, levels: tuple[float, float] | None = None) -> None:
+        self.image: np.ndarray | None = None
+        self.levels = levels
+        self.uploads = 0
+
+    def set(self, image: np.ndarray) -> None:
+        """Keep `image` (already a private copy) as the data shown."""
+        self.image = image
+        self.uploads += 1
+
+
+def heatmap_rgba(activity: np.ndarray, dead: np.ndarray, lut: np.ndarray) -> np.ndarray:
+    """Return a cell's picture: `activity` in [0, 1] through `lut`, dead units in the dead colour.
+
+    Parameters
+    ----------
+    activity : numpy.ndarray
+        (layers, units) activity fractions (NaN shown as 0).
+    dead : numpy.ndarray
+        (layers, units) bool.
+    lut : numpy.ndarray
+        (256, 4) uint8 colour table.
+
+    Returns
+    -------
+    numpy.ndarray
+        (layers, units, 4) uint8, C-contiguous.
+    """
+    index = np.nan_to_num(np.asarray(activity, np.float32), nan=0.0) * len(lut)
+    np.clip(index, 0, len(lut) - 1, out=index)
+    rgba = lut[index.astype(np.uint8)]
+    rgba[np.asarray(dead, bool)] = (*theme.DEAD_COLOR, 255)
+    return rgba
+
+
 class Cell:
-    """One network of the grid: its activity heatmap, dead overlay, title and diverged veil.
+    """One network of the grid: its activity heatmap, dead units, title and diverged veil.
+
+    The picture is one pixmap per cell (activity through the colour map, dead units in the
+    reserved colour), scaled to the cell with nearest-neighbour sampling, drawn by plain Qt
+    items: painting a cell runs no Python, so the training thread's hold on the GIL does not
+    slow the frame. Only what changed is uploaded again.
 
     Attributes
     ----------
     index : int
         Row-major index in the grid (row = activation, column = learning rate).
-    image : pyqtgraph.ImageItem
-        Activity heatmap; its ``image`` is the engine's (layers, units) activity map.
-    overlay : pyqtgraph.ImageItem
-        The reserved dead colour on dead units, transparent elsewhere.
+    image : Layer
+        Activity heatmap data: ``image.image`` is the engine's (layers, units) activity map,
+        ``image.levels`` the values at the ends of the colour map.
+    overlay : Layer
+        ``overlay.image``: (layers, units, 4) RGBA, the reserved dead colour on dead units,
+        transparent elsewhere (composited into the picture).
     dead_fraction : float
         The fraction of dead units last shown (as the engine reported it).
     diverged : bool
         Whether the network has diverged.
     """
 
-    def __init__(self, index: int, layout: pg.GraphicsLayout, cmap: pg.ColorMap) -> None:
+    def __init__(self, index: int, lut: np.ndarray) -> None:
         self.index = index
-        self.title = layout.addLabel("", row=0, col=0, size="10pt", color=theme.FOREGROUND)
+        self._lut = lut
+        self.widget = QtWidgets.QGraphicsWidget()
+        column = QtWidgets.QGraphicsLinearLayout(QtCore.Qt.Orientation.Vertical)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.title = pg.LabelItem("", size="10pt", color=theme.FOREGROUND)
         self.title.setFixedHeight(20)
-        self.view = layout.addViewBox(row=1, col=0, lockAspect=False, enableMouse=False,
-                                      enableMenu=False, invertY=True)
-        self.view.setMinimumHeight(36)
-        self.view.setDefaultPadding(0.0)
-        self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setColorMap(cmap)
-        self.image.setLevels((0.0, 1.0))
-        self.overlay = pg.ImageItem(axisOrder="row-major")
-        self.view.addItem(self.image)
-        self.view.addItem(self.overlay)
-        self.veil = QtWidgets.QGraphicsRectItem(0, 0, 1, 1)
+        self.area = QtWidgets.QGraphicsWidget()
+        self.area.setMinimumHeight(36)
+        self.area.setSizePolicy(QtWidgets.QSizePolicy.Policy.Expanding,
+                                QtWidgets.QSizePolicy.Policy.Expanding)
+        column.addItem(self.title)
+        column.addItem(self.area)
+        self.widget.setLayout(column)
+        self.pixmap = QtWidgets.QGraphicsPixmapItem(self.area)
+        self.pixmap.setTransformationMode(QtCore.Qt.TransformationMode.FastTransformation)
+        self.pixmap.setShapeMode(QtWidgets.QGraphicsPixmapItem.ShapeMode.BoundingRectShape)
+        self.veil = QtWidgets.QGraphicsRectItem(self.area)
         self.veil.setBrush(QtGui.QBrush(QtGui.QColor(*theme.DIVERGED_COLOR, 215),
                                         QtCore.Qt.BrushStyle.Dense3Pattern))
-        self.veil.setPen(pg.mkPen(None))
+        self.veil.setPen(QtGui.QPen(QtCore.Qt.PenStyle.NoPen))
         self.veil.setVisible(False)
-        self.view.addItem(self.veil)
-        self.veil_text = pg.TextItem("DIVERGED (loss is NaN)", color="#ffffff",
-                                     fill=pg.mkBrush(60, 60, 60, 220), anchor=(0.5, 0.5))
-        self.veil_text.setVisible(False)
-        self.view.addItem(self.veil_text)
+        self.veil_text = QtWidgets.QGraphicsSimpleTextItem("DIVERGED (loss is NaN)")
+        self.veil_text.setBrush(QtGui.QColor("#ffffff"))
+        self.veil_box = QtWidgets.QGraphicsRectItem(self.area)
+        self.veil_box.setBrush(QtGui.QColor(60, 60, 60, 220))
+        self.veil_box.setPen(QtGui.QPen(QtCore.Qt.PenStyle.NoPen))
+        self.veil_text.setParentItem(self.veil_box)
+        self.veil_box.setVisible(False)
+        self.border = QtWidgets.QGraphicsRectItem(self.area)
+        self.border.setBrush(QtGui.QBrush(QtCore.Qt.BrushStyle.NoBrush))
+        self.area.geometryChanged.connect(self._place)
+        self.image = Layer(levels=(0.0, 1.0))
+        self.overlay = Layer()
+        self.rgba: np.ndarray | None = None
+        self._dead = np.zeros((0, 0), bool)
         self.dead_fraction = float("nan")
         self.loss = float("nan")
         self.diverged = False
         self.selected = False
-        self._shape: tuple[int, int] | None = None
-        self._dead: np.ndarray | None = None
-        self._title = ""
+        self._title: str | None = ""
         self.note = ""
 
     def set_note(self, note: str) -> None:
@@ -88,32 +158,65 @@ class Cell:
         self._set_title()
 
     def set_data(self, activity: np.ndarray, dead: np.ndarray, dead_fraction: float,
-                 loss: float, diverged: bool) -> int:
-        """Show one network's state; update only what changed. Return items redrawn."""
+                 loss: float, diverged: bool, title: bool = True) -> int:
+        """Show one network's state; update only what changed. Return items redrawn.
+
+        With ``title=False`` the numbers are kept but the title text is left as it is (the
+        grid refreshes titles in turn while training: see `GridView.update_snapshot`).
+        """
         changed = 0
-        if self.image.image is None or not np.array_equal(self.image.image, activity):
-            self.image.setImage(np.array(activity, copy=True), autoLevels=False,
-                                levels=(0.0, 1.0))
+        new_activity = self.image.image is None or not np.array_equal(self.image.image,
+                                                                      activity)
+        new_dead = self.overlay.image is None or self._dead.shape != dead.shape or \
+            not np.array_equal(self._dead, dead)
+        if new_activity:
+            self.image.set(np.array(activity, copy=True))
+        if new_dead:
+            self._dead = np.array(dead, bool)
+            self.overlay.set(theme.dead_overlay(self._dead))
+        if new_activity or new_dead:
+            self._upload()
             changed += 1
-        if self._dead is None or not np.array_equal(self._dead, dead):
-            self._dead = np.array(dead, copy=True)
-            self.overlay.setImage(theme.dead_overlay(self._dead), autoLevels=False)
-            changed += 1
-        if self._shape != activity.shape:
-            self._shape = activity.shape
-            rows, cols = activity.shape
-            self.veil.setRect(0, 0, cols, rows)
-            self.veil_text.setPos(cols / 2, rows / 2)
-            self.view.setRange(xRange=(0, cols), yRange=(0, rows), padding=0)
         self.dead_fraction = float(dead_fraction)
         self.loss = float(loss)
         if diverged != self.diverged:
             self.diverged = bool(diverged)
             self.veil.setVisible(self.diverged)
-            self.veil_text.setVisible(self.diverged)
+            self.veil_box.setVisible(self.diverged)
             changed += 1
-        changed += self._set_title()
+        if title:
+            changed += self._set_title()
         return changed
+
+    def title_pending(self) -> bool:
+        """Return True when the title does not yet show the latest numbers."""
+        return self.title_text() != self._title
+
+    def _upload(self) -> None:
+        self.rgba = heatmap_rgba(self.image.image, self._dead, self._lut)
+        rows, cols = self.rgba.shape[:2]
+        qimage = QtGui.QImage(self.rgba.data, cols, rows, 4 * cols,
+                              QtGui.QImage.Format.Format_RGBA8888)
+        shape_changed = self.pixmap.pixmap().size() != QtCore.QSize(cols, rows)
+        self.pixmap.setPixmap(QtGui.QPixmap.fromImage(qimage))
+        if shape_changed:
+            self._place()
+
+    def _place(self) -> None:
+        """Fit the picture, veil and frame to the cell's area."""
+        size = self.area.size()
+        w, h = size.width(), size.height()
+        self.veil.setRect(0, 0, w, h)
+        pen = self.border.pen().widthF()
+        self.border.setRect(pen / 2, pen / 2, max(w - pen, 0), max(h - pen, 0))
+        text = self.veil_text.boundingRect()
+        self.veil_box.setRect(0, 0, text.width() + 8, text.height() + 4)
+        self.veil_text.setPos(4, 2)
+        self.veil_box.setPos((w - text.width() - 8) / 2, (h - text.height() - 4) / 2)
+        pixmap = self.pixmap.pixmap()
+        if not pixmap.isNull():
+            self.pixmap.setTransform(QtGui.QTransform.fromScale(w / pixmap.width(),
+                                                                h / pixmap.height()))
 
     def title_text(self) -> str:
         """Return the plain text of the cell's title (dead percentage, loss or diverged)."""
@@ -147,8 +250,10 @@ class Cell:
     def set_selected(self, selected: bool) -> None:
         """Draw (or remove) the selection frame."""
         self.selected = selected
-        self.view.setBorder(pg.mkPen(theme.SELECTED_HEX, width=3) if selected
-                            else pg.mkPen(theme.MUTED, width=1))
+        self.border.setPen(pg.mkPen(theme.SELECTED_HEX, width=3) if selected
+                           else pg.mkPen(theme.MUTED, width=1))
+        self.border.setZValue(2 if selected else 1)
+        self._place()
 
 
 def set_label_fast(label: pg.LabelItem, html: str, color: str) -> None:
@@ -178,6 +283,8 @@ class GridView(pg.GraphicsLayoutWidget):
         self.labels: list[tuple[str, float]] = []
         self._headers: list[pg.LabelItem] = []
         self._cmap = theme.activity_colormap()
+        self._lut = self._cmap.getLookupTable(0.0, 1.0, 256, alpha=True)
+        self._next_title = 0
         self.colorbar: pg.ColorBarItem | None = None
         self.scene().sigMouseClicked.connect(self._clicked)
         self.ci.setContentsMargins(6, 6, 6, 6)
@@ -204,10 +311,8 @@ class GridView(pg.GraphicsLayoutWidget):
             header.setFixedWidth(96)
             self._headers.append(header)
             for c in range(n_cols):
-                sub = self.addLayout(row=r + 1, col=c + 1)
-                sub.setContentsMargins(0, 0, 0, 0)
-                sub.layout.setVerticalSpacing(0)
-                cell = Cell(r * n_cols + c, sub, self._cmap)
+                cell = Cell(r * n_cols + c, self._lut)
+                self.addItem(cell.widget, row=r + 1, col=c + 1)
                 cell.set_selected(False)
                 self.cells.append(cell)
         self.colorbar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=self._cmap,
@@ -231,16 +336,29 @@ class GridView(pg.GraphicsLayoutWidget):
         """Update row headers after an activation switch (cells keep their position)."""
         self.labels = list(labels)
 
-    def update_snapshot(self, snapshot: Snapshot) -> int:
-        """Show a snapshot in every cell; return the number of items redrawn."""
+    def update_snapshot(self, snapshot: Snapshot, live: bool = False) -> int:
+        """Show a snapshot in every cell; return the number of items redrawn.
+
+        Pictures are uploaded only where they changed. While training (``live``) only
+        `TITLES_PER_FRAME` titles are rewritten per frame, in turn (typeset text is the
+        costliest part of a cell, and numbers changing 30 times a second cannot be read);
+        otherwise every title shows the snapshot's numbers.
+        """
         changed = 0
-        for cell in self.cells:
+        n = min(len(self.cells), len(snapshot.losses))
+        titles = set(range(n))
+        if live and n > TITLES_PER_FRAME:
+            order = [(self._next_title + i) % n for i in range(n)]
+            pending = [k for k in order if self.cells[k].title_pending()
+                       or self.cells[k].diverged != bool(snapshot.diverged[k])]
+            titles = set(pending[:TITLES_PER_FRAME])
+            if titles:
+                self._next_title = (max(titles, key=order.index) + 1) % n
+        for cell in self.cells[:n]:
             k = cell.index
-            if k >= len(snapshot.losses):
-                continue
             changed += cell.set_data(snapshot.activity[k], snapshot.dead[k],
                                      snapshot.dead_fraction[k], snapshot.losses[k],
-                                     bool(snapshot.diverged[k]))
+                                     bool(snapshot.diverged[k]), title=k in titles)
         return changed
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
@@ -259,7 +377,6 @@ class GridView(pg.GraphicsLayoutWidget):
     def _clicked(self, event) -> None:
         pos = event.scenePos()
         for cell in self.cells:
-            if cell.view.sceneBoundingRect().contains(pos) or \
-                    cell.title.sceneBoundingRect().contains(pos):
+            if cell.widget.sceneBoundingRect().contains(pos):
                 self.cell_clicked.emit(cell.index)
                 return

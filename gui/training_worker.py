@@ -5,10 +5,13 @@ training: it queues commands (play, pause, step, reset, interventions, selection
 worker applies between two training steps. Every emitted `Frame` carries the generation of
 the experiment it came from, so frames produced before a reset are recognised and dropped.
 
-Steps and frames are decoupled: the worker trains in chunks of ``log_every`` steps, probes
-the grid (a snapshot) only as often as it can afford (never more than `max_rate` per second,
-and never more than a fixed share of its time), and holds back while the GUI has not yet
-consumed the frames already sent (back-pressure, so no queue builds up in the event loop).
+Steps and frames are decoupled: the worker trains in chunks of at most ``log_every`` steps,
+ending a chunk early when a frame is due (`max_rate` frames a second), so frames come at a
+steady rate however slow a step is. A frame while training re-probes only as many networks
+as a fixed share of the worker's time allows (`RollingProbe`: the selected one always, the
+others in turn), and the worker holds back while the GUI has not yet consumed the frames
+already sent (back-pressure, so no queue builds up in the event loop). Frames that must be
+exact (paused, stepped, after an intervention or a reset) probe every network.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PySide6 import QtCore
 
+from gui.networks_probe import RollingProbe
 from models.blas import single_thread_blas
 from models.experiment import Experiment, Snapshot
 
@@ -30,6 +34,7 @@ CURVE_RESOLUTION = 256  # points of the fitted curve (1-D datasets)
 PROBE_SHARE = 0.15  # at most this share of the worker's time goes to snapshots while playing
 MAX_IN_FLIGHT = 2  # frames sent but not yet acknowledged by the GUI
 PROGRESS_RATE = 250.0  # most progress signals a second
+OUTPUT_INTERVAL_S = 0.25  # the selected cell's boundary / fit is recomputed at most this often
 
 
 @dataclass
@@ -108,9 +113,10 @@ class TrainingWorker(QtCore.QObject):
         self._last_preset_step = -1
         self._pending_events: list[str] = []
         self._thread: QtCore.QThread | None = None
-        self._probe_cost = 0.0
+        self._probe: RollingProbe | None = None
         self._last_probe = 0.0
         self._grid_cache: tuple | None = None
+        self._output: tuple | None = None  # (index, time, grid_x, output) last computed
         self._last_progress = 0.0
         self.signals_emitted = 0
         self.busy = threading.Lock()
@@ -220,6 +226,8 @@ class TrainingWorker(QtCore.QObject):
             self._run_generation = generation
             self._last_preset_step = -1
             self._grid_cache = None
+            self._output = None
+            self._probe = RollingProbe(experiment)
             self._pending_events = []
             self._apply_schedule()
             return True
@@ -281,22 +289,30 @@ class TrainingWorker(QtCore.QObject):
                 steps = min(steps, min(later) - exp.step)
         return steps
 
-    def _run(self, steps: int) -> None:
+    def _run(self, steps: int, deadline: float | None = None) -> None:
+        """Take `steps` steps (fewer when `deadline`, a perf_counter time, passes first)."""
         remaining = int(steps)
         while remaining > 0:
             chunk = max(1, min(remaining, self._next_stop(remaining) or remaining))
+            done = 0
             try:
                 for k in range(chunk):
                     with self.busy:
                         self.experiment.run(1, record_grad_norms_last=k == chunk - 1)
+                    done += 1
                     self._progress()
+                    if deadline is not None and k < chunk - 1 and \
+                            time.perf_counter() >= deadline:
+                        break
             except Exception as exc:  # noqa: BLE001 - report engine failures, keep the GUI alive
                 self.playing = False
                 self.error.emit(self._run_generation, _describe(exc))
                 return
-            self.steps_done += chunk
-            remaining -= chunk
+            self.steps_done += done
+            remaining -= done
             self._apply_schedule()
+            if done < chunk:
+                return
 
     def _progress(self) -> None:
         now = time.perf_counter()
@@ -312,35 +328,37 @@ class TrainingWorker(QtCore.QObject):
             self.playing = False
             self.finished_steps.emit(self._run_generation)
             return True
-        self._run(chunk)
+        self._run(chunk, deadline=self._last_probe + 1.0 / self.max_rate)
         if exp.step >= exp.config.steps:
             self.playing = False
             self.finished_steps.emit(self._run_generation)
             return True
-        now = time.perf_counter()
-        interval = max(1.0 / self.max_rate, self._probe_cost / PROBE_SHARE)
-        if now - self._last_probe >= interval and self._in_flight < MAX_IN_FLIGHT:
+        if time.perf_counter() - self._last_probe >= 1.0 / self.max_rate and \
+                self._in_flight < MAX_IN_FLIGHT:
             self._emit_frame(force=False)
         return False
 
     def _emit_frame(self, force: bool) -> None:
+        """Send a frame: every network probed when `force`, else a rolling probe."""
         if not force and self._in_flight >= MAX_IN_FLIGHT:
             return
         exp = self.experiment
-        start = time.perf_counter()
+        if self._probe is None or self._probe.experiment is not exp:
+            self._probe = RollingProbe(exp)
         try:
             with self.busy:
-                snapshot = exp.snapshot()
                 selected = min(self.selected, len(exp.networks) - 1)
-                grid_x, output = self._selected_output(selected)
+                if force:
+                    snapshot = self._probe.full()
+                else:
+                    budget = PROBE_SHARE / self.max_rate
+                    snapshot = self._probe.partial(budget, selected)[0]
+                grid_x, output = self._selected_output(selected, force)
         except Exception as exc:  # noqa: BLE001 - report engine failures, keep the GUI alive
             self.playing = False
             self.error.emit(self._run_generation, _describe(exc))
             return
-        end = time.perf_counter()
-        self._probe_cost = 0.7 * self._probe_cost + 0.3 * (end - start) if self._probe_cost \
-            else end - start
-        self._last_probe = end
+        self._last_probe = time.perf_counter()
         events = snapshot.events
         with self._cond:
             self._in_flight += 1
@@ -348,7 +366,13 @@ class TrainingWorker(QtCore.QObject):
         self.frame_ready.emit(Frame(self._run_generation, snapshot, selected, grid_x, output,
                                     self.playing, list(events)))
 
-    def _selected_output(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+    def _selected_output(self, index: int, force: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """Return the selected network's output; while training, at most every 0.25 s."""
+        now = time.perf_counter()
+        cached = self._output
+        if not force and cached is not None and cached[0] == index and \
+                now - cached[1] < OUTPUT_INTERVAL_S:
+            return cached[2], cached[3]
         exp = self.experiment
         x = exp.dataset.x
         if self._grid_cache is None:
@@ -358,6 +382,7 @@ class TrainingWorker(QtCore.QObject):
         if x.shape[1] == 2:
             n = grid_x.shape[1]
             out = out.reshape(n, n)
+        self._output = (index, now, grid_x, out)
         return grid_x, out
 
 

@@ -1,0 +1,92 @@
+"""Rolling probes: a grid snapshot that re-probes only some networks, the rest from before."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from models.experiment import Experiment, Snapshot
+
+
+class RollingProbe:
+    """Build snapshots of an experiment, probing a few networks per frame in turn.
+
+    Probing the whole grid costs far more than a frame may (20 networks at ~1 ms each), so
+    while training the worker probes only as many networks as its time budget allows,
+    always including the selected one, and takes the others from their latest probe. A full
+    snapshot (`Experiment.snapshot`) is still taken when exact numbers are needed (paused,
+    stepped, after an intervention).
+
+    Parameters
+    ----------
+    experiment : Experiment
+        The grid to probe (the caller holds its lock).
+    """
+
+    def __init__(self, experiment: Experiment) -> None:
+        self.experiment = experiment
+        self.results: list | None = None
+        self.cost_per_net = 0.0  # seconds, running mean
+        self._next = 0
+
+    def full(self) -> Snapshot:
+        """Probe every network (the engine's own snapshot) and remember the results."""
+        start = time.perf_counter()
+        exp = self.experiment
+        self.results = exp.probe()
+        self._measure(start, len(self.results))
+        return self._assemble()
+
+    def partial(self, budget_s: float, always: int) -> tuple[Snapshot, int]:
+        """Probe networks in turn for about `budget_s` seconds (and network `always`).
+
+        Returns
+        -------
+        snapshot : Snapshot
+            Every network's latest probe; the step is the current one.
+        probed : int
+            How many networks were probed now.
+        """
+        exp = self.experiment
+        n = len(exp.networks)
+        if self.results is None or len(self.results) != n:
+            return self.full(), n
+        count = n if self.cost_per_net <= 0 else int(budget_s / self.cost_per_net)
+        count = min(max(count, 1), n)
+        chosen = [(self._next + i) % n for i in range(count)]
+        self._next = (self._next + count) % n
+        if 0 <= always < n and always not in chosen:
+            chosen.append(always)
+        start = time.perf_counter()
+        with np.errstate(all="ignore"):
+            for k in chosen:
+                self.results[k] = exp.networks[k].probe(exp.probe_x, exp.probe_y,
+                                                        exp.config.eps)
+        self._measure(start, len(chosen))
+        return self._assemble(), len(chosen)
+
+    def _measure(self, start: float, count: int) -> None:
+        per = (time.perf_counter() - start) / max(count, 1)
+        self.cost_per_net = 0.7 * self.cost_per_net + 0.3 * per if self.cost_per_net else per
+
+    def _assemble(self) -> Snapshot:
+        """Return a `Snapshot` from the remembered probe results (as `Experiment.snapshot`)."""
+        exp = self.experiment
+        results = self.results
+        dead = np.stack([r.dead for r in results])
+        layers = dead.mean(axis=2) if dead.size else np.zeros((len(results), exp.config.depth))
+        events, exp.events = exp.events, []
+        return Snapshot(
+            step=exp.step,
+            labels=list(exp.labels),
+            losses=np.array([r.loss for r in results]),
+            activity=np.stack([r.activity for r in results]),
+            dead=dead,
+            dead_fraction=dead.reshape(len(results), -1).mean(axis=1),
+            dead_fraction_layers=layers,
+            zero_gradient_fraction=np.array([r.zero_gradient_fraction for r in results]),
+            grad_norms=np.stack([net.last_grad_norms for net in exp.networks]),
+            diverged=np.array([net.diverged for net in exp.networks]),
+            events=events,
+        )
