@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
-from gui.activity_colormap import ACTIVITY_MAP, activity_rgba
 from gui.figures import Figure
+from gui.theme import activity_colormap, activity_rgba
 
 
 def activity_grid_figure(labels: list[tuple[str, float]], activations: list[str],
@@ -38,7 +38,7 @@ def activity_grid_figure(labels: list[tuple[str, float]], activations: list[str]
     n_rows, n_cols = len(activations), len(lrs)
     widget.resize(260 * n_cols + 120, 170 * n_rows + 80)
     layout = widget.ci
-    layout.addLabel(f"Unit activity after {step} steps (crimson = dead; rows: layers, "
+    layout.addLabel(f"Unit activity after {step} steps (red = dead; rows: layers, "
                     "columns: units)", row=0, col=0, colspan=n_cols + 1, color="#202020")
     depth = activity.shape[1]
     for k, (act, lr) in enumerate(labels):
@@ -55,7 +55,7 @@ def activity_grid_figure(labels: list[tuple[str, float]], activations: list[str]
         plot.setYRange(0, depth, padding=0)
         plot.hideButtons()
         plot.setMouseEnabled(False, False)
-    bar = pg.ColorBarItem(values=(0, 1), colorMap=ACTIVITY_MAP, interactive=False,
+    bar = pg.ColorBarItem(values=(0, 1), colorMap=activity_colormap(), interactive=False,
                           label="activity (fraction of probe points with z > 0)")
     layout.addItem(bar, row=1, col=n_cols, rowspan=n_rows)
 

@@ -106,3 +106,25 @@ def style_plot(plot: pg.PlotItem, title: str, x_label: str, y_label: str) -> Non
         axis = plot.getAxis(name)
         axis.setTextPen(pg.mkPen(FOREGROUND))
         axis.setPen(pg.mkPen(MUTED))
+
+
+def activity_rgba(activity: np.ndarray, dead: np.ndarray) -> np.ndarray:
+    """Map activity in [0, 1] to RGBA on the activity map, dead units in the reserved colour.
+
+    Parameters
+    ----------
+    activity : numpy.ndarray
+        (layers, units) fraction of probe points on which each unit is active.
+    dead : numpy.ndarray
+        (layers, units) bool mask of dead units.
+
+    Returns
+    -------
+    numpy.ndarray
+        (layers, units, 4) uint8.
+    """
+    lut = activity_colormap().getLookupTable(0.0, 1.0, 256, alpha=True)
+    index = np.clip(np.nan_to_num(activity) * 255, 0, 255).astype(np.intp)
+    rgba = lut[index].astype(np.uint8)
+    rgba[dead] = (*DEAD_COLOR, 255)
+    return rgba
