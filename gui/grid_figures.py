@@ -51,6 +51,7 @@ def activity_grid_figure(labels: list[tuple[str, float]], activations: list[str]
         plot.addItem(image)
         plot.setLabel("bottom", "unit")
         plot.setLabel("left", "layer")
+        plot.getAxis("left").setTicks([[(layer + 0.5, str(layer + 1)) for layer in range(depth)]])
         plot.invertY(True)
         plot.setYRange(0, depth, padding=0)
         plot.hideButtons()
