@@ -8,6 +8,7 @@ worker processes on loopback; its overhead is its time over the 2-worker local p
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -46,36 +47,43 @@ def timed(spec: SweepSpec, folder: Path, **options) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--steps", type=int, default=800, help="steps per run (default 800)")
-    parser.add_argument("--repeats", type=int, default=3, help="repeats per figure (default 3)")
+    parser.add_argument("--repeats", type=int, default=5, help="repeats per figure (default 5)")
     args = parser.parse_args()
     spec = make_spec(args.steps)
     result = {"runs": len(spec), "steps_per_run": args.steps, "net": "2-64-64-64-1, batch 128",
               "cores": os.cpu_count(), "repeats": args.repeats}
-    with tempfile.TemporaryDirectory() as tmp:
+    try:
+        from distributed import LocalCluster
+    except ImportError:
+        LocalCluster = None  # noqa: N806
+        result["dask"] = "dask[distributed] not installed"
+    samples: dict[str, list[float]] = {"1": [], "2": [], "dask": []}
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         folder = Path(tmp)
-        times = {}
-        for workers in (1, 2):
-            times[workers] = statistics.median(timed(spec, folder, workers=workers)
-                                               for _ in range(args.repeats))
-            result[f"runs_per_s_{workers}_worker{'s' if workers > 1 else ''}"] = round(
-                len(spec) / times[workers], 2)
-        result["speedup_2_vs_1"] = round(times[1] / times[2], 3)
-        result["speedup_target"] = 1.7
-        try:
-            from distributed import LocalCluster
-        except ImportError:
-            result["dask"] = "dask[distributed] not installed"
-        else:
+        cluster = None
+        if LocalCluster is not None:
             start = time.perf_counter()
-            with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                              host="127.0.0.1", dashboard_address=":0") as cluster:
-                startup = time.perf_counter() - start
-                dask_time = statistics.median(
-                    timed(spec, folder, scheduler=cluster.scheduler_address)
-                    for _ in range(args.repeats))
-            result["dask_cluster_startup_s"] = round(startup, 2)
-            result["runs_per_s_dask_2_workers"] = round(len(spec) / dask_time, 2)
-            result["dask_overhead_vs_local_2_workers"] = round(dask_time / times[2] - 1, 3)
+            cluster = stack.enter_context(LocalCluster(
+                n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                dashboard_address=":0"))
+            result["dask_cluster_startup_s"] = round(time.perf_counter() - start, 2)
+        # Interleave the three ways so a change in the machine's load hits them alike.
+        for _ in range(args.repeats):
+            samples["1"].append(timed(spec, folder, workers=1))
+            samples["2"].append(timed(spec, folder, workers=2))
+            if cluster is not None:
+                samples["dask"].append(timed(spec, folder,
+                                             scheduler=cluster.scheduler_address))
+    t1, t2 = statistics.median(samples["1"]), statistics.median(samples["2"])
+    result["runs_per_s_1_worker"] = round(len(spec) / t1, 2)
+    result["runs_per_s_2_workers"] = round(len(spec) / t2, 2)
+    result["speedup_2_vs_1"] = round(t1 / t2, 3)
+    result["speedup_target"] = 1.7
+    if samples["dask"]:
+        td = statistics.median(samples["dask"])
+        result["runs_per_s_dask_2_workers"] = round(len(spec) / td, 2)
+        result["dask_overhead_vs_local_2_workers"] = round(td / t2 - 1, 3)
+    result["load_average_1min_after"] = round(os.getloadavg()[0], 2)
     print(json.dumps(result, indent=2))
 
 
