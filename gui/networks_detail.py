@@ -12,6 +12,48 @@ from PySide6 import QtCore, QtWidgets
 from gui import theme
 
 LOSS_LABELS = {"bce": "loss (BCE, nats)", "mse": "loss (MSE, squared units of y)"}
+KYMO_UNIT_LABEL = "unit (layer L, index in layer; input on top)"
+
+
+def format_step(value: float) -> str:
+    """Return a training step as a tick label: ``800``, ``25k``, ``1.5M`` (never ``1e+06``)."""
+    magnitude = abs(value)
+    if magnitude >= 1e6:
+        return f"{value / 1e6:g}M"
+    if magnitude >= 1e4:
+        return f"{value / 1e3:g}k"
+    return f"{value:g}"
+
+
+def fixed_scale(axis: pg.AxisItem) -> None:
+    """Never rescale an axis' numbers (pyqtgraph 0.14 applies SI prefixes even when disabled)."""
+    theme.plain_axis(axis)
+    axis.setSIPrefixEnableRanges(())
+    axis.autoSIPrefixScale = 1.0
+
+
+def step_axis(axis: pg.AxisItem) -> None:
+    """Make `axis` a training-step axis: plain numbers, compact labels for large steps."""
+    fixed_scale(axis)
+
+    def tick_strings(values, scale, spacing):
+        return [format_step(v) for v in values]
+
+    axis.tickStrings = tick_strings
+
+
+def unit_ticks(depth: int, width: int) -> list[list[tuple[float, str]]]:
+    """Return the kymograph's unit-axis ticks: ``L1``, ``L2`` ... mid-layer, unit indices between.
+
+    Rows of the kymograph are units, layer by layer (row ``layer * width + i`` is unit `i`
+    of layer ``layer + 1``); a tick sits at the middle of its row.
+    """
+    major = [(layer * width + width / 2, f"L{layer + 1}") for layer in range(depth)]
+    minor = []
+    if width >= 8 and depth <= 4:
+        minor = [(layer * width + i + 0.5, f"{i}") for layer in range(depth)
+                 for i in (width // 4, (3 * width) // 4)]
+    return [major, minor]
 
 
 class DetailView(pg.GraphicsLayoutWidget):
@@ -43,7 +85,7 @@ class DetailView(pg.GraphicsLayoutWidget):
                                                         brush=pg.mkBrush(20, 22, 28, 200))
         self.layer_curves: list[pg.PlotDataItem] = []
         theme.style_plot(self.kymo_plot, "Kymograph: activity of every unit", "training step",
-                         "unit (layer by layer, input side at 0)")
+                         KYMO_UNIT_LABEL)
         self.kymo_plot.invertY(True)
         self.kymo = pg.ImageItem(axisOrder="row-major")
         self.kymo.setColorMap(theme.activity_colormap())
@@ -87,8 +129,10 @@ class DetailView(pg.GraphicsLayoutWidget):
         for plot in (self.loss_plot, self.layers_plot, self.kymo_plot, self.output_plot):
             theme.cache_text(plot)
             plot.setMenuEnabled(False)
-            for name in ("left", "bottom"):
-                theme.plain_axis(plot.getAxis(name))
+            fixed_scale(plot.getAxis("left"))
+        for plot in (self.loss_plot, self.layers_plot, self.kymo_plot):
+            step_axis(plot.getAxis("bottom"))
+        fixed_scale(self.output_plot.getAxis("bottom"))
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
         """Paint, adding the wall and CPU time taken to `paint_seconds` and `paint_cpu`."""
@@ -131,6 +175,7 @@ class DetailView(pg.GraphicsLayoutWidget):
             self.kymo_plot.addItem(line)
             self.layer_lines.append(line)
         self.kymo_plot.setYRange(0, depth * width, padding=0)
+        self.kymo_plot.getAxis("left").setTicks(unit_ticks(depth, width))
         self.data_x, self.data_y = np.asarray(x, float), np.asarray(y, float).reshape(-1)
         self.two_d = x.shape[1] == 2
         plot = self.output_plot

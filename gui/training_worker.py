@@ -31,7 +31,7 @@ from models.experiment import Experiment, Snapshot
 
 BOUNDARY_RESOLUTION = 72  # decision-boundary grid points per axis (2-D datasets)
 CURVE_RESOLUTION = 256  # points of the fitted curve (1-D datasets)
-PROBE_SHARE = 0.15  # at most this share of the worker's time goes to snapshots while playing
+PROBE_SHARE = 0.1  # about this share of the worker's time goes to probes while playing
 MAX_IN_FLIGHT = 2  # frames sent but not yet acknowledged by the GUI
 PROGRESS_RATE = 250.0  # most progress signals a second
 OUTPUT_INTERVAL_S = 0.25  # the selected cell's boundary / fit is recomputed at most this often
@@ -351,7 +351,9 @@ class TrainingWorker(QtCore.QObject):
                 if force:
                     snapshot = self._probe.full()
                 else:
-                    budget = PROBE_SHARE / self.max_rate
+                    # probes take at most PROBE_SHARE of the time since the last frame
+                    elapsed = min(time.perf_counter() - self._last_probe, 1.0)
+                    budget = PROBE_SHARE * elapsed
                     snapshot = self._probe.partial(budget, selected)[0]
                 grid_x, output = self._selected_output(selected, force)
         except Exception as exc:  # noqa: BLE001 - report engine failures, keep the GUI alive
