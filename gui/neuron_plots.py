@@ -34,8 +34,8 @@ def format_value(value: float, digits: int = 3, zero: float = 0.0) -> str:
     Returns
     -------
     str
-        Fixed-point text for magnitudes from 1e-4 to 1e6 (no exponent), else ``%g``;
-        ``n/a`` for NaN or infinity.
+        Fixed-point text for magnitudes from 1e-4 to 1e6 (no exponent, no trailing
+        zeros), else ``%g``; ``n/a`` for NaN or infinity.
     """
     value = float(value)
     if not np.isfinite(value):
@@ -46,6 +46,8 @@ def format_value(value: float, digits: int = 3, zero: float = 0.0) -> str:
         return f"{value:.{digits}g}"
     decimals = max(0, digits - 1 - int(np.floor(np.log10(abs(value)))))
     text = f"{round(value, decimals):.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
     return "0" if float(text) == 0 else text
 
 

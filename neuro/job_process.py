@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import multiprocessing
+import multiprocessing.connection
 import os
 import queue
 import signal
@@ -15,6 +16,23 @@ import traceback
 import types
 
 CANCEL_GRACE_S = 1.0  # a cancelled job that has not stopped after this is killed
+
+
+def _exit_with_parent() -> None:
+    """End this child as soon as its parent is gone (even if the parent was killed).
+
+    A parent killed by a signal runs no clean-up, and the child, blocked on its job queue
+    (whose write end it also holds), would otherwise live on as an orphan.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _serve(jobs, results, cancelled_up_to) -> None:
@@ -28,6 +46,7 @@ def _serve(jobs, results, cancelled_up_to) -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
     results.cancel_join_thread()  # never hang at exit on an unread message
+    _exit_with_parent()
     from neuro.jobs import run_job
     from neuro.lif_simulation import SimulationCancelled
 

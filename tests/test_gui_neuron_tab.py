@@ -109,3 +109,163 @@ def test_closing_mid_simulation_leaves_no_thread_running(qtbot):
     widget.close()
     assert time.perf_counter() - start < 2.0
     assert not widget.runner.thread.isRunning()
+
+
+# ----- the tab a teacher launches -----------------------------------------------------------
+
+def test_tab_opens_on_the_noisy_preset(tab):
+    assert tab.preset_box.currentText() == "noisy"
+    assert tab.params.noise_mv > 0
+    assert "noise" in tab.preset_text.text()
+    type_into(tab, "noise_mv", "0")
+    assert tab.preset_box.currentText() == "(custom)"
+
+
+def test_tiny_alpha_prints_as_zero_and_values_have_sensible_figures():
+    from gui.neuron_plots import fit_text, format_value
+
+    assert fit_text(4.94e-324, 324.449, 0.10234, 2.5123) == (
+        "alpha = 0   gain = 324 Hz/nA   I_th = 0.102 nA   rmse = 2.5 Hz")
+    assert fit_text(0.0123, 1234.7, -0.0000123, 0.0) == (
+        "alpha = 0.012   gain = 1235 Hz/nA   I_th = 0 nA   rmse = 0 Hz")
+    assert format_value(float("nan")) == "n/a"
+    assert format_value(2.0e-7) == "2e-07"
+    assert format_value(0.00012345) == "0.000123"
+
+
+def fake_response(freqs=(1.0, 10.0, 100.0)):
+    from types import SimpleNamespace
+
+    n = len(freqs)
+    return SimpleNamespace(freq_hz=np.array(freqs), lif_gain_hz_per_na=np.full(n, 300.0),
+                           lif_phase_deg=np.linspace(-1, -40, n),
+                           leaky_gain_hz_per_na=np.full(n, 320.0),
+                           leaky_phase_deg=np.zeros(n))
+
+
+def note_text(plot):
+    from gui.neuron_plots import notes
+
+    return " ".join(label.text for label in notes(plot))
+
+
+def test_noiseless_response_carries_a_note_and_a_noisy_one_does_not(tab):
+    from gui import neuron_figures
+
+    neuron_figures.fill_response(tab.plots, fake_response(), noisy=False)
+    for name in ("response_gain", "response_phase"):
+        assert "phase-lock" in note_text(tab.plots[name]), name
+    neuron_figures.fill_response(tab.plots, fake_response(), noisy=True)
+    for name in ("response_gain", "response_phase"):
+        assert note_text(tab.plots[name]) == ""
+        assert tab.plots[name].getAxis("bottom").logMode  # log frequency axis
+
+
+def test_tab_shows_the_noiseless_note_after_a_noiseless_run(tab):
+    tab.apply_settings({**tab.settings(), "parameters": {"noise_mv": 0.0}})
+    tab._show("response", fake_response())
+    assert "not meaningful" in note_text(tab.plots["response_gain"])
+    tab.apply_settings({**tab.settings(), "parameters": {"noise_mv": 4.0}})
+    tab._show("response", fake_response())
+    assert note_text(tab.plots["response_gain"]) == ""
+
+
+def test_population_rate_names_its_kernel_and_both_rates_share_it():
+    from neuro.drive import rate_bin_ms, rate_kernel_ms, run_drive, smooth_rate
+    from neuro.parameters import LifParameters
+
+    params = LifParameters(n_neurons=200, duration_s=0.5, noise_mv=5.0)
+    result = run_drive(params)
+    assert result.kernel_ms == rate_kernel_ms(params) == 5.0
+    assert result.bin_ms == rate_bin_ms(params, 5.0) == 1.0
+    assert rate_kernel_ms(params.replace(freq_hz=100.0)) == pytest.approx(1.0)
+    # the Leaky ReLU curve is the same definition: its raw rate, smoothed with the same kernel
+    from neuro.drive import input_current_na
+
+    raw = result.fit.rate_hz(input_current_na(params, result.rate_t_ms))
+    np.testing.assert_allclose(result.rate_leaky_hz, smooth_rate(raw, 1.0, 5.0))
+    assert smooth_rate(np.ones(50), 1.0, 5.0) == pytest.approx(np.ones(50))
+    # the rate is smooth: no bin-to-bin comb
+    assert np.max(np.abs(np.diff(result.rate_hz))) < 0.1 * np.ptp(result.rate_hz) + 1.0
+
+    import pyqtgraph as pg
+
+    from gui.neuron_figures import fill_drive
+
+    widget = pg.GraphicsLayoutWidget()
+    items = {name: widget.addPlot(row=k, col=0) for k, name in
+             enumerate(("currents", "voltage", "raster", "population_rate"))}
+    fill_drive(items, result, params.v_th_mv, noisy=True, freq_hz=params.freq_hz)
+    label = items["population_rate"].getAxis("left").labelText
+    assert "Gaussian kernel sigma = 5 ms" in label
+    widget.close()
+
+
+def test_stale_results_are_dropped(tab):
+    before = {name: tab.plots[name].titleLabel.text for name in tab.plots}
+    tab._on_finished(987654, "response", fake_response())  # never requested
+    assert {name: tab.plots[name].titleLabel.text for name in tab.plots} == before
+    assert not tab._cache
+
+
+@pytest.mark.slow
+def test_a_superseded_run_never_reaches_the_plots(tab):
+    first = {"parameters": {**SMALL, "n_neurons": 30}, "currents": "0:0.6:5", "freqs": "5"}
+    second = {"parameters": {**SMALL, "n_neurons": 20}, "currents": "0:0.6:5", "freqs": "5"}
+    shown = []
+    tab.result_shown.connect(lambda job: shown.append((job, tab.params.n_neurons)))
+    tab.apply_settings(first)
+    tab.run()
+    tab.apply_settings(second)
+    tab.run()
+    assert tab.wait_until_idle(120)
+    assert shown and all(n == 20 for _, n in shown), shown
+    assert "of 20 neurons" in tab.plots["raster"].titleLabel.text
+
+
+@pytest.mark.parametrize("size", [(1280, 740), (1600, 940)])
+def test_every_plot_is_fully_visible_with_room_to_read(tab, qtbot, size):
+    from gui import neuron_figures
+
+    tab.resize(*size)
+    for index in range(tab.views.count()):
+        tab.views.setCurrentIndex(index)
+        qtbot.wait(50)
+        page = tab.views.currentWidget()
+        graphics = [g for g in tab.graphics.values() if g.isVisible()]
+        assert len(graphics) == 1
+        view = graphics[0].viewport().rect()
+        for name in neuron_figures.ALL_FIGURES:
+            item = tab.plots[name]
+            if item.scene() is not graphics[0].scene():
+                continue
+            rect = item.sceneBoundingRect()
+            assert rect.left() >= -1 and rect.top() >= -1, name
+            assert rect.right() <= view.width() + 1 and rect.bottom() <= view.height() + 1, name
+            assert rect.width() >= 380 and rect.height() >= 250, (name, rect)
+            bottom = item.getAxis("bottom")
+            assert bottom.isVisible() and bottom.sceneBoundingRect().bottom() <= view.height() + 1
+        assert page.isVisible()
+    names = [p for g in tab.graphics.values() for p in tab.plots
+             if tab.plots[p].scene() is g.scene()]
+    assert sorted(names) == sorted(neuron_figures.ALL_FIGURES)
+
+
+def test_closing_mid_simulation_leaves_no_child_process(qtbot):
+    import psutil
+
+    from gui.neuron_tab import NeuronTab
+
+    widget = NeuronTab(autorun=True)
+    qtbot.addWidget(widget)
+    widget.apply_settings({"parameters": {"duration_s": 30.0, "n_neurons": 2000}})
+    widget.show()
+    qtbot.waitUntil(lambda: widget.progress_bar.value() > 0, timeout=30000)
+    pid = widget.runner.child_pid
+    assert pid is not None and psutil.pid_exists(pid)
+    start = time.perf_counter()
+    widget.close()
+    assert time.perf_counter() - start < 2.0
+    assert not psutil.pid_exists(pid)  # neither running nor a zombie: reaped
+    assert widget.runner.child_pid is None
+    assert widget.shutdown()  # a second shutdown (app quit after close) is harmless
