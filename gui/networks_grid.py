@@ -122,6 +122,8 @@ class Cell:
         column.addItem(self.title)
         column.addItem(self.area)
         self.widget.setLayout(column)
+        self.widget.setSizePolicy(QtWidgets.QSizePolicy.Policy.Expanding,
+                                  QtWidgets.QSizePolicy.Policy.Expanding)
         self.pixmap = QtWidgets.QGraphicsPixmapItem(self.area)
         self.pixmap.setTransformationMode(QtCore.Qt.TransformationMode.FastTransformation)
         self.pixmap.setShapeMode(QtWidgets.QGraphicsPixmapItem.ShapeMode.BoundingRectShape)
