@@ -67,6 +67,18 @@ def int_at_least(option: str, low: int, high: int | None = None) -> Callable[[st
     return convert
 
 
+def int_list(option: str, low: int = 1) -> Callable[[str], list[int]]:
+    """Return a converter for a comma-separated list of integers, each at least `low`."""
+
+    def convert(text: str) -> list[int]:
+        items = [t.strip() for t in text.split(",") if t.strip()]
+        if not items:
+            raise argparse.ArgumentTypeError("give at least one integer")
+        return [int_at_least(option, low)(t) for t in items]
+
+    return convert
+
+
 def float_list(option: str, positive: bool = True) -> Callable[[str], list[float]]:
     """Return a converter for a comma-separated list of numbers (all > 0 if `positive`)."""
 

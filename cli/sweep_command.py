@@ -5,25 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli.arguments import int_at_least, name_list, positive_float
+from cli.arguments import int_at_least, int_list, name_list, positive_float
 from cli.config_options import add_config_options, config_from_args
 from cli.errors import UsageError
 from cli.progress import Progress
 from models.initializers import INIT_NAMES
 from models.sweep_executor import DEFAULT_CONNECT_TIMEOUT, default_workers, iter_sweep
 from models.sweep_spec import SweepError, SweepSpec
-
-
-def int_list(option: str, low: int = 1):
-    """Return a converter for a comma list of integers, each at least `low`."""
-
-    def convert(text: str) -> list[int]:
-        items = [t.strip() for t in text.split(",") if t.strip()]
-        if not items:
-            raise argparse.ArgumentTypeError(f"{option}: give at least one integer")
-        return [int_at_least(option, low)(t) for t in items]
-
-    return convert
 
 
 def register(subparsers) -> None:

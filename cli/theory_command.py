@@ -7,24 +7,12 @@ import json
 
 import numpy as np
 
-from cli.arguments import float_list, int_at_least, positive_float, writable_dir
+from cli.arguments import float_list, int_at_least, int_list, positive_float, writable_dir
 from cli.errors import UsageError
 from models.atomic_write import write_csv
 from models.theory_born_dead import BORN_DEAD_HEADER, BORN_DEAD_INITS
 
 SECTIONS = ("gradients", "propagation", "born-dead", "pruning", "sigmoid")
-
-
-def int_list(option: str, low: int = 1):
-    """Return a converter for a comma list of integers, each at least `low`."""
-
-    def convert(text: str) -> list[int]:
-        items = [t.strip() for t in text.split(",") if t.strip()]
-        if not items:
-            raise argparse.ArgumentTypeError(f"{option}: give at least one integer")
-        return [int_at_least(option, low)(t) for t in items]
-
-    return convert
 
 
 def register(subparsers) -> None:
