@@ -31,7 +31,8 @@ from models.experiment import Experiment, Snapshot
 
 BOUNDARY_RESOLUTION = 72  # decision-boundary grid points per axis (2-D datasets)
 CURVE_RESOLUTION = 256  # points of the fitted curve (1-D datasets)
-PROBE_SHARE = 0.1  # about this share of the worker's time goes to probes while playing
+PROBE_SHARE = 0.06  # about this share of the worker's time goes to probes while playing
+LIVE_RATE = 20.0  # most frames a second while training (fluid, and leaves the GIL to steps)
 MAX_IN_FLIGHT = 2  # frames sent but not yet acknowledged by the GUI
 PROGRESS_RATE = 250.0  # most progress signals a second
 OUTPUT_INTERVAL_S = 0.25  # the selected cell's boundary / fit is recomputed at most this often
@@ -328,12 +329,13 @@ class TrainingWorker(QtCore.QObject):
             self.playing = False
             self.finished_steps.emit(self._run_generation)
             return True
-        self._run(chunk, deadline=self._last_probe + 1.0 / self.max_rate)
+        interval = 1.0 / min(self.max_rate, LIVE_RATE)
+        self._run(chunk, deadline=self._last_probe + interval)
         if exp.step >= exp.config.steps:
             self.playing = False
             self.finished_steps.emit(self._run_generation)
             return True
-        if time.perf_counter() - self._last_probe >= 1.0 / self.max_rate and \
+        if time.perf_counter() - self._last_probe >= interval and \
                 self._in_flight < MAX_IN_FLIGHT:
             self._emit_frame(force=False)
         return False
