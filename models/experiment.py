@@ -159,7 +159,13 @@ class Experiment:
 
     def snapshot(self) -> Snapshot:
         """Probe every network and return the grid's state as arrays."""
-        results = self.probe()
+        return self.assemble_snapshot(self.probe())
+
+    def assemble_snapshot(self, results: list[ProbeResult]) -> Snapshot:
+        """Return the grid's state from one probe result per network (probed now or earlier).
+
+        Events recorded since the last snapshot are handed over with it.
+        """
         depth = self.config.depth
         dead = np.stack([r.dead for r in results])
         layers = dead.mean(axis=2) if dead.size else np.zeros((len(results), depth))
