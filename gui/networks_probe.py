@@ -71,22 +71,5 @@ class RollingProbe:
         self.cost_per_net = 0.7 * self.cost_per_net + 0.3 * per if self.cost_per_net else per
 
     def _assemble(self) -> Snapshot:
-        """Return a `Snapshot` from the remembered probe results (as `Experiment.snapshot`)."""
-        exp = self.experiment
-        results = self.results
-        dead = np.stack([r.dead for r in results])
-        layers = dead.mean(axis=2) if dead.size else np.zeros((len(results), exp.config.depth))
-        events, exp.events = exp.events, []
-        return Snapshot(
-            step=exp.step,
-            labels=list(exp.labels),
-            losses=np.array([r.loss for r in results]),
-            activity=np.stack([r.activity for r in results]),
-            dead=dead,
-            dead_fraction=dead.reshape(len(results), -1).mean(axis=1),
-            dead_fraction_layers=layers,
-            zero_gradient_fraction=np.array([r.zero_gradient_fraction for r in results]),
-            grad_norms=np.stack([net.last_grad_norms for net in exp.networks]),
-            diverged=np.array([net.diverged for net in exp.networks]),
-            events=events,
-        )
+        """Return a `Snapshot` from the remembered probe results."""
+        return self.experiment.assemble_snapshot(self.results)
