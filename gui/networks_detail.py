@@ -77,6 +77,7 @@ class DetailView(pg.GraphicsLayoutWidget):
         theme.style_plot(self.loss_plot, "Loss of the selected cell", "training step",
                          LOSS_LABELS["bce"])
         self.loss_plot.setLogMode(y=True)
+        self.loss_plot.disableAutoRange(axis="y")
         self.loss_curve = self.loss_plot.plot(pen=pg.mkPen(theme.SERIES[0], width=2))
         theme.style_plot(self.layers_plot, "Dead fraction per layer", "training step",
                          "dead fraction (of the layer's units)")
@@ -122,6 +123,7 @@ class DetailView(pg.GraphicsLayoutWidget):
         self.paint_seconds = 0.0
         self.paint_cpu = 0.0
         self._x_max = 0.0
+        self._loss_range: tuple[float, float] | None = None
         for plot in (self.loss_plot, self.layers_plot, self.kymo_plot):
             plot.disableAutoRange(axis="x")
         self.layers_plot.disableAutoRange(axis="y")
@@ -151,6 +153,21 @@ class DetailView(pg.GraphicsLayoutWidget):
                            if m * exponent >= target)
         for plot in (self.loss_plot, self.layers_plot, self.kymo_plot):
             plot.setXRange(0, self._x_max, padding=0.02)
+
+    def _fit_loss_range(self, low: float, high: float) -> None:
+        """Set the log loss axis in quarter-decade steps spanning at least half a decade.
+
+        A range narrower than a decade's labelled ticks would leave the axis unlabelled, and
+        a range that follows every new value would redraw the axis on every frame.
+        """
+        lo = math.floor(math.log10(low) * 4) / 4
+        hi = math.ceil(math.log10(high) * 4) / 4
+        if hi - lo < 0.5:
+            middle = (hi + lo) / 2
+            lo, hi = middle - 0.25, middle + 0.25
+        if (lo, hi) != self._loss_range:
+            self._loss_range = (lo, hi)
+            self.loss_plot.setYRange(lo, hi, padding=0)
 
     # -- set-up per experiment ------------------------------------------------------------
     def configure(self, x: np.ndarray, y: np.ndarray, task: str, loss_name: str, depth: int,
@@ -228,15 +245,18 @@ class DetailView(pg.GraphicsLayoutWidget):
         if label != self.selected_label:
             self.selected_label = label
             self.loss_plot.setTitle(f"Loss: {label}", size=theme.TITLE_SIZE)
-            self.layers_plot.setTitle(f"Dead fraction per layer: {label}", size=theme.TITLE_SIZE)
-            self.kymo_plot.setTitle(f"Kymograph of activity: {label}", size=theme.TITLE_SIZE)
+            # the cell's name once, in the first title: four long titles overflow the row
+            self.layers_plot.setTitle("Dead fraction per layer", size=theme.TITLE_SIZE)
+            self.kymo_plot.setTitle("Kymograph of activity", size=theme.TITLE_SIZE)
             kind = "Decision boundary" if self.two_d else "Fitted curve"
-            self.output_plot.setTitle(f"{kind}: {label}", size=theme.TITLE_SIZE)
+            self.output_plot.setTitle(kind, size=theme.TITLE_SIZE)
         if len(steps):
             self._grow_x(float(steps[-1]))
         loss = self.history["loss"]
         good = np.isfinite(loss) & (loss > 0)
         self.loss_curve.setData(steps[good], loss[good])
+        if good.any():
+            self._fit_loss_range(float(loss[good].min()), float(loss[good].max()))
         for layer, curve in enumerate(self.layer_curves):
             curve.setData(steps, self.history["dead_layers"][:, layer])
         activity = self.history["activity"]
