@@ -50,6 +50,8 @@ def run(args: argparse.Namespace) -> int:
         except SessionError as exc:
             raise UsageError(f"--session: {exc}") from None
 
+    _require_display()
+
     from PySide6 import QtCore
 
     from gui.app import create_app
@@ -79,3 +81,16 @@ def run(args: argparse.Namespace) -> int:
     status = app.exec()
     window.shutdown()
     return int(status)
+
+
+def _require_display() -> None:
+    """Refuse clearly, before Qt aborts the process, when there is no screen to open on."""
+    import os
+    import sys
+
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform or sys.platform != "linux":
+        return
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        raise UsageError("no display to open the window on (DISPLAY is not set); run it on a "
+                         "desktop, or use the headless subcommands (see --help)")
