@@ -81,8 +81,9 @@ def add_note(plot: pg.PlotItem, html: str, corner: str = "top", size: str = "9pt
         The plot.
     html : str
         The text (simple HTML allowed).
-    corner : {"top", "top-left", "top-right", "bottom-right", "bottom-left", "center"}
-        Where in the plot area.
+    corner : str
+        Where in the plot area: ``top``, ``top-left``, ``top-right``, ``bottom-left``,
+        ``bottom-right``, ``center`` or ``below-legend`` (top left, under a one-row legend).
     size : str
         Font size.
     color : str, optional
@@ -97,7 +98,8 @@ def add_note(plot: pg.PlotItem, html: str, corner: str = "top", size: str = "9pt
                "top-right": ((1, 0), (1, 0), (-8, 6)),
                "bottom-right": ((1, 1), (1, 1), (-8, -6)),
                "bottom-left": ((0, 1), (0, 1), (8, -6)),
-               "center": ((0.5, 0.5), (0.5, 0.5), (0, 0))}
+               "center": ((0.5, 0.5), (0.5, 0.5), (0, 0)),
+               "below-legend": ((0, 0), (0, 0), (8, 40))}
     item_pos, parent_pos, offset = anchors[corner]
     options = {"size": size, "justify": "left"}
     if color is not None:
@@ -292,9 +294,9 @@ def draw_population_rate(plot: pg.PlotItem, t_ms: np.ndarray, rate_hz: np.ndarra
     plot.plot(t_ms, rate_hz, pen=_pen(COLORS["lif"], 2), name="LIF population")
     plot.plot(t_ms, rate_leaky_hz, pen=_pen(COLORS["leaky"], 2.5, pg.QtCore.Qt.PenStyle.DashLine),
               name="Leaky ReLU, same input")
-    _headroom(plot, rate_hz, rate_leaky_hz, floor=0.0)
+    _headroom(plot, rate_hz, rate_leaky_hz, floor=0.0, factor=HEADROOM if noisy else 1.6)
     if not noisy:
-        add_note(plot, NOISELESS_RATE_NOTE, corner="bottom-right")
+        add_note(plot, NOISELESS_RATE_NOTE, corner="below-legend", color="#d55e00")
     return ["t_ms", "rate_hz", "rate_leaky_hz"], np.column_stack([t_ms, rate_hz, rate_leaky_hz])
 
 

@@ -198,6 +198,10 @@ def test_population_rate_names_its_kernel_and_both_rates_share_it():
     fill_drive(items, result, params.v_th_mv, noisy=True, freq_hz=params.freq_hz)
     label = items["population_rate"].getAxis("left").labelText
     assert "Gaussian kernel sigma = 5 ms" in label
+    assert note_text(items["population_rate"]) == ""
+    assert "(first 400 ms)" in items["currents"].titleLabel.text
+    fill_drive(items, result, params.v_th_mv, noisy=False)
+    assert "lockstep" in note_text(items["population_rate"])
     widget.close()
 
 
