@@ -35,10 +35,36 @@ def sinusoid_run(target: str) -> dict:
     return {"first_s": round(first, 3), "cached_median_s": round(statistics.median(cached), 3)}
 
 
+# A control: a separate, idle Python process ticking every 10 ms. Its lateness is what the
+# machine's load (the OS scheduler) costs anyone, whatever this process does.
+_CONTROL = """
+import json, select, sys, time
+late, last = [], time.perf_counter()
+while True:
+    ready = select.select([sys.stdin], [], [], 0.010)[0]
+    now = time.perf_counter()
+    late.append(1000 * (now - last - 0.010))
+    last = now
+    if ready:
+        break
+late.sort()
+print(json.dumps({"worst_ms": round(late[-2] if len(late) > 1 else 0, 1),
+                  "p95_ms": round(late[int(0.95 * (len(late) - 1))], 1)}))
+"""
+
+
 def _lateness_while(app, start_job, is_done) -> dict:
-    """Tick a 10 ms QTimer while a job runs; return its worst and p95 lateness (ms)."""
+    """Tick a 10 ms QTimer while a job runs; return its worst and p95 lateness (ms).
+
+    ``control`` is the lateness of an idle separate process over the same interval.
+    """
+    import subprocess
+
     import numpy as np
     from PySide6 import QtCore
+
+    control = subprocess.Popen([sys.executable, "-c", _CONTROL], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True)
 
     last = [time.perf_counter()]
     lateness = []
@@ -57,10 +83,12 @@ def _lateness_while(app, start_job, is_done) -> dict:
     while not is_done():
         app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 5)
     timer.stop()
+    control_out, _ = control.communicate("stop\n", timeout=30)
     late = 1000.0 * np.array(lateness or [0.0])
     return {"worst_ms": round(float(late.max()), 1),
             "p95_ms": round(float(np.percentile(late, 95)), 1),
-            "wall_s": round(time.perf_counter() - began, 2), "ticks": len(lateness)}
+            "wall_s": round(time.perf_counter() - began, 2), "ticks": len(lateness),
+            "control": json.loads(control_out)}
 
 
 def event_loop_lateness() -> dict:
