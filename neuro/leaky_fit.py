@@ -103,6 +103,9 @@ def fit_leaky_relu(current_na, rate_hz, offset: bool = False) -> LeakyFit:
             if best is None or result.cost < best.cost:
                 best = result
     alpha, gain, threshold = (float(v) for v in best.x[:3])
+    # the bounded solver leaves a parameter at its bound as a denormal (alpha = 5e-324)
+    alpha = 0.0 if alpha < 1e-12 else 1.0 if alpha > 1.0 - 1e-12 else alpha
+    gain = 0.0 if gain < 1e-12 * gain0 else gain
     rmse = float(np.sqrt(np.mean(residual(best.x) ** 2)))
     return LeakyFit(alpha=alpha, gain_hz_per_na=gain, threshold_na=threshold, rmse_hz=rmse,
                     offset_hz=float(best.x[3]) if offset else 0.0)

@@ -73,3 +73,12 @@ def test_fit_rejects_bad_input():
         fit_leaky_relu([0.0, 0.0, 1.0], [0.0, 0.0, 1.0])
     with pytest.raises(ValueError, match="same length"):
         fit_leaky_relu([0.0, 1.0, 2.0], [0.0, 1.0])
+
+
+def test_an_alpha_at_its_bound_is_exactly_zero_not_a_denormal():
+    import json
+
+    current = np.linspace(0.0, 0.6, 25)
+    fit = fit_leaky_relu(current, 300.0 * np.maximum(current - 0.2, 0.0))
+    assert fit.alpha == 0.0
+    assert json.loads(json.dumps(fit.to_dict()))["alpha"] == 0.0
