@@ -220,7 +220,8 @@ class ActivationSpec:
         is dead exactly when ``z <= 0`` on every probe point, and the probe can skip the
         derivative.
     has_param : bool
-        True for leaky_relu, prelu and elu, whose `param` is alpha.
+        True for leaky_relu and prelu, whose `param` is the user's alpha (ELU's fixed
+        alpha = 1 is passed as its param too, but is not the user's).
     learned_param : bool
         True for prelu (alpha is trained).
     description : str
@@ -245,8 +246,8 @@ ACTIVATIONS: dict[str, ActivationSpec] = {
                        description="max(alpha z, z); gradient alpha for z <= 0"),
         ActivationSpec("prelu", _leaky_fwd, _leaky_der, has_param=True, learned_param=True,
                        description="Leaky ReLU whose alpha (one per layer) is learned"),
-        ActivationSpec("elu", _elu_fwd, _elu_der, has_param=True,
-                       description="z for z > 0, alpha (exp(z) - 1) otherwise"),
+        ActivationSpec("elu", _elu_fwd, _elu_der,
+                       description="z for z > 0, exp(z) - 1 otherwise (ELU with alpha = 1)"),
         ActivationSpec("selu", _selu_fwd, _selu_der,
                        description="scaled ELU with the self-normalising constants"),
         ActivationSpec("gelu", _gelu_fwd, _gelu_der,

@@ -342,7 +342,9 @@ class Network:
         total = 0.0
         for p, step, spare in zip(params, steps, self._spare):
             np.subtract(p, step, out=spare)
-            total += _add_reduce(spare, axis=None)  # NaN or inf anywhere makes it non-finite
+            # NaN or inf anywhere makes the sum non-finite; summing in float64 means large
+            # but finite float32 values cannot overflow into a false alarm
+            total += _add_reduce(spare, axis=None, dtype=np.float64)
         if not np.isfinite(total):
             self.diverged = True
             return loss
