@@ -161,3 +161,30 @@ def perfect_integrator_rate_hz(current_na, params: LifParameters) -> np.ndarray:
     charge_ms = 1e-3 * params.c_m_pf * (params.v_th_mv - params.v_reset_mv) / np.where(
         positive, current, 1.0)
     return np.where(positive, 1000.0 / (params.t_ref_ms + charge_ms), 0.0)
+
+
+def static_slope_hz_per_na(current_na: float, params: LifParameters) -> float:
+    """Return the local slope ``dr/dI`` of the analytic rate at `current_na`, in Hz/nA.
+
+    The slope of `theory_rate_hz` (Siegert with noise, the deterministic formula without)
+    by a central difference: the zero-frequency limit of a small-signal gain. Without noise
+    the f-I curve has an infinitely steep kink at rheobase; there the slope is NaN.
+
+    Parameters
+    ----------
+    current_na : float
+        Operating point ``I_0`` in nA.
+    params : LifParameters
+        The neuron.
+
+    Returns
+    -------
+    float
+        ``dr/dI`` in Hz/nA (NaN at the noiseless kink).
+    """
+    current = float(current_na)
+    step = 1e-4 * max(abs(params.rheobase_na), abs(current), 1e-3)
+    if params.noise_mv <= 0 and abs(current - params.rheobase_na) <= step:
+        return float("nan")
+    low, high = theory_rate_hz(np.array([current - step, current + step]), params)
+    return float((high - low) / (2.0 * step))

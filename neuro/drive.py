@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.ndimage import gaussian_filter1d
 
-from neuro.fi_curve import theory_fit
+from neuro.fi_curve import fit_currents_na, theory_fit
 from neuro.leaky_fit import LeakyFit
 from neuro.lif_simulation import (
     ProgressFn,
@@ -82,7 +82,8 @@ def run_drive(params: LifParameters, *, fit: LeakyFit | None = None, target: str
     params : LifParameters
         The neuron, drive, population, duration, seed and dt.
     fit : LeakyFit, optional
-        The Leaky ReLU to compare; defaults to the fit of the analytic f-I curve.
+        The Leaky ReLU to compare; defaults to the fit of the analytic f-I curve
+        over `neuro.fi_curve.fit_currents_na` (the drive's swing included).
     target : str
         Code-generation target.
     progress, should_stop : callable, optional
@@ -101,7 +102,7 @@ def run_drive(params: LifParameters, *, fit: LeakyFit | None = None, target: str
     bin_ms = rate_bin_ms(params, kernel_ms)
     centres, rate = population_rate_hz(run.spike_t_ms, run.n_neurons, run.duration_ms, bin_ms)
     if fit is None:
-        fit = theory_fit(params)
+        fit = theory_fit(params, fit_currents_na(params))
     leaky = fit.rate_hz(input_current_na(params, centres))
     return DriveResult(run=run, rate_t_ms=centres, rate_hz=smooth_rate(rate, bin_ms, kernel_ms),
                        rate_leaky_hz=smooth_rate(leaky, bin_ms, kernel_ms), bin_ms=bin_ms,

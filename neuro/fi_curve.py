@@ -12,6 +12,14 @@ from neuro.leaky_fit import LeakyFit, fit_leaky_relu
 from neuro.lif_simulation import ProgressFn, StopFn, simulate
 from neuro.parameters import LifParameters
 
+# The f-I analysis integrates at this step unless the neuron's own dt is finer: at 0.1 ms the
+# Euler-Maruyama threshold crossing is missed between steps and the noisy rate sits 3-6 %
+# below Siegert near threshold (the Brunel-Hakim discrete-time shift); 0.02 ms keeps it ~1 %.
+FI_DT_MS = 0.02
+# With (almost) no rheobase (a perfect integrator), the range's scale is the current that
+# charges the membrane from reset to threshold this often: I = rate * C_m (V_th - V_reset).
+_FLOOR_RATE_HZ = 20.0
+
 
 @dataclass(frozen=True)
 class FiCurve:
@@ -26,11 +34,16 @@ class FiCurve:
     rate_theory_hz : numpy.ndarray
         Deterministic formula (no noise) or Siegert rate (noise), Hz.
     fit : LeakyFit
-        Leaky ReLU fitted to the simulated rates.
+        Leaky ReLU fitted to the simulated rates (with an output bias if asked for).
     trials : int
         Neurons simulated per current.
     target : str
         Brian2 code-generation target used.
+    three_parameter_fit, offset_fit : LeakyFit or None
+        Both fits to the simulated rates: ``gain * max(alpha z, z)`` and
+        ``offset + gain * max(alpha z, z)`` (``z = I - I_th``); see `leaky_fit`.
+    dt_ms : float or None
+        Integration time step of the simulation, ms.
     """
 
     current_na: np.ndarray
@@ -39,6 +52,14 @@ class FiCurve:
     fit: LeakyFit
     trials: int
     target: str
+    three_parameter_fit: LeakyFit | None = None
+    offset_fit: LeakyFit | None = None
+    dt_ms: float | None = None
+
+    def leaky_fit(self, offset: bool = False) -> LeakyFit:
+        """Return the fit without (`offset` False) or with an output bias; `fit` if not stored."""
+        chosen = self.offset_fit if offset else self.three_parameter_fit
+        return self.fit if chosen is None else chosen
 
     @property
     def rate_leaky_fit_hz(self) -> np.ndarray:
@@ -47,12 +68,18 @@ class FiCurve:
 
 
 def default_currents_na(params: LifParameters, count: int = 40) -> np.ndarray:
-    """Return `count` currents from 0 to three times rheobase (or past the drive's peak).
+    """Return `count` currents centred on the rheobase, 40 % of them below it.
+
+    The range is ``I_th - s`` to ``I_th + 1.5 s`` with ``s = max(I_th, I_s)``: from 0 to
+    2.5x rheobase for an ordinary neuron, so the noisy foot below threshold, which decides
+    the fitted alpha, is sampled as densely as the rise above it. ``I_s = 20 Hz * C_m
+    (V_th - V_reset)`` takes over when the rheobase is (almost) zero (a perfect integrator):
+    the range then straddles 0 nA and reaches a few tens of Hz.
 
     Parameters
     ----------
     params : LifParameters
-        The neuron and drive.
+        The neuron (its drive is ignored; see `fit_currents_na`).
     count : int
         Number of currents.
 
@@ -61,8 +88,40 @@ def default_currents_na(params: LifParameters, count: int = 40) -> np.ndarray:
     numpy.ndarray
         Evenly spaced currents in nA.
     """
-    top = max(3.0 * params.rheobase_na, 1.5 * (abs(params.i0_na) + params.i1_na), 0.05)
-    return np.linspace(0.0, top, count)
+    threshold = params.rheobase_na
+    floor = _FLOOR_RATE_HZ * params.c_m_pf * (params.v_th_mv - params.v_reset_mv) * 1e-6
+    scale = max(threshold, floor)
+    return np.linspace(threshold - scale, threshold + 1.5 * scale, count)
+
+
+def fit_currents_na(params: LifParameters, count: int = 40) -> np.ndarray:
+    """Return the f-I range of `default_currents_na`, widened to hold the drive's swing.
+
+    The drive and the frequency response feed the fitted Leaky ReLU the input
+    ``I0 +- I1``; fitting it on currents that cover that swing (up to 1.5x its peak)
+    keeps it from extrapolating where it is compared.
+
+    Parameters
+    ----------
+    params : LifParameters
+        The neuron and its drive.
+    count : int
+        Number of currents.
+
+    Returns
+    -------
+    numpy.ndarray
+        Evenly spaced currents in nA.
+    """
+    base = default_currents_na(params, count)
+    low = min(float(base[0]), params.i0_na - params.i1_na)
+    high = max(float(base[-1]), 1.5 * (abs(params.i0_na) + params.i1_na))
+    return np.linspace(low, high, count)
+
+
+def fi_dt_ms(params: LifParameters) -> float:
+    """Return the f-I analysis' default time step: ``min(params.dt_ms, FI_DT_MS)``."""
+    return min(params.dt_ms, FI_DT_MS)
 
 
 def theory_fit(params: LifParameters, currents_na=None, offset: bool = False) -> LeakyFit:
@@ -73,7 +132,8 @@ def theory_fit(params: LifParameters, currents_na=None, offset: bool = False) ->
     params : LifParameters
         The neuron (with its noise: Siegert rate; without: deterministic rate).
     currents_na : array_like, optional
-        Currents to fit over; defaults to `default_currents_na`.
+        Currents to fit over; defaults to `default_currents_na` (the f-I range centred on
+        the rheobase); pass `fit_currents_na` to cover a drive.
     offset : bool
         Fit an output bias too (see `fit_leaky_relu`).
 
@@ -134,7 +194,8 @@ def stationary_rates_hz(spike_neuron: np.ndarray, spike_t_ms: np.ndarray, n_neur
 
 
 def simulate_fi_curve(params: LifParameters, currents_na=None, *, trials: int | None = None,
-                      fit_offset: bool = False, target: str = "numpy",
+                      fit_offset: bool = False, dt_ms: float | None = None,
+                      target: str = "numpy",
                       progress: ProgressFn | None = None,
                       should_stop: StopFn | None = None) -> FiCurve:
     """Simulate the f-I curve: constant currents, no sinusoid, one run for every current.
@@ -142,13 +203,16 @@ def simulate_fi_curve(params: LifParameters, currents_na=None, *, trials: int | 
     Parameters
     ----------
     params : LifParameters
-        Neuron, noise, duration, seed and dt (its drive ``i0``/``i1``/``f`` is ignored).
+        Neuron, noise, duration and seed (its drive ``i0``/``i1``/``f`` is ignored).
     currents_na : array_like, optional
-        Currents in nA; defaults to `default_currents_na`.
+        Currents in nA; defaults to `default_currents_na` (centred on the rheobase).
     trials : int, optional
         Neurons per current. Default: 1 without noise, else ``ceil(n_neurons / len(currents))``.
     fit_offset : bool
-        Fit the Leaky ReLU with an output bias too.
+        Make `FiCurve.fit` the fit with an output bias (both fits are stored anyway).
+    dt_ms : float, optional
+        Integration time step; defaults to `fi_dt_ms` (at most 0.02 ms: a coarser step
+        biases noisy rates below Siegert near threshold). Must be valid for `params`.
     target : str
         Code-generation target.
     progress, should_stop : callable, optional
@@ -163,6 +227,7 @@ def simulate_fi_curve(params: LifParameters, currents_na=None, *, trials: int | 
         currents_na, dtype=float).ravel()
     if currents.size < 1 or not np.all(np.isfinite(currents)):
         raise ValueError("currents must be one or more finite numbers")
+    params = params.replace(dt_ms=fi_dt_ms(params) if dt_ms is None else float(dt_ms))
     noisy = params.noise_mv > 0
     if trials is None:
         trials = max(1, math.ceil(params.n_neurons / currents.size)) if noisy else 1
@@ -175,8 +240,10 @@ def simulate_fi_curve(params: LifParameters, currents_na=None, *, trials: int | 
                                    currents.size, warmup_ms, regular=not noisy)
     rate_theory = theory_rate_hz(currents, params)
     if np.unique(currents).size >= 3:
-        fit = fit_leaky_relu(currents, rate_sim, offset=fit_offset)
+        plain = fit_leaky_relu(currents, rate_sim)
+        biased = fit_leaky_relu(currents, rate_sim, offset=True)
     else:
-        fit = LeakyFit(0.0, 0.0, 0.0, float("nan"))
+        plain = biased = LeakyFit(0.0, 0.0, 0.0, float("nan"))
     return FiCurve(current_na=currents, rate_sim_hz=rate_sim, rate_theory_hz=rate_theory,
-                   fit=fit, trials=trials, target=run.target)
+                   fit=biased if fit_offset else plain, trials=trials, target=run.target,
+                   three_parameter_fit=plain, offset_fit=biased, dt_ms=params.dt_ms)

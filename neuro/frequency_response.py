@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from neuro.fi_curve import theory_fit
+from neuro.analytic import static_slope_hz_per_na
+from neuro.fi_curve import fit_currents_na, theory_fit
 from neuro.leaky_fit import LeakyFit
 from neuro.lif_simulation import ProgressFn, StopFn, simulate
 from neuro.parameters import LifParameters
@@ -37,6 +38,11 @@ class FrequencyResponse:
         The Leaky ReLU compared.
     target : str
         Code-generation target used.
+    lif_static_gain_hz_per_na : numpy.ndarray or None
+        The local slope ``dr/dI`` of the LIF's analytic rate at ``I_0`` (Siegert under
+        noise), the same at every frequency: the gain a LIF population would have at
+        ``f -> 0`` for a small ``I_1``. The Leaky ReLU's gain comes from a global fit
+        instead, so the two differ before any dynamics.
     """
 
     freq_hz: np.ndarray
@@ -48,6 +54,7 @@ class FrequencyResponse:
     cycles: np.ndarray
     fit: LeakyFit
     target: str
+    lif_static_gain_hz_per_na: np.ndarray | None = None
 
 
 def first_harmonic(spike_t_ms: np.ndarray, n_neurons: int, freq_hz: float, start_ms: float,
@@ -94,7 +101,8 @@ def simulate_frequency_response(params: LifParameters, freqs_hz=DEFAULT_FREQS_HZ
     freqs_hz : array_like
         Drive frequencies in Hz.
     fit : LeakyFit, optional
-        The Leaky ReLU to compare; defaults to the fit of the analytic f-I curve.
+        The Leaky ReLU to compare; defaults to the fit of the analytic f-I curve
+        over `neuro.fi_curve.fit_currents_na` (the drive's swing included).
     n_per_freq : int, optional
         Neurons per frequency; defaults to ``params.n_neurons``.
     target : str
@@ -136,11 +144,13 @@ def simulate_frequency_response(params: LifParameters, freqs_hz=DEFAULT_FREQS_HZ
         r0, r1, phi = first_harmonic(spikes, per, freq, start, duration_ms)
         mean[k], gain[k], phase[k] = r0, r1 / params.i1_na, math.degrees(phi)
     if fit is None:
-        fit = theory_fit(params)
+        fit = theory_fit(params, fit_currents_na(params))
     harmonic = fit.gain_hz_per_na * leaky_relu_first_harmonic(
         params.i0_na - fit.threshold_na, params.i1_na, fit.alpha)
     leaky_gain = np.full(freqs.size, float(harmonic) / params.i1_na)
     return FrequencyResponse(freq_hz=freqs, lif_gain_hz_per_na=gain, lif_phase_deg=phase,
                              leaky_gain_hz_per_na=leaky_gain,
                              leaky_phase_deg=np.zeros(freqs.size), lif_mean_rate_hz=mean,
-                             cycles=cycles, fit=fit, target=run.target)
+                             cycles=cycles, fit=fit, target=run.target,
+                             lif_static_gain_hz_per_na=np.full(
+                                 freqs.size, static_slope_hz_per_na(params.i0_na, params)))

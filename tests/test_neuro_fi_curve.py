@@ -82,3 +82,73 @@ def test_an_alpha_at_its_bound_is_exactly_zero_not_a_denormal():
     fit = fit_leaky_relu(current, 300.0 * np.maximum(current - 0.2, 0.0))
     assert fit.alpha == 0.0
     assert json.loads(json.dumps(fit.to_dict()))["alpha"] == 0.0
+
+
+# ----- the default current range, both fits, the f-I time step ------------------------------
+
+@pytest.mark.parametrize("g_leak_ns", [2.0, 10.0, 40.0])
+def test_default_range_is_centred_on_rheobase_and_keeps_the_offset_alpha_sane(g_leak_ns):
+    from neuro.fi_curve import theory_fit
+
+    params = LifParameters(g_leak_ns=g_leak_ns, noise_mv=4.0)
+    currents = default_currents_na(params)
+    threshold = rheobase_na(params)
+    assert np.mean(currents < threshold) >= 1 / 3
+    assert currents.min() >= 0.0 and currents.max() >= 2 * threshold
+    fit = theory_fit(params, offset=True)
+    assert 0.0 <= fit.alpha <= 0.6, fit
+    assert currents.min() <= fit.threshold_na <= currents.max()
+
+
+def test_simulated_default_fi_at_small_leak_gives_a_sane_offset_alpha():
+    # g_L = 2 nS: rheobase 0.04 nA, far below the drive; the old range (to 1.5x the drive's
+    # peak) left 3 of 40 points below rheobase and an offset-fit alpha of 0.92.
+    params = LifParameters(g_leak_ns=2.0, noise_mv=4.0, duration_s=0.5, n_neurons=400)
+    curve = simulate_fi_curve(params)
+    assert np.mean(curve.current_na < rheobase_na(params)) >= 1 / 3
+    assert 0.0 <= curve.leaky_fit(offset=True).alpha <= 0.6
+    assert curve.leaky_fit(offset=False).alpha == 0.0
+    assert curve.fit == curve.three_parameter_fit  # fit_offset=False: the 3-parameter one
+
+
+def test_explicit_currents_are_used_as_given():
+    params = LifParameters(g_leak_ns=2.0, duration_s=0.05)
+    currents = [0.3, 0.1, 0.5, 0.2]
+    np.testing.assert_array_equal(simulate_fi_curve(params, currents).current_na, currents)
+
+
+def test_a_near_zero_rheobase_gets_a_range_straddling_zero():
+    params = LifParameters(g_leak_ns=0.01)  # perfect integrator preset
+    currents = default_currents_na(params)
+    assert currents.min() < 0 < currents.max()
+    assert np.mean(currents < rheobase_na(params)) >= 1 / 3
+
+
+def test_drive_fit_range_covers_the_drive_and_the_fi_range():
+    from neuro.fi_curve import fit_currents_na
+
+    params = LifParameters(g_leak_ns=2.0, i0_na=0.25, i1_na=0.1)
+    fi, fit = default_currents_na(params), fit_currents_na(params)
+    assert fit.min() <= min(fi.min(), params.i0_na - params.i1_na)
+    assert fit.max() >= max(fi.max(), params.i0_na + params.i1_na)
+
+
+def test_both_fits_are_stored_and_fit_offset_picks_one():
+    params = LifParameters(noise_mv=8.0, duration_s=0.3, n_neurons=200)
+    currents = default_currents_na(params, 12)
+    curve = simulate_fi_curve(params, currents, fit_offset=True)
+    assert curve.fit == curve.offset_fit == curve.leaky_fit(True)
+    assert curve.three_parameter_fit == curve.leaky_fit(False)
+    assert curve.three_parameter_fit.offset_hz == 0.0
+    assert curve.offset_fit.alpha > curve.three_parameter_fit.alpha == 0.0
+
+
+def test_fi_analysis_runs_at_dt_at_most_0_02_ms_unless_told():
+    from neuro.fi_curve import FI_DT_MS, fi_dt_ms
+
+    assert FI_DT_MS == 0.02
+    coarse = LifParameters(dt_ms=0.1, duration_s=0.05)
+    assert fi_dt_ms(coarse) == 0.02
+    assert fi_dt_ms(coarse.replace(dt_ms=0.01)) == 0.01
+    assert simulate_fi_curve(coarse, [0.3, 0.4]).dt_ms == 0.02
+    assert simulate_fi_curve(coarse, [0.3, 0.4], dt_ms=0.1).dt_ms == 0.1

@@ -38,3 +38,33 @@ def test_too_short_for_a_cycle_and_zero_amplitude_are_rejected():
         simulate_frequency_response(LifParameters(duration_s=0.5, n_neurons=5), [1.0])
     with pytest.raises(ValueError, match="i1_na"):
         simulate_frequency_response(LifParameters(i1_na=0.0, n_neurons=5), [10.0])
+
+
+def test_static_slope_is_the_derivative_of_the_analytic_rate():
+    from neuro.analytic import deterministic_rate_hz, siegert_rate_hz, static_slope_hz_per_na
+
+    params = LifParameters()
+    # noiseless: dr/dI = r^2 tau_m (theta - V_r) / (g_L (mu - V_r)(mu - theta)), mu = I/g_L
+    current = 0.3
+    rate = float(deterministic_rate_hz(current, params)) / 1000.0  # per ms
+    mu = 1000.0 * current / params.g_leak_ns  # mV above E_L
+    theta, v_r = 20.0, 10.0
+    exact = rate**2 * params.tau_m_ms * (theta - v_r) / ((mu - v_r) * (mu - theta))
+    exact *= 1000.0 * 1000.0 / params.g_leak_ns  # Hz per (mV / (1000 / g_L) nA)
+    assert static_slope_hz_per_na(current, params) == pytest.approx(exact, rel=1e-5)
+    assert np.isnan(static_slope_hz_per_na(params.rheobase_na, params))  # the kink
+    noisy = params.replace(noise_mv=6.0)
+    h = 1e-3
+    secant = (siegert_rate_hz(0.2 + h, noisy) - siegert_rate_hz(0.2 - h, noisy)) / (2 * h)
+    assert static_slope_hz_per_na(0.2, noisy) == pytest.approx(float(secant), rel=1e-3)
+
+
+def test_response_carries_the_lif_static_slope_at_i0():
+    from neuro.analytic import static_slope_hz_per_na
+
+    params = LifParameters(noise_mv=6.0, i0_na=0.2, i1_na=0.05, n_neurons=20, duration_s=0.5)
+    response = simulate_frequency_response(params, [5.0, 50.0])
+    expected = static_slope_hz_per_na(0.2, params)
+    np.testing.assert_allclose(response.lif_static_gain_hz_per_na, [expected, expected])
+    # a global fit's gain is not the local slope at I0: the two differ before any dynamics
+    assert abs(response.leaky_gain_hz_per_na[0] - expected) > 0.03 * expected
