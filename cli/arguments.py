@@ -54,6 +54,33 @@ def any_float(option: str) -> Callable[[str], float]:
     return lambda text: _number(text, option)
 
 
+def bounded_float(option: str, low: float, high: float,
+                  open_low: bool = True) -> Callable[[str], float]:
+    """Return a converter accepting a finite number in ``(low, high]`` (``[low, high]``)."""
+
+    def convert(text: str) -> float:
+        value = _number(text, option)
+        if value < low or (open_low and value == low):
+            raise argparse.ArgumentTypeError(
+                f"{text} must be {'greater than' if open_low else 'at least'} {low:g}")
+        if value > high:
+            raise argparse.ArgumentTypeError(f"{text} must be at most {high:g}")
+        return value
+
+    return convert
+
+
+def non_empty(option: str) -> Callable[[str], str]:
+    """Return a converter refusing an empty (or all-blank) name or path for `option`."""
+
+    def convert(text: str) -> str:
+        if not text.strip():
+            raise argparse.ArgumentTypeError("must not be empty")
+        return text
+
+    return convert
+
+
 def int_at_least(option: str, low: int, high: int | None = None) -> Callable[[str], int]:
     """Return a converter accepting an integer in ``[low, high]`` for `option`."""
 
@@ -67,14 +94,14 @@ def int_at_least(option: str, low: int, high: int | None = None) -> Callable[[st
     return convert
 
 
-def int_list(option: str, low: int = 1) -> Callable[[str], list[int]]:
-    """Return a converter for a comma-separated list of integers, each at least `low`."""
+def int_list(option: str, low: int = 1, high: int | None = None) -> Callable[[str], list[int]]:
+    """Return a converter for a comma-separated list of integers in ``[low, high]``."""
 
     def convert(text: str) -> list[int]:
         items = [t.strip() for t in text.split(",") if t.strip()]
         if not items:
             raise argparse.ArgumentTypeError("give at least one integer")
-        return [int_at_least(option, low)(t) for t in items]
+        return [int_at_least(option, low, high)(t) for t in items]
 
     return convert
 
@@ -96,8 +123,11 @@ def float_list(option: str, positive: bool = True) -> Callable[[str], list[float
     return convert
 
 
-def range_or_list(option: str) -> Callable[[str], list[float]]:
-    """Return a converter for ``a,b,c`` or ``START:STOP:N`` (N evenly spaced values)."""
+MAX_RANGE_COUNT = 10_000  # START:STOP:N: refuse an N that would eat the memory or the time
+
+
+def range_or_list(option: str, max_count: int = MAX_RANGE_COUNT) -> Callable[[str], list[float]]:
+    """Return a converter for ``a,b,c`` or ``START:STOP:N`` (N evenly spaced, N <= `max_count`)."""
 
     def convert(text: str) -> list[float]:
         if ":" in text:
@@ -106,8 +136,9 @@ def range_or_list(option: str) -> Callable[[str], list[float]]:
                 raise argparse.ArgumentTypeError(f"{text!r} is not START:STOP:N")
             start, stop = _number(parts[0], option), _number(parts[1], option)
             count = int(_number(parts[2], option, int))
-            if count < 1:
-                raise argparse.ArgumentTypeError(f"N in {text!r} must be at least 1")
+            if count < 1 or count > max_count:
+                raise argparse.ArgumentTypeError(
+                    f"N in {text!r} must be between 1 and {max_count}")
             return [float(v) for v in np.linspace(start, stop, count)]
         return float_list(option, positive=False)(text)
 
@@ -139,7 +170,11 @@ def writable_dir(path: str | os.PathLike, option: str = "--out") -> Path:
     UsageError
         If the folder cannot be created or written to.
     """
+    if not str(path).strip():
+        raise UsageError(f"{option}: give a folder name (it is empty)")
     folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{option}: {str(folder)!r} is a file, not a folder")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

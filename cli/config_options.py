@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import argparse
 
-from cli.arguments import float_list, int_at_least, name_list, non_negative_float
+from cli.arguments import (
+    any_float,
+    float_list,
+    int_at_least,
+    name_list,
+    non_empty,
+    non_negative_float,
+)
 from cli.errors import UsageError
 from models.activations import ACTIVATION_NAMES
 from models.config import ConfigError, ExperimentConfig
-from models.datasets import DATASET_NAMES
+from models.datasets import DATASET_NAMES, DatasetError, load_csv
 from models.initializers import INIT_NAMES
 from models.optimizers import OPTIMIZER_NAMES
 from models.presets import PresetError, load_preset
@@ -27,10 +34,11 @@ def add_config_options(parser: argparse.ArgumentParser) -> None:
     """Add the experiment options (dataset, net, optimizer, grid, steps, seed, preset)."""
     defaults = ExperimentConfig()
     group = parser.add_argument_group("experiment (unset options keep the preset's values)")
-    group.add_argument("--preset", help="start from resources/presets/NAME.json")
+    group.add_argument("--preset", type=non_empty("--preset"),
+                       help="start from resources/presets/NAME.json")
     group.add_argument("--dataset", choices=DATASET_NAMES,
                        help=f"toy dataset (default {defaults.dataset})")
-    group.add_argument("--csv", metavar="FILE",
+    group.add_argument("--csv", metavar="FILE", type=non_empty("--csv"),
                        help="train on your own CSV (x1,x2,label or x,y) instead of --dataset")
     group.add_argument("--noise", type=non_negative_float("--noise"),
                        help=f"input/target noise std (default {defaults.noise})")
@@ -41,7 +49,7 @@ def add_config_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--depth", type=int_at_least("--depth", 1),
                        help=f"hidden layers (default {defaults.depth})")
     group.add_argument("--init", choices=INIT_NAMES, help=f"initialiser (default {defaults.init})")
-    group.add_argument("--bias-value", type=float,
+    group.add_argument("--bias-value", type=any_float("--bias-value"),
                        help=f"bias for --init negative_bias (default {defaults.bias_value})")
     group.add_argument("--alpha", type=non_negative_float("--alpha"),
                        help=f"Leaky ReLU slope (default {defaults.alpha})")
@@ -79,6 +87,10 @@ def config_from_args(args: argparse.Namespace) -> ExperimentConfig:
     changes = {field: getattr(args, option) for option, field in _FIELDS.items()
                if getattr(args, option, None) is not None}
     if getattr(args, "csv", None):
+        try:  # read it now: a bad file is refused before any work starts
+            load_csv(args.csv)
+        except DatasetError as exc:
+            raise UsageError(f"--csv: {exc}") from None
         changes["dataset"] = "csv"
         changes["csv_path"] = args.csv
     for key in ("activations", "lrs"):

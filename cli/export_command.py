@@ -8,8 +8,9 @@ import os
 import sys
 import time
 
-from cli.arguments import int_at_least, writable_dir
+from cli.arguments import int_at_least, non_empty, writable_dir
 from cli.errors import UsageError
+from models.config import MAX_STEPS
 
 
 def register(subparsers) -> None:
@@ -19,11 +20,13 @@ def register(subparsers) -> None:
         description="Open the lab offscreen (no window is shown), train the Networks grid, run "
         "the default sweep, the Neuron simulations and the Theory computations, then write "
         "every figure of every tab as TAB-NAME.png (2x), .svg and .csv (headers carry units).")
-    parser.add_argument("--preset", metavar="NAME", help="Networks tab preset (e.g. high-lr-kills)")
-    parser.add_argument("--session", metavar="FILE", help="a saved session to export")
-    parser.add_argument("--steps", type=int_at_least("--steps", 1),
+    parser.add_argument("--preset", metavar="NAME", type=non_empty("--preset"),
+                        help="Networks tab preset (e.g. high-lr-kills)")
+    parser.add_argument("--session", metavar="FILE", type=non_empty("--session"),
+                        help="a saved session to export")
+    parser.add_argument("--steps", type=int_at_least("--steps", 1, MAX_STEPS),
                         help="training steps for the Networks grid (default: the config's)")
-    parser.add_argument("--timeout", type=int_at_least("--timeout", 10), default=900,
+    parser.add_argument("--timeout", type=int_at_least("--timeout", 10, 86_400), default=900,
                         help="seconds to wait for each tab's work (default 900)")
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
     parser.set_defaults(func=run)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from cli.arguments import positive_float
+from cli.arguments import bounded_float, non_empty
 from cli.errors import UsageError
+
+MAX_QUIT_AFTER = 1_000_000.0  # seconds; a Qt timer holds at most 2^31 ms (about 24 days)
 
 
 def register(subparsers) -> None:
@@ -13,12 +15,13 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "gui", help="open the lab window (the default command)",
         description="Open ReLU Lab. Presets live in resources/presets/NAME.json.")
-    parser.add_argument("--preset", metavar="NAME",
+    parser.add_argument("--preset", metavar="NAME", type=non_empty("--preset"),
                         help="open the Networks tab on this preset (e.g. high-lr-kills)")
-    parser.add_argument("--session", metavar="FILE",
+    parser.add_argument("--session", metavar="FILE", type=non_empty("--session"),
                         help="open a saved session (File > Save session writes one)")
     parser.add_argument("--play", action="store_true", help="start training at once")
-    parser.add_argument("--quit-after", metavar="SECONDS", type=positive_float("--quit-after"),
+    parser.add_argument("--quit-after", metavar="SECONDS",
+                        type=bounded_float("--quit-after", 0.0, MAX_QUIT_AFTER),
                         help="close the window cleanly after this many seconds")
     parser.set_defaults(func=run)
 

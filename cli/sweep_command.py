@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli.arguments import int_at_least, int_list, name_list, positive_float
+from cli.arguments import bounded_float, int_at_least, int_list, name_list, non_empty
 from cli.config_options import add_config_options, config_from_args
 from cli.errors import UsageError
 from cli.progress import Progress
+from models.config import ConfigError
 from models.initializers import INIT_NAMES
 from models.sweep_executor import DEFAULT_CONNECT_TIMEOUT, default_workers, iter_sweep
-from models.sweep_spec import SweepError, SweepSpec
+from models.sweep_spec import MAX_RUNS, RunSpec, SweepError, SweepSpec
+
+MAX_WORKERS = 64  # local processes; more would only fight over the cores and the memory
+MAX_CONNECT_TIMEOUT = 600.0
 
 
 def register(subparsers) -> None:
@@ -28,29 +32,31 @@ def register(subparsers) -> None:
         "sweep continues with --resume, redoing nothing that finished.")
     add_config_options(parser)
     sweep = parser.add_argument_group("sweep")
-    sweep.add_argument("--seeds", type=int_at_least("--seeds", 1), default=3, metavar="N",
+    sweep.add_argument("--seeds", type=int_at_least("--seeds", 1, MAX_RUNS), default=3, metavar="N",
                        help="seeds per grid point: --seed .. --seed+N-1 (default 3)")
     sweep.add_argument("--inits", type=name_list("--inits", INIT_NAMES),
                        help="initialisers to sweep, comma list (default: --init)")
-    sweep.add_argument("--depths", type=int_list("--depths"),
+    sweep.add_argument("--depths", type=int_list("--depths", 1, 64),
                        help="hidden-layer counts to sweep, comma list (default: --depth)")
     sweep.add_argument("--widths", type=int_list("--widths"),
                        help="hidden widths to sweep, comma list (default: --width)")
     sweep.add_argument("--probe-every", type=int_at_least("--probe-every", 1), default=10,
                        help="steps between dead-unit probes: the resolution of the "
                             "step_dead_* columns (default 10)")
-    sweep.add_argument("--out", required=True, metavar="FILE", help="result CSV")
+    sweep.add_argument("--out", required=True, metavar="FILE", type=non_empty("--out"),
+                       help="result CSV")
     sweep.add_argument("--resume", action="store_true",
                        help="continue the sweep in --out: skip the runs it already holds")
     sweep.add_argument("--overwrite", action="store_true",
                        help="replace an existing --out instead of refusing")
     run_on = parser.add_argument_group("where the runs go")
-    run_on.add_argument("--workers", type=int_at_least("--workers", 1),
+    run_on.add_argument("--workers", type=int_at_least("--workers", 1, MAX_WORKERS),
                         help=f"local worker processes (default: all cores, {default_workers()})")
     run_on.add_argument("--scheduler", metavar="ADDRESS",
                         help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (needs the "
                              "optional dask[distributed] extra; workers need ReLU Lab importable)")
-    run_on.add_argument("--connect-timeout", type=positive_float("--connect-timeout"),
+    run_on.add_argument("--connect-timeout",
+                        type=bounded_float("--connect-timeout", 0.0, MAX_CONNECT_TIMEOUT),
                         default=DEFAULT_CONNECT_TIMEOUT,
                         help="seconds to reach the scheduler "
                              f"(default {DEFAULT_CONNECT_TIMEOUT:g})")
@@ -67,17 +73,43 @@ def build_spec(args: argparse.Namespace) -> SweepSpec:
     """
     base = config_from_args(args)
     try:
-        return SweepSpec(activations=base.activations, lrs=base.lrs,
+        spec = SweepSpec(activations=base.activations, lrs=base.lrs,
                          seeds=tuple(range(base.seed, base.seed + args.seeds)),
                          inits=tuple(args.inits or ()), depths=tuple(args.depths or ()),
                          widths=tuple(args.widths or ()), steps=base.steps,
                          probe_every=args.probe_every, base=base)
     except SweepError as exc:
-        raise UsageError(f"--{str(exc).replace('_', '-')}") from None
+        raise UsageError(_option_message(str(exc))) from None
+    # a width or depth the engine refuses would only give failed rows: refuse it now
+    for init in spec.inits:
+        for depth in spec.depths:
+            for width in spec.widths:
+                run = RunSpec(spec.activations[0], spec.lrs[0], spec.seeds[0], init, depth,
+                              width, spec.steps)
+                try:
+                    spec.run_config(run)
+                except ConfigError as exc:
+                    field, _, problem = str(exc).partition(":")
+                    option = {"width": "--widths", "depth": "--depths",
+                              "width x depth": "--widths x --depths"}.get(field, f"--{field}")
+                    raise UsageError(f"{option}: {problem.strip()}") from None
+    return spec
+
+
+def _option_message(message: str) -> str:
+    """Turn a `SweepError` message ``field: problem`` into ``--option: problem``."""
+    field, _, problem = message.partition(":")
+    if field == "runs":
+        option = "--activations x --lrs x --seeds x --inits x --depths x --widths"
+    else:
+        option = "--" + field.strip().replace("_", "-")
+    return f"{option}: {problem.strip()}"
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the sweep, drawing a progress bar; return the exit status."""
+    if args.resume and args.overwrite:
+        raise UsageError("--resume, --overwrite: choose one (continue the file, or replace it)")
     spec = build_spec(args)
     if args.scheduler is not None and not args.scheduler.strip():
         raise UsageError("--scheduler: give a scheduler address such as tcp://HOST:8786")
@@ -94,6 +126,11 @@ def run(args: argparse.Namespace) -> int:
             bar.update(progress.done - first)
     except SweepError as exc:
         raise UsageError(str(exc)) from None
+    except (ValueError, FileExistsError, FileNotFoundError, IsADirectoryError) as exc:
+        if bar is not None and bar._tty:
+            sys.stderr.write("\n")
+        message = str(exc)
+        raise UsageError(message if message.startswith("--") else f"--out: {message}") from None
     except BaseException:
         if bar is not None and bar._tty:
             sys.stderr.write("\n")  # leave the bar's line; the error goes on the next one

@@ -10,7 +10,17 @@ import numpy as np
 from cli.arguments import float_list, int_at_least, int_list, positive_float, writable_dir
 from cli.errors import UsageError
 from models.atomic_write import write_csv
-from models.theory_born_dead import BORN_DEAD_HEADER, BORN_DEAD_INITS
+from models.config import ConfigError
+from models.pruning import pruning_config
+from models.theory import MAX_GRADIENT_VALUES, check_gradient_size
+from models.theory_born_dead import (
+    BORN_DEAD_HEADER,
+    BORN_DEAD_INITS,
+    MAX_BORN_DEAD_DEPTH,
+    MAX_BORN_DEAD_TRIALS,
+    MAX_BORN_DEAD_WIDTH,
+    check_born_dead_size,
+)
 
 SECTIONS = ("gradients", "propagation", "born-dead", "pruning", "sigmoid")
 
@@ -36,7 +46,8 @@ def register(subparsers) -> None:
     g.add_argument("--alphas", type=float_list("--alphas", positive=False),
                    default=[0.0, 0.01, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0],
                    help="Leaky ReLU slopes, comma list in [0, 1] (default 0,0.01,...,1)")
-    g.add_argument("--points", type=int_at_least("--points", 16), default=4096,
+    g.add_argument("--points", type=int_at_least("--points", 16, MAX_GRADIENT_VALUES // 2),
+                   default=4096,
                    help="input points for gradients and propagation (default 4096; "
                         "propagation uses at most 256)")
     p = parser.add_argument_group("propagation")
@@ -47,11 +58,14 @@ def register(subparsers) -> None:
     p.add_argument("--depth", type=int_at_least("--depth", 2, 200), default=50,
                    help="hidden layers for propagation (default 50)")
     b = parser.add_argument_group("born-dead")
-    b.add_argument("--widths", type=int_list("--widths"), default=[2, 3, 4, 5],
+    b.add_argument("--widths", type=int_list("--widths", 1, MAX_BORN_DEAD_WIDTH),
+                   default=[2, 3, 4, 5],
                    help="hidden widths N, comma list (default 2,3,4,5)")
-    b.add_argument("--depths", type=int_list("--depths"), default=[1, 2, 4, 6, 9, 12, 16, 20],
+    b.add_argument("--depths", type=int_list("--depths", 1, MAX_BORN_DEAD_DEPTH),
+                   default=[1, 2, 4, 6, 9, 12, 16, 20],
                    help="hidden-layer counts, comma list (default 1,2,4,6,9,12,16,20)")
-    b.add_argument("--trials", type=int_at_least("--trials", 1, 10_000_000), default=2000,
+    b.add_argument("--trials", type=int_at_least("--trials", 1, MAX_BORN_DEAD_TRIALS),
+                   default=2000,
                    help="networks drawn per (width, depth) (default 2000)")
     b.add_argument("--init", choices=BORN_DEAD_INITS, default="he",
                    help="he: He-normal weights, zero biases (Lu et al.); he-bias: biases "
@@ -75,8 +89,9 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"--alphas: {a:g} must be between 0 and 1")
     if args.alpha > 1.0:
         raise UsageError(f"--alpha: {args.alpha:g} must be at most 1")
-    out = writable_dir(args.out)
     sections = SECTIONS if args.section == "all" else (args.section,)
+    _check_sizes(args, sections)
+    out = writable_dir(args.out)
     summary, fills = {}, {}
     for section in sections:
         summary[section] = SECTION_RUNNERS[section](args, out, fills)
@@ -86,6 +101,31 @@ def run(args: argparse.Namespace) -> int:
         export_offscreen(fills, out)
     print(json.dumps(summary, indent=2))
     return 0
+
+
+def _check_sizes(args: argparse.Namespace, sections) -> None:
+    """Refuse, before any work, what the chosen sections would not finish or fit."""
+    if "gradients" in sections:
+        try:
+            check_gradient_size(args.width, args.points)
+        except ValueError as exc:
+            raise UsageError(f"--points: {str(exc).partition(':')[2].strip()}") from None
+    if "born-dead" in sections:
+        try:
+            check_born_dead_size(args.widths, args.depths, args.trials)
+        except ValueError as exc:
+            field, _, problem = str(exc).partition(":")
+            raise UsageError(f"--{field}: {problem.strip()}") from None
+    if "pruning" in sections:
+        try:
+            pruning_config(args.prune_width, args.prune_depth, args.prune_lr,
+                           args.prune_steps, seed=args.seed)
+        except ConfigError as exc:
+            field, _, problem = str(exc).partition(":")
+            option = {"width": "--prune-width", "depth": "--prune-depth", "lrs": "--prune-lr",
+                      "steps": "--prune-steps", "seed": "--seed",
+                      "width x depth": "--prune-width x --prune-depth"}.get(field, field)
+            raise UsageError(f"{option}: {problem.strip()}") from None
 
 
 def _gradients(args, out, fills) -> dict:

@@ -168,6 +168,21 @@ def dead_unit_gradient(network: Network, x: np.ndarray, y: np.ndarray) -> float:
     return largest
 
 
+def pruning_config(width: int = 32, depth: int = 3, lr: float = 3.0, steps: int = 300,
+                   dataset: str = "spiral", seed: int = 0):
+    """Return the validated config `pruning_demo` trains (see there for the parameters).
+
+    Raises
+    ------
+    ConfigError
+        Naming the field (``width``, ``depth``, ``lrs``, ``steps``, ``width x depth``).
+    """
+    from models.config import ExperimentConfig
+
+    return ExperimentConfig(seed=seed, dataset=dataset, width=width, depth=depth,
+                            activations=("relu",), lrs=(lr,), steps=steps, dtype="float64")
+
+
 def pruning_demo(width: int = 32, depth: int = 3, lr: float = 3.0, steps: int = 300,
                  dataset: str = "spiral", seed: int = 0):
     """Train a float64 ReLU network hard enough to kill units, prune it and compare outputs.
@@ -191,12 +206,9 @@ def pruning_demo(width: int = 32, depth: int = 3, lr: float = 3.0, steps: int = 
         The trained network, the data it was judged on, the pruned result and the largest
         absolute difference between the two outputs on that data.
     """
-    from models.config import ExperimentConfig
     from models.experiment import Experiment
 
-    config = ExperimentConfig(seed=seed, dataset=dataset, width=width, depth=depth,
-                              activations=("relu",), lrs=(float(lr),), steps=steps,
-                              dtype="float64")
+    config = pruning_config(width, depth, lr, steps, dataset, seed)
     experiment = Experiment(config)
     experiment.run(steps)
     network = experiment.networks[0]

@@ -121,6 +121,7 @@ def connect_dask(address: str, timeout: float = DEFAULT_CONNECT_TIMEOUT):
     except ImportError:
         raise SweepError("--scheduler needs the optional Dask extra: pip install "
                          "'dask[distributed]' (or pip install 'relu-lab[cluster]')") from None
+    check_scheduler_address(address)
     try:
         return Client(address, timeout=timeout, set_as_default=False)
     except (OSError, TimeoutError) as exc:
@@ -128,6 +129,23 @@ def connect_dask(address: str, timeout: float = DEFAULT_CONNECT_TIMEOUT):
                                   f"within {timeout:g} s ({exc.__class__.__name__})") from None
     except ValueError as exc:
         raise SweepError(f"--scheduler: {address!r} is not a scheduler address ({exc})") from None
+
+
+def check_scheduler_address(address: str) -> None:
+    """Refuse a scheduler address without a host and a port, before any connection attempt.
+
+    Raises
+    ------
+    SweepError
+        Naming the address and what it lacks (a half-built Dask client would otherwise
+        linger and print a traceback when collected).
+    """
+    text = str(address).strip()
+    rest = text.split("://", 1)[1] if "://" in text else text
+    host, _, port = rest.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise SweepError(f"--scheduler: {address!r} is not a scheduler address; "
+                         "give HOST:PORT, e.g. tcp://10.0.0.5:8786")
 
 
 @contextlib.contextmanager

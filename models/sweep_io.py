@@ -46,6 +46,14 @@ def read_rows(path: str | os.PathLike, header: list[str]) -> tuple[list[dict[str
     data = path.read_bytes()
     if not data.strip():
         return [], True
+    if b"\x00" in data:
+        raise ValueError(f"{path}: a binary file, not a sweep result CSV; "
+                         "use another --out")
+    if b"\n" not in data.rstrip(b"\r\n") and not row_line(header, dict(zip(
+            header, header))).encode("utf-8").startswith(data.strip()):
+        # no complete line: only a torn header may be rewritten, never someone else's file
+        raise ValueError(f"{path}: not this sweep's result file (its first line is not the "
+                         "header); use another --out")
     torn = not data.endswith(b"\n")
     if torn:
         cut = data.rfind(b"\n")

@@ -7,10 +7,15 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from models.config import ExperimentConfig
+from models.config import MAX_DEPTH, ExperimentConfig
 
 DEAD_THRESHOLDS: tuple[int, ...] = (10, 25, 50)  # percent, for the step_dead_* columns
 RUN_KEY_COLUMNS: tuple[str, ...] = ("activation", "lr", "seed", "init", "depth", "width", "steps")
+MAX_RUNS = 100_000  # a larger grid is refused before its run list eats the memory
+MAX_SEED = 2**32 - 1
+MAX_SWEEP_DEPTH = MAX_DEPTH  # the header has one dead_fraction_layer column per layer
+MAX_SWEEP_WIDTH = 1_000_000  # wider than the engine allows is a failed row; this is absurd
+MAX_STEPS = 10_000_000
 
 
 class SweepError(ValueError):
@@ -123,7 +128,16 @@ class SweepSpec:
         if isinstance(seeds, int) and not isinstance(seeds, bool):
             if seeds < 1:
                 raise SweepError(f"seeds: {seeds} seeds; give at least 1")
-            seeds = tuple(range(seeds))
+            if seeds > MAX_RUNS:
+                raise SweepError(f"seeds: {seeds} seeds; at most {MAX_RUNS:,}")
+            seeds = range(seeds)
+        for name in ("activations", "lrs", "inits", "depths", "widths"):
+            values = getattr(self, name)
+            if not isinstance(values, str | int | float) and hasattr(values, "__len__") \
+                    and len(values) > MAX_RUNS:
+                raise SweepError(f"{name}: {len(values):,} values; at most {MAX_RUNS:,} runs")
+        if hasattr(seeds, "__len__") and not isinstance(seeds, str) and len(seeds) > MAX_RUNS:
+            raise SweepError(f"seeds: {len(seeds):,} seeds; at most {MAX_RUNS:,} runs")
         object.__setattr__(self, "activations", _tuple("activations", self.activations, str))
         object.__setattr__(self, "lrs", _tuple("lrs", self.lrs, float))
         object.__setattr__(self, "seeds", _tuple("seeds", seeds, int))
@@ -134,16 +148,19 @@ class SweepSpec:
             if not math.isfinite(lr) or lr <= 0:
                 raise SweepError(f"lrs: {lr:g} must be a finite number greater than 0")
         for s in self.seeds:
-            if s < 0:
-                raise SweepError(f"seeds: {s} must not be negative")
-        for name in ("depths", "widths"):
+            if not 0 <= s <= MAX_SEED:
+                raise SweepError(f"seeds: {s} must be between 0 and {MAX_SEED}")
+        for name, high in (("depths", MAX_SWEEP_DEPTH), ("widths", MAX_SWEEP_WIDTH)):
             for v in getattr(self, name):
-                if v < 1:
-                    raise SweepError(f"{name}: {v} must be at least 1")
+                if not 1 <= v <= high:
+                    raise SweepError(f"{name}: {v} must be between 1 and {high}")
         for name in ("steps", "probe_every"):
             v = getattr(self, name)
-            if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-                raise SweepError(f"{name}: {v!r} must be an integer of at least 1")
+            if not isinstance(v, int) or isinstance(v, bool) or not 1 <= v <= MAX_STEPS:
+                raise SweepError(f"{name}: {v!r} must be an integer between 1 and {MAX_STEPS:,}")
+        if len(self) > MAX_RUNS:
+            raise SweepError(f"runs: {len(self):,} runs in the grid; at most {MAX_RUNS:,} "
+                             "(fewer seeds or shorter lists)")
 
     # -- the grid -------------------------------------------------------------------------
     def runs(self) -> list[RunSpec]:

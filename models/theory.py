@@ -188,6 +188,23 @@ def gradient_stats(activation: str = "relu", alpha: float = 0.01, width: int = 2
                          float(np.mean(g * g)), float(g.var()), predicted)
 
 
+MAX_GRADIENT_VALUES = 2**25  # points x width of one measurement (~270 MB per float64 array)
+
+
+def check_gradient_size(width: int, n_points: int) -> None:
+    """Refuse a gradient measurement whose (points, width) arrays would not fit in memory.
+
+    Raises
+    ------
+    ValueError
+        Naming ``points`` and the limit.
+    """
+    if int(width) * int(n_points) > MAX_GRADIENT_VALUES:
+        raise ValueError(f"points: {int(n_points):,} points x width {int(width)} is "
+                         f"{int(width) * int(n_points):,} values; at most "
+                         f"{MAX_GRADIENT_VALUES:,} (fewer points or a narrower net)")
+
+
 def leaky_moments_sweep(alphas, width: int = 256, n_points: int = 2048,
                         seed: int = 0) -> list[GradientStats]:
     """Measure `gradient_stats` for Leaky ReLU at each alpha (alpha 0 is ReLU).
@@ -204,6 +221,7 @@ def leaky_moments_sweep(alphas, width: int = 256, n_points: int = 2048,
     list of GradientStats
         One per alpha.
     """
+    check_gradient_size(width, n_points)
     return [gradient_stats("leaky_relu", float(a), width, n_points, seed) for a in alphas]
 
 

@@ -184,6 +184,44 @@ class BornDeadRow:
 BORN_DEAD_HEADER = ("width", "depth", "init", "trials", "p_born_dead", "p_single_point_bound")
 
 
+MAX_BORN_DEAD_WIDTH = 64
+MAX_BORN_DEAD_DEPTH = 500
+MAX_BORN_DEAD_TRIALS = 10_000_000
+# trials x sum over cells of depth x width^2: ~0.1-0.3 us each on a laptop core, so this
+# budget is a few minutes; a larger study is refused before it starts
+MAX_BORN_DEAD_WORK = 2_000_000_000
+CHUNK_BYTES = 256 * 1024 * 1024  # weights drawn at once for one chunk of networks
+
+
+def check_born_dead_size(widths, depths, trials: int) -> None:
+    """Refuse a born-dead study too large to finish in minutes or to fit in memory.
+
+    Parameters
+    ----------
+    widths, depths : sequence of int
+        The grid of shapes.
+    trials : int
+        Networks per cell.
+
+    Raises
+    ------
+    ValueError
+        Naming the field (``widths``, ``depths``, ``trials``) and the limit.
+    """
+    for name, values, high in (("widths", widths, MAX_BORN_DEAD_WIDTH),
+                               ("depths", depths, MAX_BORN_DEAD_DEPTH),
+                               ("trials", [trials], MAX_BORN_DEAD_TRIALS)):
+        for v in values:
+            if isinstance(v, bool) or not isinstance(v, int | np.integer) or not 1 <= v <= high:
+                raise ValueError(f"{name}: {v!r} must be an integer between 1 and {high:,}")
+    work = int(trials) * sum(int(d) for d in depths) * sum(int(w) ** 2 for w in widths)
+    if work > MAX_BORN_DEAD_WORK:
+        raise ValueError(f"trials: {trials:,} trials over widths {list(widths)} x depths "
+                         f"{list(depths)} is too long a study (about {work:.1e} unit-steps; "
+                         f"at most {MAX_BORN_DEAD_WORK:.0e}): fewer trials, narrower or "
+                         "shallower nets")
+
+
 def born_dead_probability(width: int, depth: int, trials: int = 2000, init: str = "he",
                           seed: int = 0, chunk: int = 4096) -> BornDeadRow:
     """Estimate the probability that a ReLU net of the given shape is born dead.
@@ -213,6 +251,9 @@ def born_dead_probability(width: int, depth: int, trials: int = 2000, init: str 
     rng = np.random.default_rng([seed, int(width), int(depth), BORN_DEAD_INITS.index(init)])
     dead = 0
     remaining = int(trials)
+    # bound the memory of one chunk's weights (only huge nets get a smaller chunk)
+    per_net = 8 * int(depth) * int(width) * (int(width) + 2)
+    chunk = max(1, min(int(chunk), CHUNK_BYTES // per_net))
     while remaining:
         n = min(chunk, remaining)
         dead += int(born_dead_mask(draw_layers(init, n, int(width), int(depth), rng)).sum())
@@ -237,4 +278,5 @@ def born_dead_study(widths, depths, trials: int = 2000, init: str = "he",
     list of BornDeadRow
         Width-major rows.
     """
+    check_born_dead_size(widths, depths, trials)
     return [born_dead_probability(w, d, trials, init, seed) for w in widths for d in depths]
