@@ -19,6 +19,17 @@ SCAN_FIGURES = ("alpha_scan",)
 ALL_FIGURES = DRIVE_FIGURES + FI_FIGURES + RESPONSE_FIGURES + SCAN_FIGURES
 
 Tables = dict[str, plots.Table]
+STACKED_FIGURES = {"alpha_scan": 3}  # figures drawn as a PlotStack of this many panels
+
+
+def add_figure_item(layout: pg.GraphicsLayout, name: str, row: int | None = None,
+                    col: int | None = None, **span):
+    """Add the item figure `name` is drawn into: a `PlotStack` or a plain PlotItem."""
+    if name in STACKED_FIGURES:
+        item = plots.PlotStack(STACKED_FIGURES[name])
+        layout.addItem(item, row=row, col=col, **span)
+        return item
+    return layout.addPlot(row=row, col=col, **span)
 
 
 def fill_drive(items: dict[str, pg.PlotItem], result, v_th_mv: float,
@@ -68,14 +79,29 @@ def zoom_traces(items: dict[str, pg.PlotItem], freq_hz: float, duration_ms: floa
         items[name].setTitle(title)
 
 
-def fill_fi(items: dict[str, pg.PlotItem], curve, noisy: bool) -> Tables:
-    """Draw a `neuro.fi_curve.FiCurve` into the f-I plot; return its table."""
-    fit = curve.fit
-    summary = plots.fit_text(fit.alpha, fit.gain_hz_per_na, fit.threshold_na, fit.rmse_hz)
+def fit_summary(fit, offset: bool, separator: str = "   ") -> str:
+    """Return a fit's one-line summary, with its output offset when `offset`."""
+    return plots.fit_text(fit.alpha, fit.gain_hz_per_na, fit.threshold_na, fit.rmse_hz,
+                          separator, fit.offset_hz if offset else None)
+
+
+def fill_fi(items: dict[str, pg.PlotItem], curve, noisy: bool, offset: bool = False) -> Tables:
+    """Draw a `neuro.fi_curve.FiCurve` into the f-I plot; return its table.
+
+    `offset` draws and prints the fit with an output bias (``offset + gain * max(alpha z,
+    z)``) instead of the three-parameter one; the table's ``rate_leaky_fit_hz`` follows it.
+    """
+    fit = curve.leaky_fit(offset) if hasattr(curve, "leaky_fit") else curve.fit
+    heading = ("fit with output offset: offset + gain max(alpha z, z)" if offset
+               else "3-parameter fit: gain max(alpha z, z)")
+    dt_ms = getattr(curve, "dt_ms", None)
+    if dt_ms is not None:
+        heading += f";  simulated at dt = {plots.format_value(dt_ms, 2)} ms"
+    summary = f"{heading}<br>{fit_summary(fit, offset)}"
     name = "Siegert (noisy)" if noisy else "analytic (noiseless)"
     return {"fi_curve": plots.draw_fi_curve(items["fi_curve"], curve.current_na,
                                             curve.rate_sim_hz, curve.rate_theory_hz,
-                                            curve.rate_leaky_fit_hz, summary, name)}
+                                            fit.rate_hz(curve.current_na), summary, name)}
 
 
 def fill_response(items: dict[str, pg.PlotItem], response, noisy: bool = True) -> Tables:
@@ -87,7 +113,9 @@ def fill_response(items: dict[str, pg.PlotItem], response, noisy: bool = True) -
     return {
         "response_gain": plots.draw_response_gain(items["response_gain"], response.freq_hz,
                                                   response.lif_gain_hz_per_na,
-                                                  response.leaky_gain_hz_per_na, noisy),
+                                                  response.leaky_gain_hz_per_na, noisy,
+                                                  getattr(response,
+                                                          "lif_static_gain_hz_per_na", None)),
         "response_phase": plots.draw_response_phase(items["response_phase"], response.freq_hz,
                                                     response.lif_phase_deg,
                                                     response.leaky_phase_deg, noisy),
@@ -95,12 +123,13 @@ def fill_response(items: dict[str, pg.PlotItem], response, noisy: bool = True) -
 
 
 def fill_scan(items: dict[str, pg.PlotItem], scan, current: float | None = None) -> Tables:
-    """Draw a `neuro.alpha_scan.AlphaScan` into the alpha-scan plot (`current` marked)."""
+    """Draw a `neuro.alpha_scan.AlphaScan` (alpha, gain, threshold; `current` marked)."""
     from neuro.alpha_scan import SCANNABLE
 
     return {"alpha_scan": plots.draw_alpha_scan(items["alpha_scan"], scan.values, scan.name,
                                                 SCANNABLE[scan.name], scan.alpha,
-                                                scan.alpha_with_offset, current)}
+                                                scan.alpha_with_offset, current,
+                                                scan.gain_hz_per_na, scan.threshold_na)}
 
 
 def make_figures(items: dict[str, pg.PlotItem], tables: Tables) -> list[Figure]:
@@ -140,7 +169,7 @@ def export_offscreen(names: tuple[str, ...], fill: Callable[[dict], Tables], fol
         widget = pg.GraphicsLayoutWidget()
         widget.setBackground("w")
         widget.resize(*size)
-        items[name] = widget.addPlot()
+        items[name] = add_figure_item(widget.ci, name)
         widgets.append(widget)
     tables = fill(items)
     for widget in widgets:

@@ -40,7 +40,8 @@ FIELD_GROUPS = (
 FIELD_TIPS = {
     "noise_mv": "white-noise amplitude sigma (tau dV/dt = ... + sigma sqrt(tau) xi); "
                 "0 makes every neuron identical and phase-locked",
-    "currents": "a,b,c or START:STOP:N in nA; empty: 40 currents from 0 to 3x rheobase",
+    "currents": "a,b,c or START:STOP:N in nA; empty: 40 currents centred on the rheobase "
+                "(0 to 2.5x rheobase, 40% of them below it)",
     "freqs": "comma-separated drive frequencies in Hz for the frequency response",
 }
 START_PRESET = "noisy"  # the tab opens on this preset (the command line keeps noise 0)
@@ -52,8 +53,13 @@ VIEW_LAYOUT = (
               "input.",
      (("currents", "voltage"), ("raster", "population_rate"))),
     ("f-I curve", "Noise lets the neuron fire below rheobase: a smooth foot on the f-I curve. "
-                  "A Leaky ReLU without an output bias goes negative below threshold, so its "
-                  "fitted alpha stays 0; with a bias, alpha grows with noise (right).",
+                  "alpha of the 3-parameter fit stays 0: its leaky side is negative; with an "
+                  "output offset, alpha grows with noise. The line and numbers show the "
+                  "3-parameter fit of the spec (as in the command line's fit.json) so you see "
+                  "the analogy fail first; tick \"fit with output offset\" to see the foot "
+                  "fitted. Right: the fit's alpha, gain and threshold against noise or g_L. "
+                  "The f-I curve is simulated at dt = min(dt, 0.02 ms): a coarser step puts "
+                  "noisy rates 3-6% below Siegert near threshold.",
      (("fi_curve", "alpha_scan"),)),
     ("Frequency response", "A Leaky ReLU is instantaneous: flat gain, no lag. A noisy LIF "
                            "population is low-pass: its gain falls and its phase lags "
@@ -63,7 +69,7 @@ VIEW_LAYOUT = (
 PLACEHOLDER_TITLES = {
     "currents": "Input and leak current", "voltage": "Membrane potential and spikes",
     "raster": "Spike raster", "population_rate": "Population rate",
-    "fi_curve": "f-I curve", "alpha_scan": "Fitted Leaky ReLU alpha",
+    "fi_curve": "f-I curve", "alpha_scan": "Fitted Leaky ReLU: alpha, gain, threshold",
     "response_gain": "Frequency response: gain", "response_phase": "Frequency response: phase",
 }
 
@@ -138,6 +144,7 @@ class NeuronTab(QtWidgets.QWidget):
         self._currents_text = ""
         self._freqs_text = ", ".join(f"{f:g}" for f in DEFAULT_FREQS_HZ)
         self._scan = "noise_mv"
+        self._fit_offset = False
         self._cache: dict[tuple, object] = {}
         self._pending: dict[int, tuple] = {}
         self._job_count = 0
@@ -194,8 +201,17 @@ class NeuronTab(QtWidgets.QWidget):
         top_form.addRow(buttons)
         top_form.addRow(self.progress_bar)
         top_form.addRow(self.status)
+        self.offset_box = QtWidgets.QCheckBox("fit with output offset")
+        self.offset_box.setObjectName("fit_offset")
+        self.offset_box.setToolTip(
+            "off: the 3-parameter fit gain*max(alpha z, z), whose alpha stays 0 because its "
+            "leaky side is negative; on: offset + gain*max(alpha z, z), whose alpha grows "
+            "with noise")
+        self.offset_box.toggled.connect(self._on_offset_toggled)
         fit_box = QtWidgets.QGroupBox("Best-fit Leaky ReLU (f-I curve)")
-        QtWidgets.QVBoxLayout(fit_box).addWidget(self.fit_label)
+        fit_layout = QtWidgets.QVBoxLayout(fit_box)
+        fit_layout.addWidget(self.offset_box)
+        fit_layout.addWidget(self.fit_label)
         top_form.addRow(fit_box)
 
         fields_panel = QtWidgets.QWidget()
@@ -262,7 +278,7 @@ class NeuronTab(QtWidgets.QWidget):
             graphics = pg.GraphicsLayoutWidget()
             for row, names in enumerate(grid):
                 for col, name in enumerate(names):
-                    item = graphics.addPlot(row=row, col=col)
+                    item = neuron_figures.add_figure_item(graphics.ci, name, row, col)
                     item.setTitle(PLACEHOLDER_TITLES[name])
                     self.plots[name] = item
             page_layout.addWidget(graphics, 1)
@@ -291,6 +307,9 @@ class NeuronTab(QtWidgets.QWidget):
         self.edits["currents"].setText(self._currents_text)
         self.edits["freqs"].setText(self._freqs_text)
         self.scan_box.setCurrentIndex(list(SCAN_CHOICES).index(self._scan))
+        blocked = self.offset_box.blockSignals(True)
+        self.offset_box.setChecked(self._fit_offset)
+        self.offset_box.blockSignals(blocked)
         for error in self.errors.values():
             error.hide()
             error.setText("")
@@ -322,7 +341,8 @@ class NeuronTab(QtWidgets.QWidget):
                 raise ValueError(f"{f.name} ({text!r}) must be {kind}") from None
         return {"schema_version": SCHEMA_VERSION, "parameters": values,
                 "currents": self.edits["currents"].text().strip(),
-                "freqs": self.edits["freqs"].text().strip(), "scan": self._scan}
+                "freqs": self.edits["freqs"].text().strip(), "scan": self._scan,
+                "fit_offset": self._fit_offset}
 
     def _show_error(self, message: str) -> None:
         for error in self.errors.values():
@@ -348,7 +368,8 @@ class NeuronTab(QtWidgets.QWidget):
     def _validate(self, settings: dict) -> tuple:
         if not isinstance(settings, dict):
             raise ValueError("settings must be a mapping")
-        unknown = set(settings) - {"schema_version", "parameters", "currents", "freqs", "scan"}
+        unknown = set(settings) - {"schema_version", "parameters", "currents", "freqs", "scan",
+                                   "fit_offset"}
         if unknown:
             raise ValueError(f"unknown setting {sorted(unknown)[0]!r}")
         version = settings.get("schema_version", SCHEMA_VERSION)
@@ -362,10 +383,14 @@ class NeuronTab(QtWidgets.QWidget):
         scan = settings.get("scan", "noise_mv")
         if scan not in SCAN_CHOICES:
             raise ValueError(f"scan ({scan!r}) must be one of {', '.join(SCAN_CHOICES)}")
-        return params, currents_text, freqs_text, scan
+        fit_offset = settings.get("fit_offset", False)
+        if not isinstance(fit_offset, bool):
+            raise ValueError(f"fit_offset ({fit_offset!r}) must be true or false")
+        return params, currents_text, freqs_text, scan, fit_offset
 
     def _apply_valid(self, settings: dict) -> None:
-        self.params, self._currents_text, self._freqs_text, self._scan = self._validate(settings)
+        (self.params, self._currents_text, self._freqs_text, self._scan,
+         self._fit_offset) = self._validate(settings)
         self._fill_fields()
         self.status.setText("parameters changed: press Run" if not self._show_cached()
                             else "shown from cache")
@@ -374,7 +399,8 @@ class NeuronTab(QtWidgets.QWidget):
     def settings(self) -> dict:
         """Return the tab's state as a JSON-able dict (``schema_version`` included)."""
         return {"schema_version": SCHEMA_VERSION, "parameters": self.params.to_dict(),
-                "currents": self._currents_text, "freqs": self._freqs_text, "scan": self._scan}
+                "currents": self._currents_text, "freqs": self._freqs_text, "scan": self._scan,
+                "fit_offset": self._fit_offset}
 
     def apply_settings(self, settings: dict) -> None:
         """Apply `settings` (as from `settings`); on a bad value raise ValueError, change nothing.
@@ -383,7 +409,9 @@ class NeuronTab(QtWidgets.QWidget):
         ----------
         settings : dict
             ``parameters`` (any LifParameters fields; missing ones take defaults),
-            ``currents``, ``freqs``, ``scan``, ``schema_version``.
+            ``currents``, ``freqs``, ``scan``, ``fit_offset`` (bool: draw and print the
+            f-I fit with an output bias; default False, the 3-parameter fit),
+            ``schema_version``.
         """
         self._validate(settings)
         self._apply_valid(settings)
@@ -394,9 +422,11 @@ class NeuronTab(QtWidgets.QWidget):
             "currents": ["t_ms", "i_in_na", "i_leak_na"], "voltage": ["t_ms", "v_mv", "spike"],
             "raster": ["neuron", "t_ms"], "population_rate": ["t_ms", "rate_hz", "rate_leaky_hz"],
             "fi_curve": ["current_na", "rate_sim_hz", "rate_theory_hz", "rate_leaky_fit_hz"],
-            "response_gain": ["freq_hz", "lif_gain_hz_per_na", "leaky_gain_hz_per_na"],
+            "response_gain": ["freq_hz", "lif_gain_hz_per_na", "leaky_gain_hz_per_na",
+                              "lif_static_gain_hz_per_na"],
             "response_phase": ["freq_hz", "lif_phase_deg", "leaky_phase_deg"],
-            "alpha_scan": [self._scan, "alpha", "alpha_with_offset"],
+            "alpha_scan": [self._scan, "alpha", "alpha_with_offset", "gain_hz_per_na",
+                           "threshold_na"],
         }
         tables = {name: self._tables.get(name, (header, np.zeros((0, len(header)))))
                   for name, header in empty.items()}
@@ -482,10 +512,12 @@ class NeuronTab(QtWidgets.QWidget):
                                                           self.params.v_th_mv, noisy,
                                                           self.params.freq_hz))
         elif job == "fi":
-            self._tables.update(neuron_figures.fill_fi(self.plots, result, noisy))
-            fit = result.fit
+            offset = self._fit_offset
+            self._tables.update(neuron_figures.fill_fi(self.plots, result, noisy, offset))
+            fit = result.leaky_fit(offset)
             self.fit_label.setText("\n".join(neuron_plots.fit_parts(
-                fit.alpha, fit.gain_hz_per_na, fit.threshold_na, fit.rmse_hz)))
+                fit.alpha, fit.gain_hz_per_na, fit.threshold_na, fit.rmse_hz,
+                fit.offset_hz if offset else None)))
         elif job == "response":
             self._tables.update(neuron_figures.fill_response(self.plots, result, noisy))
         elif job == "scan":
@@ -541,6 +573,11 @@ class NeuronTab(QtWidgets.QWidget):
                 self.run()  # a preset is a demonstration: show it (instant when cached)
         else:
             self._sync_preset_box()
+
+    def _on_offset_toggled(self, checked: bool) -> None:
+        """Redraw the f-I fit with or without an output bias (both are fitted already)."""
+        self._fit_offset = bool(checked)
+        self._show_cached(only="fi")
 
     def _on_scan_choice(self, index: int) -> None:
         self.apply_settings({**self.settings(), "scan": self.scan_box.itemData(index)})

@@ -76,3 +76,16 @@ def test_drive_and_response_write_their_tables(tmp_path):
     assert [r[0] for r in rows] == [5.0, 50.0]
     for name in ("response_gain", "response_phase"):
         assert (tmp_path / f"{name}.png").exists() and (tmp_path / f"{name}.svg").exists()
+
+
+def test_fit_offset_adds_offset_hz_and_fi_help_names_its_time_step(tmp_path):
+    result = main_py("neuron", "fi", "--out", str(tmp_path), "--currents", "0:0.6:7",
+                     "--duration-s", "0.3", "--noise-mv", "6", "--n-neurons", "70",
+                     "--fit-offset")
+    assert result.returncode == 0, result.stderr
+    fit = json.loads((tmp_path / "fit.json").read_text())
+    assert set(fit) == {"alpha", "gain_hz_per_na", "threshold_na", "rmse_hz", "offset_hz"}
+    assert fit["offset_hz"] != 0.0
+    text = main_py("neuron", "fi", "--help").stdout
+    assert "default for fi: 0.02" in " ".join(text.split())
+    assert "centred on the rheobase" in " ".join(text.split())

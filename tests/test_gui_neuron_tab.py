@@ -273,3 +273,95 @@ def test_closing_mid_simulation_leaves_no_child_process(qtbot):
     assert not psutil.pid_exists(pid)  # neither running nor a zombie: reaped
     assert widget.runner.child_pid is None
     assert widget.shutdown()  # a second shutdown (app quit after close) is harmless
+
+
+# ----- fit with output offset, the fit scan, the static slope ---------------------------------
+
+def fake_fi():
+    from neuro.fi_curve import FiCurve
+    from neuro.leaky_fit import fit_leaky_relu
+
+    current = np.linspace(0.0, 0.5, 21)
+    rate = 60.0 * np.log1p(np.exp((current - 0.2) / 0.04))  # a smooth, positive foot
+    plain, biased = fit_leaky_relu(current, rate), fit_leaky_relu(current, rate, offset=True)
+    return FiCurve(current_na=current, rate_sim_hz=rate, rate_theory_hz=rate, fit=plain,
+                   trials=1, target="numpy", three_parameter_fit=plain, offset_fit=biased,
+                   dt_ms=0.02)
+
+
+def test_offset_checkbox_switches_the_drawn_and_printed_fit_and_persists(tab):
+    curve = fake_fi()
+    assert tab.settings()["fit_offset"] is False and not tab.offset_box.isChecked()
+    tab._cache[tab._key("fi")] = curve
+    tab._show("fi", curve)
+    plain_rows = np.array(tab.figures()[4].table()[1])
+    np.testing.assert_allclose(plain_rows[:, 3], curve.three_parameter_fit.rate_hz(
+        curve.current_na))
+    assert "offset" not in tab.fit_label.text()
+    assert "3-parameter fit" in note_text(tab.plots["fi_curve"])
+    assert "dt = 0.02 ms" in note_text(tab.plots["fi_curve"])
+    tab.offset_box.setChecked(True)  # redrawn from the cache, nothing submitted
+    assert not tab._pending
+    rows = np.array(tab.figures()[4].table()[1])
+    np.testing.assert_allclose(rows[:, 3], curve.offset_fit.rate_hz(curve.current_na))
+    assert "offset = " in tab.fit_label.text()
+    assert "output offset" in note_text(tab.plots["fi_curve"])
+    assert curve.offset_fit.alpha > 0 == curve.three_parameter_fit.alpha
+    saved = tab.settings()
+    assert saved["fit_offset"] is True
+    tab.apply_settings({**saved, "fit_offset": False})
+    assert not tab.offset_box.isChecked()
+    tab.apply_settings(saved)
+    assert tab.offset_box.isChecked()
+    with pytest.raises(ValueError, match="fit_offset"):
+        tab.apply_settings({**saved, "fit_offset": "yes"})
+    assert tab.settings() == saved
+
+
+def test_f_i_caption_says_why_the_three_parameter_alpha_stays_zero(tab):
+    from PySide6 import QtWidgets
+
+    texts = " ".join(label.text() for label in tab.findChildren(QtWidgets.QLabel))
+    assert "alpha of the 3-parameter fit stays 0: its leaky side is negative" in texts
+    assert "fit with output offset" in texts and "0.02 ms" in texts
+
+
+def test_fit_scan_plots_alpha_gain_and_threshold_in_one_figure(tab):
+    from types import SimpleNamespace
+
+    from gui import neuron_figures
+
+    x = np.linspace(0.0, 12.0, 5)
+    scan = SimpleNamespace(name="noise_mv", values=x, alpha=np.zeros(5),
+                           alpha_with_offset=np.linspace(0, 0.4, 5),
+                           gain_hz_per_na=np.linspace(360, 290, 5),
+                           threshold_na=np.linspace(0.14, 0.04, 5))
+    tab._tables.update(neuron_figures.fill_scan(tab.plots, scan, 6.0))
+    figure = {f.name: f for f in tab.figures()}["alpha_scan"]
+    header, rows = figure.table()
+    assert header == ["noise_mv", "alpha", "alpha_with_offset", "gain_hz_per_na",
+                      "threshold_na"]
+    np.testing.assert_allclose(np.array(rows)[:, 3], scan.gain_hz_per_na)
+    np.testing.assert_allclose(np.array(rows)[:, 4], scan.threshold_na)
+    stack = tab.plots["alpha_scan"]
+    assert figure.item is stack and len(stack.panels) == 3
+    for panel, values in zip(stack.panels, (scan.alpha_with_offset, scan.gain_hz_per_na,
+                                            scan.threshold_na)):
+        drawn = [c.yData for c in panel.listDataItems()]
+        assert any(np.allclose(y, values) for y in drawn), panel
+    assert "noise" in stack.getAxis("bottom").labelText
+    assert "its leaky side is negative" in note_text(stack.panels[0])
+    assert stack.titleLabel.text.startswith("Fitted Leaky ReLU against noise")
+
+
+def test_response_gain_shows_the_lif_static_slope(tab):
+    from gui import neuron_figures
+
+    response = fake_response()
+    response.lif_static_gain_hz_per_na = np.full(3, 370.0)
+    tables = neuron_figures.fill_response(tab.plots, response, noisy=True)
+    header, rows = tables["response_gain"]
+    assert header[-1] == "lif_static_gain_hz_per_na"
+    np.testing.assert_allclose(rows[:, -1], 370.0)
+    names = [item.name() for item in tab.plots["response_gain"].listDataItems()]
+    assert "LIF static slope at I0" in names
