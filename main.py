@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
-from cli.registry import build_parser, run_command
+# One BLAS thread unless the user asks otherwise: the lab's matrices are small, and two BLAS
+# threads collapse as soon as the window or another worker wants a core (DESIGN.md). Set
+# before numpy is first imported, so every thread and child process inherits it.
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
+
+from cli.registry import build_parser, run_command  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,6 +5,10 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# One BLAS thread, as in the app: small nets gain nothing from two, and two collapse as soon
+# as another process wants a core (DESIGN.md, "Performance facts"); subprocesses inherit it.
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
 # Autosaves, recent sessions and preferences of tests never touch the user's own.
 if "RELU_LAB_CONFIG_DIR" not in os.environ:
     import tempfile
@@ -20,3 +24,22 @@ def lab_app(qapp):
     from gui.app import create_app
 
     return create_app()
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Start the soak window as soon as it is known to be wanted: it then runs its minutes
+    beside the rest of the suite, and `test_window_soak` collects its verdict at the end."""
+    soak = [item for item in items if item.name == "test_window_soak"]
+    if soak:
+        items[:] = [item for item in items if item.name != "test_window_soak"] + soak  # last
+        if not getattr(config, "relu_lab_soak", None):
+            from tests.test_soak import start_soak
+
+            config.relu_lab_soak = start_soak()
+
+
+def pytest_unconfigure(config):
+    """Never leave the soak window behind (an interrupted run, say)."""
+    process = getattr(config, "relu_lab_soak", None)
+    if process is not None and process.poll() is None:
+        process.kill()
