@@ -79,12 +79,6 @@ def zoom_traces(items: dict[str, pg.PlotItem], freq_hz: float, duration_ms: floa
         items[name].setTitle(title)
 
 
-def fit_summary(fit, offset: bool, separator: str = "   ") -> str:
-    """Return a fit's one-line summary, with its output offset when `offset`."""
-    return plots.fit_text(fit.alpha, fit.gain_hz_per_na, fit.threshold_na, fit.rmse_hz,
-                          separator, fit.offset_hz if offset else None)
-
-
 def fill_fi(items: dict[str, pg.PlotItem], curve, noisy: bool, offset: bool = False) -> Tables:
     """Draw a `neuro.fi_curve.FiCurve` into the f-I plot; return its table.
 
@@ -92,12 +86,13 @@ def fill_fi(items: dict[str, pg.PlotItem], curve, noisy: bool, offset: bool = Fa
     z)``) instead of the three-parameter one; the table's ``rate_leaky_fit_hz`` follows it.
     """
     fit = curve.leaky_fit(offset) if hasattr(curve, "leaky_fit") else curve.fit
-    heading = ("fit with output offset: offset + gain max(alpha z, z)" if offset
-               else "3-parameter fit: gain max(alpha z, z)")
+    heading = "fit with output offset" if offset else "3-parameter fit"
     dt_ms = getattr(curve, "dt_ms", None)
     if dt_ms is not None:
-        heading += f";  simulated at dt = {plots.format_value(dt_ms, 2)} ms"
-    summary = f"{heading}<br>{fit_summary(fit, offset)}"
+        heading += f", simulated at dt = {plots.format_value(dt_ms, 2)} ms"
+    parts = plots.fit_parts(fit.alpha, fit.gain_hz_per_na, fit.threshold_na, fit.rmse_hz,
+                            fit.offset_hz if offset else None)
+    summary = "<br>".join([heading, "   ".join(parts[:2]), "   ".join(parts[2:])])
     name = "Siegert (noisy)" if noisy else "analytic (noiseless)"
     return {"fi_curve": plots.draw_fi_curve(items["fi_curve"], curve.current_na,
                                             curve.rate_sim_hz, curve.rate_theory_hz,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
+from gui.theme import plain_axis
+
 Table = tuple[list[str], np.ndarray]
 
 # Okabe-Ito colours: colour-blind safe and legible on the dark window and the white export.
@@ -141,7 +143,7 @@ def _prepare(plot: pg.PlotItem, title: str, x_label: str, y_label: str,
     plot.setLabel("left", y_label)
     plot.showGrid(x=True, y=True, alpha=0.2)
     for side in ("bottom", "left"):
-        plot.getAxis(side).enableAutoSIPrefix(False)
+        plain_axis(plot.getAxis(side))  # also drops a stale SI scale (x0.001 -> 0..500 nA)
     if plot.legend is not None:
         plot.legend.clear()
         if plot.legend.scene() is not None:

@@ -306,6 +306,7 @@ def test_offset_checkbox_switches_the_drawn_and_printed_fit_and_persists(tab):
     np.testing.assert_allclose(rows[:, 3], curve.offset_fit.rate_hz(curve.current_na))
     assert "offset = " in tab.fit_label.text()
     assert "output offset" in note_text(tab.plots["fi_curve"])
+    assert tab.plots["fi_curve"].getAxis("bottom").autoSIPrefixScale == 1.0  # nA, not "x1000"
     assert curve.offset_fit.alpha > 0 == curve.three_parameter_fit.alpha
     saved = tab.settings()
     assert saved["fit_offset"] is True
