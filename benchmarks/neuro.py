@@ -167,18 +167,19 @@ def main() -> None:
     else:
         out["sinusoid_1000_neurons_1s"]["cython"] = {"skipped": choice.reason}
 
-    from neuro.fi_curve import default_currents_na, fi_dt_ms, simulate_fi_curve
+    from neuro.fi_curve import ACCURATE_FI_DT_MS, default_currents_na, simulate_fi_curve
     from neuro.frequency_response import DEFAULT_FREQS_HZ, simulate_frequency_response
     from neuro.parameters import LifParameters
 
     noisy = LifParameters(noise_mv=5.0)
     currents = default_currents_na(noisy, 40)
     fi = [timed(lambda: simulate_fi_curve(noisy, currents)) for _ in range(REPEATS)]
-    coarse = [timed(lambda: simulate_fi_curve(noisy, currents, dt_ms=0.1))
-              for _ in range(REPEATS)]
+    fine = [timed(lambda: simulate_fi_curve(noisy, currents, dt_ms=ACCURATE_FI_DT_MS))
+            for _ in range(REPEATS)]
     out["fi_curve_40_points_noisy_s"] = {"median": round(statistics.median(fi), 3),
-                                         "dt_ms": fi_dt_ms(noisy),
-                                         "median_at_dt_0.1": round(statistics.median(coarse), 3),
+                                         "dt_ms": noisy.dt_ms,
+                                         f"median_at_dt_{ACCURATE_FI_DT_MS:g}":
+                                             round(statistics.median(fine), 3),
                                          "neurons": 1000, "duration_s": noisy.duration_s}
     resp = [timed(lambda: simulate_frequency_response(noisy, DEFAULT_FREQS_HZ))
             for _ in range(REPEATS)]

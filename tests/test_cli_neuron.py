@@ -87,5 +87,5 @@ def test_fit_offset_adds_offset_hz_and_fi_help_names_its_time_step(tmp_path):
     assert set(fit) == {"alpha", "gain_hz_per_na", "threshold_na", "rmse_hz", "offset_hz"}
     assert fit["offset_hz"] != 0.0
     text = main_py("neuron", "fi", "--help").stdout
-    assert "default for fi: 0.02" in " ".join(text.split())
+    assert "3-6% below Siegert" in " ".join(text.split())
     assert "centred on the rheobase" in " ".join(text.split())

@@ -299,7 +299,7 @@ def test_offset_checkbox_switches_the_drawn_and_printed_fit_and_persists(tab):
         curve.current_na))
     assert "offset" not in tab.fit_label.text()
     assert "3-parameter fit" in note_text(tab.plots["fi_curve"])
-    assert "dt = 0.02 ms" in note_text(tab.plots["fi_curve"])
+    assert "dt = 0.02 ms" in note_text(tab.plots["fi_curve"])  # the curve's own step
     tab.offset_box.setChecked(True)  # redrawn from the cache, nothing submitted
     assert not tab._pending
     rows = np.array(tab.figures()[4].table()[1])
@@ -324,7 +324,7 @@ def test_f_i_caption_says_why_the_three_parameter_alpha_stays_zero(tab):
 
     texts = " ".join(label.text() for label in tab.findChildren(QtWidgets.QLabel))
     assert "alpha of the 3-parameter fit stays 0: its leaky side is negative" in texts
-    assert "fit with output offset" in texts and "0.02 ms" in texts
+    assert "fit with output offset" in texts and "3-6% below Siegert" in texts
 
 
 def test_fit_scan_plots_alpha_gain_and_threshold_in_one_figure(tab):

@@ -143,12 +143,11 @@ def test_both_fits_are_stored_and_fit_offset_picks_one():
     assert curve.offset_fit.alpha > curve.three_parameter_fit.alpha == 0.0
 
 
-def test_fi_analysis_runs_at_dt_at_most_0_02_ms_unless_told():
-    from neuro.fi_curve import FI_DT_MS, fi_dt_ms
+def test_fi_curve_records_its_time_step_and_takes_an_explicit_one():
+    from neuro.fi_curve import ACCURATE_FI_DT_MS
 
-    assert FI_DT_MS == 0.02
     coarse = LifParameters(dt_ms=0.1, duration_s=0.05)
-    assert fi_dt_ms(coarse) == 0.02
-    assert fi_dt_ms(coarse.replace(dt_ms=0.01)) == 0.01
-    assert simulate_fi_curve(coarse, [0.3, 0.4]).dt_ms == 0.02
-    assert simulate_fi_curve(coarse, [0.3, 0.4], dt_ms=0.1).dt_ms == 0.1
+    assert simulate_fi_curve(coarse, [0.3, 0.4]).dt_ms == 0.1
+    assert simulate_fi_curve(coarse, [0.3, 0.4], dt_ms=ACCURATE_FI_DT_MS).dt_ms == 0.02
+    with pytest.raises(ValueError, match="dt_ms"):
+        simulate_fi_curve(coarse, [0.3, 0.4], dt_ms=5.0)
