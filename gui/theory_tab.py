@@ -12,7 +12,10 @@ from PySide6 import QtCore, QtWidgets
 from gui import theory_plots as plots
 from gui.figures import Figure
 from gui.theory_worker import SECTIONS, TheoryRunner
-from models.theory_born_dead import BORN_DEAD_INITS, single_point_bound
+from models.config import ConfigError
+from models.pruning import pruning_config
+from models.theory import check_gradient_size
+from models.theory_born_dead import BORN_DEAD_INITS, check_born_dead_size, single_point_bound
 
 DEFAULTS = {
     "alphas": [0.0, 0.01, 0.1, 0.3, 0.5, 1.0], "points": 2048, "width": 256, "depth": 50,
@@ -72,6 +75,18 @@ def validate_settings(settings: dict) -> dict:
     if s["bd_init"] not in BORN_DEAD_INITS:
         raise ValueError(f"bd_init: {s['bd_init']!r}; choose from {', '.join(BORN_DEAD_INITS)}")
     out["bd_init"] = s["bd_init"]
+    # refuse, as the command line does, what would not fit in memory or finish in minutes
+    check_gradient_size(out["width"], out["points"])
+    check_born_dead_size(out["bd_widths"], out["bd_depths"], out["trials"])
+    try:
+        pruning_config(out["prune_width"], out["prune_depth"], out["prune_lr"],
+                       out["prune_steps"], seed=out["seed"])
+    except ConfigError as exc:
+        field, _, problem = str(exc).partition(":")
+        name = {"width": "prune_width", "depth": "prune_depth", "lrs": "prune_lr",
+                "steps": "prune_steps", "width x depth": "prune_width x prune_depth"}.get(
+                    field, field)
+        raise ValueError(f"{name}: {problem.strip()}") from None
     return out
 
 
