@@ -64,7 +64,10 @@ VIEW_LAYOUT = (
      (("fi_curve", "alpha_scan"),)),
     ("Frequency response", "A Leaky ReLU is instantaneous: flat gain, no lag. A noisy LIF "
                            "population is low-pass: its gain falls and its phase lags "
-                           "toward -45 deg as the drive gets faster. Here the analogy breaks.",
+                           "toward -45 deg as the drive gets faster. Here the analogy breaks. "
+                           "Dashed orange: the LIF's static slope dr/dI at I0 (Siegert), where "
+                           "its gain starts at low f; the Leaky ReLU's gain comes from a "
+                           "global fit and differs from it before any dynamics.",
      (("response_gain",), ("response_phase",))),
 )
 PLACEHOLDER_TITLES = {
