@@ -95,8 +95,10 @@ def load_preset(name: str, folder: Path = PRESET_DIR) -> Preset:
         If there is no such preset or its file is malformed; the message lists the
         available names or names the bad field.
     """
+    bad_name = not isinstance(name, str) or not name.strip() or any(
+        c in name for c in "/\\\0") or name.startswith(".")
     path = folder / f"{name}.json"
-    if not path.is_file():
+    if bad_name or not path.is_file():
         raise PresetError(f"unknown preset {name!r}; available: "
                           f"{', '.join(preset_names(folder)) or 'none'}")
     try:
@@ -117,14 +119,40 @@ def preset_from_dict(name: str, data: dict[str, Any]) -> Preset:
         config = ExperimentConfig.from_dict(data.get("config", {}))
     except ConfigError as exc:
         raise PresetError(f"preset {name!r}: {exc}") from None
-    schedule = []
-    for item in data.get("schedule", []):
-        if not isinstance(item, dict) or item.get("action") not in ACTIONS:
-            raise PresetError(f"preset {name!r}: schedule entry {item!r} needs an action "
-                              f"from {', '.join(ACTIONS)}")
-        cells = item.get("cells")
-        schedule.append(ScheduledAction(int(item.get("step", 0)), item["action"],
-                                        tuple(cells) if cells is not None else None,
-                                        item.get("activation", "leaky_relu")))
+    items = data.get("schedule", [])
+    if not isinstance(items, list):
+        raise PresetError(f"preset {name!r}: schedule: expected a list of actions")
+    schedule = [_scheduled_action(name, item, config.n_networks) for item in items]
+    for key in ("title", "explanation"):
+        if key in data and not isinstance(data[key], str):
+            raise PresetError(f"preset {name!r}: {key}: expected text, got {data[key]!r}")
     return Preset(name, str(data.get("title", name)), str(data.get("explanation", "")),
                   config, tuple(sorted(schedule, key=lambda a: a.step)))
+
+
+def _scheduled_action(name: str, item: Any, n_networks: int) -> ScheduledAction:
+    """Check one schedule entry of preset `name`; raise `PresetError` naming what is wrong."""
+    from models.activations import ACTIVATION_NAMES
+
+    if not isinstance(item, dict) or item.get("action") not in ACTIONS:
+        raise PresetError(f"preset {name!r}: schedule entry {item!r} needs an action "
+                          f"from {', '.join(ACTIONS)}")
+    unknown = sorted(set(item) - {"step", "action", "cells", "activation"})
+    if unknown:
+        raise PresetError(f"preset {name!r}: schedule: unknown key {unknown[0]!r}")
+    step = item.get("step", 0)
+    if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step <= 10_000_000:
+        raise PresetError(f"preset {name!r}: schedule step: {step!r} is not a step number")
+    cells = item.get("cells")
+    if cells is not None:
+        if not isinstance(cells, list) or any(
+                isinstance(c, bool) or not isinstance(c, int) or not 0 <= c < n_networks
+                for c in cells):
+            raise PresetError(f"preset {name!r}: schedule cells: {cells!r} are not cell "
+                              f"indices 0..{n_networks - 1}")
+        cells = tuple(cells)
+    activation = item.get("activation", "leaky_relu")
+    if activation not in ACTIVATION_NAMES:
+        raise PresetError(f"preset {name!r}: schedule activation: {activation!r} is not an "
+                          "activation")
+    return ScheduledAction(step, item["action"], cells, activation)
