@@ -133,8 +133,14 @@ def run(args: argparse.Namespace) -> int:
         0 on success.
     """
     params = _parameters(args)
-    folder = writable_dir(args.out)
     kind = args.neuron_kind
+    for freq in (getattr(args, "freqs", None) or []) if kind == "response" else []:
+        try:  # every drive frequency must suit the time step, checked before any work
+            params.replace(freq_hz=freq)
+        except ValueError as exc:
+            reason = str(exc).split(" must be ", 1)[-1]
+            raise UsageError(f"--freqs: {freq:g} Hz must be {reason}") from None
+    folder = writable_dir(args.out)
     progress = Progress(100, f"neuron {kind}", unit="%")
     report = lambda fraction: progress.update(int(round(100 * fraction)))  # noqa: E731
     try:

@@ -126,6 +126,8 @@ def simulate_frequency_response(params: LifParameters, freqs_hz=DEFAULT_FREQS_HZ
         raise ValueError("frequencies must be positive numbers")
     if params.i1_na <= 0:
         raise ValueError("i1_na must be greater than 0 for a frequency response")
+    for freq in freqs:  # each drive frequency must be one the time step can represent
+        params.replace(freq_hz=float(freq))
     duration_ms = params.duration_s * 1000.0
     warmup_ms = min(200.0, duration_ms / 5)
     cycles = np.floor((duration_ms - warmup_ms) * freqs / 1000.0 + 1e-9).astype(int)

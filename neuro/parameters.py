@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, fields
 
 MAX_NEURONS = 20_000
 MAX_DURATION_S = 60.0
+STEPS_PER_CYCLE = 10
 MAX_DT_FRACTION = 0.1  # dt must not exceed tau_m / 10
 
 
@@ -99,6 +100,11 @@ class LifParameters:
             raise ValueError(f"dt_ms ({fmt(self.dt_ms)}) must be at most tau_m / 10 "
                              f"({fmt(MAX_DT_FRACTION * self.tau_m_ms)} ms with these "
                              f"c_m_pf and g_leak_ns)")
+        max_freq = 1000.0 / (STEPS_PER_CYCLE * self.dt_ms)
+        if self.freq_hz > max_freq:
+            raise ValueError(f"freq_hz ({fmt(self.freq_hz)}) must be at most {fmt(max_freq)} Hz: "
+                             f"one drive cycle needs at least {STEPS_PER_CYCLE} time steps of "
+                             f"dt_ms ({fmt(self.dt_ms)})")
         if self.duration_s * 1000.0 < self.dt_ms:
             raise ValueError(f"duration_s ({fmt(self.duration_s)}) must be at least one dt_ms")
 

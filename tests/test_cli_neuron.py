@@ -89,3 +89,19 @@ def test_fit_offset_adds_offset_hz_and_fi_help_names_its_time_step(tmp_path):
     text = main_py("neuron", "fi", "--help").stdout
     assert "3-6% below Siegert" in " ".join(text.split())
     assert "centred on the rheobase" in " ".join(text.split())
+
+
+def test_a_drive_frequency_the_time_step_cannot_hold_is_refused_in_one_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    for args in (["drive", "--freq-hz", "1e9"], ["response", "--freqs", "1,1e9"]):
+        result = subprocess.run([sys.executable, str(root / "main.py"), "neuron", *args,
+                                 "--out", str(tmp_path / "o")], capture_output=True, text=True,
+                                env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, timeout=120)
+        assert result.returncode == 2
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "1e+09" in lines[0] and "1000 Hz" in lines[0], lines

@@ -47,3 +47,13 @@ def test_round_trip_and_unknown_keys():
     assert p.replace(noise_mv=0.0).noise_mv == 0.0
     with pytest.raises(ValueError, match="v_reset_mv"):
         p.replace(v_reset_mv=0.0)
+
+
+def test_drive_frequency_must_fit_the_time_step():
+    from neuro.frequency_response import simulate_frequency_response
+
+    with pytest.raises(ValueError, match="freq_hz"):
+        LifParameters(freq_hz=1e9)
+    LifParameters(freq_hz=1000.0, dt_ms=0.1)  # ten steps per cycle: allowed
+    with pytest.raises(ValueError, match="freq_hz"):
+        simulate_frequency_response(LifParameters(noise_mv=2.0), [1.0, 1e9])
