@@ -138,6 +138,7 @@ class SweepTab(QtWidgets.QWidget):
         self.summaries: list = []
         self._request = 0
         self._last_draw = 0.0
+        self._draw_cost = 0.0
         self._state = "idle"
         self.runner = SweepRunner(self)
         self.runner.progress.connect(self._on_progress)
@@ -369,9 +370,13 @@ class SweepTab(QtWidgets.QWidget):
             + (f"{left:.0f} s left" if np.isfinite(left) else "time left: ?"))
         self.rows = progress.rows
         now = time.perf_counter()
-        if now - self._last_draw > REDRAW_INTERVAL_S or progress.done == progress.total:
-            self._last_draw = now
+        # redraw at most every REDRAW_INTERVAL_S, and never more than ~20% of the time, so a
+        # slow redraw cannot keep the event loop busy while reports queue up
+        interval = max(REDRAW_INTERVAL_S, 4.0 * self._draw_cost)
+        if now - self._last_draw > interval or progress.done == progress.total:
             self.show_rows(progress.rows)
+            self._last_draw = time.perf_counter()
+            self._draw_cost = self._last_draw - now
 
     def _end(self, state: str, text: str) -> None:
         self._state = "idle"
@@ -435,14 +440,17 @@ class SweepTab(QtWidgets.QWidget):
         sweep_plots.draw_dead_vs_lr(self.curve_plot, self.summaries)
 
     def _draw_heatmaps(self, view, plots, metric, title, log, levels) -> None:
-        view.clear()
-        plots.clear()
+        if len(plots) != len(self.summaries):
+            # rebuild the panels only when their number changes: destroying and creating
+            # PlotItems on every progress report costs far more than redrawing them
+            view.clear()
+            plots.clear()
+            for k in range(len(self.summaries)):
+                plots.append(view.addPlot(row=0, col=k))  # one panel per init/depth/width
         many = len(self.summaries) > 1
-        for k, summary in enumerate(self.summaries):
-            plot = view.addPlot(row=0, col=k)  # one panel per init / depth / width, in a row
+        for plot, summary in zip(plots, self.summaries):
             full = f"{title}: {summary.title}" if many else f"{title} ({summary.title})"
             sweep_plots.draw_heatmap(plot, summary, metric, full, log, levels)
-            plots.append(plot)
 
     def _on_hover(self, view, pos) -> None:
         plots = self.dead_plots if view is self.dead_view else self.loss_plots

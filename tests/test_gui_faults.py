@@ -70,6 +70,8 @@ def _threads_alive(win: MainWindow) -> list[str]:
 
 
 def test_closing_during_training_and_a_brian2_simulation_is_quick_and_clean(qtbot, window):
+    # processes of others (the soak window, started with the session) are not this window's
+    others = {p.pid for p in psutil.Process().children(recursive=True)}
     window.networks.play()
     qtbot.waitUntil(lambda: window.networks.shown_step > 0, timeout=30_000)
     window.tabs.setCurrentWidget(window.neuron)
@@ -79,7 +81,7 @@ def test_closing_during_training_and_a_brian2_simulation_is_quick_and_clean(qtbo
     # the simulation's process, not multiprocessing's resource tracker (which lives as long
     # as this interpreter and does no work)
     children_before = [p for p in psutil.Process().children(recursive=True)
-                       if "resource_tracker" not in " ".join(p.cmdline())]
+                       if p.pid not in others and "resource_tracker" not in " ".join(p.cmdline())]
     assert children_before, "the Brian2 simulation should run in a child process"
     start = time.perf_counter()
     window.close()
