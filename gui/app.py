@@ -49,6 +49,10 @@ def create_app(argv: list[str] | None = None, font_size: float = 10.0) -> QtWidg
     app = QtWidgets.QApplication.instance()
     if app is None:
         app = QtWidgets.QApplication(argv or ["relu-lab"])
+    if app.property("relu_lab_configured"):
+        # set up once: re-applying style, palette and sheet re-polishes every live widget
+        return app
+    app.setProperty("relu_lab_configured", True)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName("ReLU Lab")
