@@ -32,7 +32,7 @@ from models.experiment import Experiment, Snapshot
 BOUNDARY_RESOLUTION = 72  # decision-boundary grid points per axis (2-D datasets)
 CURVE_RESOLUTION = 256  # points of the fitted curve (1-D datasets)
 PROBE_SHARE = 0.06  # about this share of the worker's time goes to probes while playing
-LIVE_RATE = 20.0  # most frames a second while training (fluid, and leaves the GIL to steps)
+LIVE_RATE = 12.0  # most frames a second while training (fluid, and leaves the GIL to steps)
 MAX_IN_FLIGHT = 2  # frames sent but not yet acknowledged by the GUI
 PROGRESS_RATE = 250.0  # most progress signals a second
 OUTPUT_INTERVAL_S = 0.25  # the selected cell's boundary / fit is recomputed at most this often
