@@ -70,11 +70,11 @@ def _rows(snap: Snapshot, seed: int) -> list[list]:
 
 
 def _write_figures(out, config, history: list[Snapshot]) -> None:
-    from gui.figure_export import export_figure
+    from gui.figure_export import export_widgets
     from gui.grid_figures import activity_grid_figure, curves_figure
     from gui.headless import ensure_app
 
-    app = ensure_app()
+    ensure_app()
     final = history[-1]
     steps = np.array([s.step for s in history])
     widgets = [
@@ -88,9 +88,4 @@ def _write_figures(out, config, history: list[Snapshot]) -> None:
                       np.stack([s.dead_fraction for s in history]), final.labels,
                       column="dead_fraction"),
     ]
-    for widget, _ in widgets:
-        widget.show()
-    app.processEvents()
-    for widget, figure in widgets:
-        export_figure(figure, out, ("png", "svg"))
-        widget.close()
+    export_widgets([w for w, _ in widgets], [f for _, f in widgets], out, ("png", "svg"))

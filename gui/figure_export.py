@@ -145,3 +145,41 @@ def export_figure(figure: Figure, folder: str | Path,
             raise ValueError(f"unknown export format {fmt!r}; choose from {', '.join(FORMATS)}")
         written.append(atomic_write_bytes(folder / f"{figure.name}.{fmt}", render[fmt]()))
     return written
+
+
+def export_widgets(widgets, figures, folder: str | Path,
+                   formats: tuple[str, ...] = FORMATS) -> list[Path]:
+    """Show `widgets` offscreen (so their layouts are computed), export `figures`, close them.
+
+    Parameters
+    ----------
+    widgets : list of QWidget
+        The windows holding the figures' plots; closed and deleted afterwards.
+    figures : list of Figure
+        What to write.
+    folder : path-like
+        Existing, writable folder.
+    formats : tuple of str
+        Any of ``"png"``, ``"svg"``, ``"csv"``.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
+    from PySide6 import QtWidgets
+
+    app = QtWidgets.QApplication.instance()
+    for widget in widgets:
+        widget.show()
+    app.processEvents()
+    written = []
+    try:
+        for figure in figures:
+            written.extend(export_figure(figure, folder, formats))
+    finally:
+        for widget in widgets:
+            widget.close()
+            widget.deleteLater()
+        app.processEvents()
+    return written

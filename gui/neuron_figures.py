@@ -9,7 +9,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from gui import neuron_plots as plots
-from gui.figure_export import export_figure
+from gui.figure_export import export_widgets
 from gui.figures import Figure
 
 DRIVE_FIGURES = ("currents", "voltage", "raster", "population_rate")
@@ -158,7 +158,7 @@ def export_offscreen(names: tuple[str, ...], fill: Callable[[dict], Tables], fol
     """
     from gui.headless import ensure_app
 
-    app = ensure_app()
+    ensure_app()
     widgets, items = [], {}
     for name in names:
         widget = pg.GraphicsLayoutWidget()
@@ -167,16 +167,4 @@ def export_offscreen(names: tuple[str, ...], fill: Callable[[dict], Tables], fol
         items[name] = add_figure_item(widget.ci, name)
         widgets.append(widget)
     tables = fill(items)
-    for widget in widgets:
-        widget.show()
-    app.processEvents()
-    written = []
-    try:
-        for figure in make_figures(items, tables):
-            written.extend(export_figure(figure, folder, formats))
-    finally:
-        for widget in widgets:
-            widget.close()
-            widget.deleteLater()
-        app.processEvents()
-    return written
+    return export_widgets(widgets, make_figures(items, tables), folder, formats)

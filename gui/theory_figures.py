@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 
-from gui.figure_export import export_figure
+from gui.figure_export import export_widgets
 from gui.figures import Figure
 
 
@@ -35,7 +35,7 @@ def export_offscreen(fills: dict[str, Callable[[pg.PlotItem], tuple]], folder: s
     """
     from gui.headless import ensure_app
 
-    app = ensure_app()
+    ensure_app()
     widgets, figures = [], []
     for name, fill in fills.items():
         widget = pg.GraphicsLayoutWidget()
@@ -45,16 +45,4 @@ def export_offscreen(fills: dict[str, Callable[[pg.PlotItem], tuple]], folder: s
         table = fill(plot)
         figures.append(Figure(name, plot, (lambda table=table: table)))
         widgets.append(widget)
-    for widget in widgets:
-        widget.show()
-    app.processEvents()
-    written = []
-    try:
-        for figure in figures:
-            written.extend(export_figure(figure, folder, formats))
-    finally:
-        for widget in widgets:
-            widget.close()
-            widget.deleteLater()
-        app.processEvents()
-    return written
+    return export_widgets(widgets, figures, folder, formats)
