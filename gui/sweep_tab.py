@@ -15,6 +15,7 @@ from PySide6 import QtCore, QtWidgets
 
 from gui import sweep_plots
 from gui.figures import Figure
+from gui.run_controls import RunControls, wait_while
 from gui.sweep_worker import SweepRunner
 from models.activations import ACTIVATION_NAMES
 from models.config import ConfigError, ExperimentConfig
@@ -170,26 +171,11 @@ class SweepTab(QtWidgets.QWidget):
         self.edits["out"].setPlaceholderText("(a temporary file)")
         self.edits["activations"].setToolTip(", ".join(ACTIVATION_NAMES))
         self.edits["inits"].setToolTip(", ".join(INIT_NAMES))
-        self.error_label = QtWidgets.QLabel("")
-        self.error_label.setStyleSheet("color: #ff6b6b;")
-        self.error_label.setWordWrap(True)
-        form.addRow(self.error_label)
-        buttons = QtWidgets.QHBoxLayout()
-        self.run_button = QtWidgets.QPushButton("Run sweep")
-        self.cancel_button = QtWidgets.QPushButton("Cancel")
-        self.cancel_button.setEnabled(False)
-        self.run_button.clicked.connect(self.run)
-        self.cancel_button.clicked.connect(self.cancel)
-        buttons.addWidget(self.run_button)
-        buttons.addWidget(self.cancel_button)
-        form.addRow(buttons)
-        self.progress_bar = QtWidgets.QProgressBar()
-        self.progress_bar.setRange(0, 1)
-        self.progress_bar.setValue(0)
-        form.addRow(self.progress_bar)
-        self.status = QtWidgets.QLabel("ready: set up the grid and press Run sweep")
-        self.status.setWordWrap(True)
-        form.addRow(self.status)
+        controls = RunControls(form, "Run sweep", "ready: set up the grid and press Run sweep",
+                               self.run, self.cancel)
+        self.error_label, self.run_button = controls.error_label, controls.run_button
+        self.cancel_button, self.progress_bar = controls.cancel_button, controls.progress_bar
+        self.status = controls.status
         scroll = QtWidgets.QScrollArea()
         scroll.setWidget(panel)
         scroll.setWidgetResizable(True)
@@ -350,12 +336,7 @@ class SweepTab(QtWidgets.QWidget):
 
     def wait_until_idle(self, timeout_s: float = 60.0) -> bool:
         """Process events until no sweep is running; return True if it ended in time."""
-        app = QtWidgets.QApplication.instance()
-        end = time.monotonic() + timeout_s
-        while self._state == "running" and time.monotonic() < end:
-            app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 50)
-            time.sleep(0.01)
-        return self._state != "running"
+        return wait_while(lambda: self._state == "running", timeout_s)
 
     def _on_progress(self, request: int, progress) -> None:
         if request != self._request:

@@ -11,6 +11,7 @@ from PySide6 import QtCore, QtWidgets
 
 from gui import theory_plots as plots
 from gui.figures import Figure
+from gui.run_controls import RunControls, wait_while
 from gui.theory_worker import SECTIONS, TheoryRunner
 from models.config import ConfigError
 from models.pruning import pruning_config
@@ -134,25 +135,11 @@ class TheoryTab(QtWidgets.QWidget):
             widget.setObjectName(name)
             self.edits[name] = widget
             form.addRow(LABELS[name], widget)
-        self.error_label = QtWidgets.QLabel("")
-        self.error_label.setStyleSheet("color: #ff6b6b;")
-        self.error_label.setWordWrap(True)
-        form.addRow(self.error_label)
-        buttons = QtWidgets.QHBoxLayout()
-        self.run_button = QtWidgets.QPushButton("Compute")
-        self.cancel_button = QtWidgets.QPushButton("Cancel")
-        self.cancel_button.setEnabled(False)
-        self.run_button.clicked.connect(self.run)
-        self.cancel_button.clicked.connect(self.cancel)
-        buttons.addWidget(self.run_button)
-        buttons.addWidget(self.cancel_button)
-        form.addRow(buttons)
-        self.progress_bar = QtWidgets.QProgressBar()
+        controls = RunControls(form, "Compute", "press Compute", self.run, self.cancel)
+        self.error_label, self.run_button = controls.error_label, controls.run_button
+        self.cancel_button, self.progress_bar = controls.cancel_button, controls.progress_bar
+        self.status = controls.status
         self.progress_bar.setRange(0, len(SECTIONS))
-        form.addRow(self.progress_bar)
-        self.status = QtWidgets.QLabel("press Compute")
-        self.status.setWordWrap(True)
-        form.addRow(self.status)
         note = QtWidgets.QLabel(
             "Born dead: a net whose output is constant on [-sqrt 3, sqrt 3]. Decided exactly: "
             "a 1-D ReLU net is piecewise linear, and every breakpoint is tracked.")
@@ -265,12 +252,7 @@ class TheoryTab(QtWidgets.QWidget):
 
     def wait_until_idle(self, timeout_s: float = 60.0) -> bool:
         """Process events until nothing is being computed; return True if it ended in time."""
-        app = QtWidgets.QApplication.instance()
-        end = time.monotonic() + timeout_s
-        while self._state == "running" and time.monotonic() < end:
-            app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 50)
-            time.sleep(0.01)
-        return self._state != "running"
+        return wait_while(lambda: self._state == "running", timeout_s)
 
     def _on_section(self, request: int, name: str, result) -> None:
         if request != self._request:
