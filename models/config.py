@@ -1,15 +1,15 @@
-"""`ExperimentConfig`: every knob of a grid experiment, validated, with a JSON round trip."""
+"""`ExperimentConfig`: every knob of a grid experiment, declared once, with a JSON round trip."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from models.activations import ACTIVATION_NAMES
 from models.datasets import DATASET_NAMES, REGRESSION
+from models.fields import FieldError, check_fields, field_table, setting
 from models.initializers import INIT_NAMES
 from models.network import LOSS_NAMES
 from models.optimizers import OPTIMIZER_NAMES
@@ -21,51 +21,91 @@ MAX_NETWORKS = 64
 MAX_PARAMETERS = 20_000_000  # summed over the grid: refuse what would eat the memory
 MAX_SAMPLES = 200_000
 MAX_STEPS = 10_000_000
+MAX_SEED = 2**32 - 1
 
-
-class ConfigError(ValueError):
-    """A configuration value that is not allowed; the message names the field."""
+# A refusal of a config value: a `FieldError` carrying the field's name.
+ConfigError = FieldError
 
 
 @dataclass(frozen=True)
 class ExperimentConfig:
     """One grid experiment: activations x learning rates trained in lockstep on the same data.
 
-    Every field is validated on construction; a bad value raises `ConfigError` naming the
-    field and what is allowed. ``to_json`` / ``from_json`` round-trip it exactly.
+    Every field is declared once, with its limits, unit, label and help (`models.fields`);
+    the command line's options and the window's widgets are made from the same declarations.
+    A bad value raises `ConfigError` (a `FieldError`) naming the field. ``to_json`` /
+    ``from_json`` round-trip it exactly.
     """
 
-    seed: int = 0
-    dataset: str = "spiral"
-    csv_path: str = ""
-    n_samples: int = 512
-    noise: float = 0.1
-    probe: str = "train"
-    width: int = 64
-    depth: int = 3
-    init: str = "he"
-    bias_value: float = -1.0
-    alpha: float = 0.01
-    optimizer: str = "sgd"
-    momentum: float = 0.9
-    batch_size: int = 128
-    batch_norm: bool = False
-    loss: str = "auto"
-    activations: tuple[str, ...] = ("relu", "leaky_relu", "elu", "gelu", "tanh")
-    lrs: tuple[float, ...] = (0.003, 0.03, 0.3, 3.0)
-    steps: int = 2000
-    log_every: int = 25
-    eps: float = 1e-6
-    dtype: str = "float32"
-    outlier_factor: float = 300.0
-    kick_std: float = 1.0
-    schema_version: int = field(default=SCHEMA_VERSION)
+    seed: int = setting(0, "int", "seed", "seed of the data, minibatches and initial weights",
+                        low=0, high=MAX_SEED)
+    dataset: str = setting("spiral", "choice", "dataset", "toy dataset, or csv for your own file",
+                           choices=DATASET_NAMES + ("csv",))
+    csv_path: str = setting("", "text", "CSV file",
+                            "your own CSV (x1,x2,label or x,y) for dataset csv", option="csv")
+    n_samples: int = setting(512, "int", "samples", "number of data points",
+                             low=8, high=MAX_SAMPLES, option="samples")
+    noise: float = setting(0.1, "float", "noise", "input or target noise (standard deviation)",
+                           low=0.0, high=10.0)
+    probe: str = setting("train", "choice", "probe set",
+                         "points on which units are judged dead: the training set or a "
+                         "held-out draw", choices=("train", "held_out"))
+    width: int = setting(64, "int", "width (units)", "hidden units per layer",
+                         low=1, high=MAX_WIDTH)
+    depth: int = setting(3, "int", "depth (layers)", "hidden layers", low=1, high=MAX_DEPTH)
+    init: str = setting("he", "choice", "init", "weight initialiser", choices=INIT_NAMES)
+    bias_value: float = setting(-1.0, "float", "bias value",
+                                "bias of every hidden unit under the negative_bias init",
+                                low=-100.0, high=100.0)
+    alpha: float = setting(0.01, "float", "leaky alpha",
+                           "negative-side slope of Leaky ReLU (and PReLU's start)",
+                           low=0.0, high=1.0)
+    optimizer: str = setting("sgd", "choice", "optimizer", "optimizer",
+                             choices=OPTIMIZER_NAMES)
+    momentum: float = setting(0.9, "float", "momentum", "mu of the momentum optimizer and Adam's beta1",
+                              low=0.0, high=0.9999)
+    batch_size: int = setting(128, "int", "batch size", "minibatch size (at most the samples)",
+                              low=1, high=MAX_SAMPLES)
+    batch_norm: bool = setting(False, "bool", "batch norm", "batch norm before every activation")
+    loss: str = setting("auto", "choice", "loss",
+                        "training loss; auto: BCE for classification, MSE for regression",
+                        choices=("auto",) + LOSS_NAMES)
+    activations: tuple[str, ...] = setting(
+        ("relu", "leaky_relu", "elu", "gelu", "tanh"), "choice_list", "activations",
+        "grid rows: activations, comma separated", choices=ACTIVATION_NAMES,
+        max_items=MAX_NETWORKS)
+    lrs: tuple[float, ...] = setting(
+        (0.003, 0.03, 0.3, 3.0), "float_list", "learning rates",
+        "grid columns: learning rates, comma separated", low=0.0, high=1e6, low_open=True,
+        max_items=MAX_NETWORKS)
+    steps: int = setting(2000, "int", "stop after (steps)", "training steps",
+                         low=1, high=MAX_STEPS)
+    log_every: int = setting(25, "int", "probe every (steps)",
+                             "steps between two probes of the grid", low=1, high=MAX_STEPS)
+    eps: float = setting(1e-6, "float", "dead if |derivative| <",
+                         "a unit is dead when |phi'(z)| is below eps on every probe point",
+                         low=0.0, high=1.0, low_open=True)
+    dtype: str = setting("float32", "choice", "precision", "floating-point precision",
+                         choices=("float32", "float64"))
+    outlier_factor: float = setting(300.0, "float", "outlier size",
+                                    "size of the injected outlier, in data standard deviations",
+                                    low=1.0, high=1e6)
+    kick_std: float = setting(1.0, "float", "kick std",
+                              "standard deviation of the thermal kick", low=0.0, high=100.0,
+                              low_open=True)
+    schema_version: int = SCHEMA_VERSION
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "activations", tuple(self.activations))
-        object.__setattr__(self, "lrs", tuple(float(v) if _is_number(v) else v
-                                              for v in self.lrs))
-        _validate(self)
+        if isinstance(self.lrs, list | tuple):  # JSON gives 1 for 1.0: store floats
+            object.__setattr__(self, "lrs", tuple(float(v) if _is_number(v) else v
+                                                  for v in self.lrs))
+        version = self.schema_version
+        if (not isinstance(version, int) or isinstance(version, bool)
+                or not 1 <= version <= SCHEMA_VERSION):
+            raise ConfigError("schema_version", f"{version!r} is out of range; allowed 1 to "
+                                                f"{SCHEMA_VERSION}")
+        check_fields(self)
+        _check_together(self)
 
     # -- derived --------------------------------------------------------------------------
     @property
@@ -106,20 +146,20 @@ class ExperimentConfig:
             Naming the unknown key, the bad field, or the unsupported schema version.
         """
         if not isinstance(data, dict):
-            raise ConfigError(f"config: expected a JSON object, got {type(data).__name__}")
+            raise ConfigError("config", f"expected a JSON object, got {type(data).__name__}")
         data = migrate(dict(data))
         names = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(data) - names)
         if unknown:
-            raise ConfigError(f"{unknown[0]}: unknown field; allowed fields are "
-                              f"{', '.join(sorted(names))}")
+            raise ConfigError(unknown[0], "unknown field; allowed fields are "
+                                          f"{', '.join(sorted(names))}")
         for key in ("activations", "lrs"):
             if key in data and not isinstance(data[key], list | tuple):
-                raise ConfigError(f"{key}: expected a list, got {data[key]!r}")
+                raise ConfigError(key, f"expected a list, got {data[key]!r}")
         try:
             return cls(**data)
         except TypeError as exc:
-            raise ConfigError(f"config: {exc}") from None
+            raise ConfigError("config", str(exc)) from None
 
     @classmethod
     def from_json(cls, text: str) -> ExperimentConfig:
@@ -127,7 +167,8 @@ class ExperimentConfig:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ConfigError(f"config: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+            problem = f"not valid JSON ({exc.msg} at line {exc.lineno})"
+            raise ConfigError("config", problem) from None
         return cls.from_dict(data)
 
     def replace(self, **changes: Any) -> ExperimentConfig:
@@ -145,10 +186,11 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
     """
     version = data.get("schema_version", SCHEMA_VERSION)
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise ConfigError(f"schema_version: {version!r} is not a positive integer")
+        raise ConfigError("schema_version", f"{version!r} is not a positive integer")
     if version > SCHEMA_VERSION:
-        raise ConfigError(f"schema_version: {version} is newer than this ReLU Lab understands "
-                          f"({SCHEMA_VERSION}); update the program to open it")
+        raise ConfigError("schema_version", f"{version} is newer than this ReLU Lab "
+                                            f"understands ({SCHEMA_VERSION}); update the "
+                                            "program to open it")
     data["schema_version"] = SCHEMA_VERSION
     return data
 
@@ -157,69 +199,20 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _check_int(name: str, value: Any, low: int, high: int) -> None:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise ConfigError(f"{name}: expected an integer, got {value!r}")
-    if not low <= value <= high:
-        raise ConfigError(f"{name}: {value} is out of range; allowed {low} to {high}")
-
-
-def _check_float(name: str, value: Any, low: float, high: float, open_low: bool = False) -> None:
-    if not _is_number(value) or not math.isfinite(value):
-        raise ConfigError(f"{name}: expected a finite number, got {value!r}")
-    if value < low or value > high or (open_low and value == low):
-        bound = f"greater than {low}" if open_low else f"at least {low}"
-        raise ConfigError(f"{name}: {value} is out of range; must be {bound} and at most {high}")
-
-
-def _check_choice(name: str, value: Any, allowed: tuple[str, ...]) -> None:
-    if value not in allowed:
-        raise ConfigError(f"{name}: {value!r} is not allowed; choose from {', '.join(allowed)}")
-
-
-def _validate(c: ExperimentConfig) -> None:
-    _check_int("schema_version", c.schema_version, 1, SCHEMA_VERSION)
-    _check_int("seed", c.seed, 0, 2**32 - 1)
-    _check_choice("dataset", c.dataset, DATASET_NAMES + ("csv",))
-    if not isinstance(c.csv_path, str):
-        raise ConfigError(f"csv_path: expected a file path, got {c.csv_path!r}")
+def _check_together(c: ExperimentConfig) -> None:
+    """Check the rules that join fields; the error names the field to change."""
     if c.dataset == "csv" and not c.csv_path:
-        raise ConfigError("csv_path: dataset 'csv' needs the path of a CSV file")
-    _check_int("n_samples", c.n_samples, 8, MAX_SAMPLES)
-    _check_float("noise", c.noise, 0.0, 10.0)
-    _check_choice("probe", c.probe, ("train", "held_out"))
-    _check_int("width", c.width, 1, MAX_WIDTH)
-    _check_int("depth", c.depth, 1, MAX_DEPTH)
-    _check_choice("init", c.init, INIT_NAMES)
-    _check_float("bias_value", c.bias_value, -100.0, 100.0)
-    _check_float("alpha", c.alpha, 0.0, 1.0)
-    _check_choice("optimizer", c.optimizer, OPTIMIZER_NAMES)
-    _check_float("momentum", c.momentum, 0.0, 0.9999)
-    _check_int("batch_size", c.batch_size, 1, c.n_samples)
-    if not isinstance(c.batch_norm, bool):
-        raise ConfigError(f"batch_norm: expected true or false, got {c.batch_norm!r}")
-    _check_choice("loss", c.loss, ("auto",) + LOSS_NAMES)
-    if not c.activations:
-        raise ConfigError("activations: choose at least one activation")
-    for name in c.activations:
-        _check_choice("activations", name, ACTIVATION_NAMES)
-    if len(set(c.activations)) != len(c.activations):
-        raise ConfigError("activations: each activation may appear only once")
-    if not c.lrs:
-        raise ConfigError("lrs: give at least one learning rate")
-    for lr in c.lrs:
-        _check_float("lrs", lr, 0.0, 1e6, open_low=True)
-    if len(set(c.lrs)) != len(c.lrs):
-        raise ConfigError("lrs: each learning rate may appear only once")
+        raise ConfigError("csv_path", "dataset 'csv' needs the path of a CSV file")
+    if c.batch_size > c.n_samples:
+        raise ConfigError("batch_size", f"{c.batch_size} is more than the {c.n_samples} "
+                                        "samples")
     if c.n_networks > MAX_NETWORKS:
-        raise ConfigError(f"activations x lrs: {c.n_networks} networks; at most {MAX_NETWORKS}")
-    _check_int("steps", c.steps, 1, MAX_STEPS)
-    _check_int("log_every", c.log_every, 1, MAX_STEPS)
-    _check_float("eps", c.eps, 0.0, 1.0, open_low=True)
-    _check_choice("dtype", c.dtype, ("float32", "float64"))
-    _check_float("outlier_factor", c.outlier_factor, 1.0, 1e6)
-    _check_float("kick_std", c.kick_std, 0.0, 100.0, open_low=True)
+        raise ConfigError("activations", f"{c.n_networks} networks (activations x learning "
+                                         f"rates); at most {MAX_NETWORKS}")
     per_net = 2 * c.width + (c.depth - 1) * c.width * (c.width + 1) + c.width + 1
     if per_net * c.n_networks > MAX_PARAMETERS:
-        raise ConfigError(f"width x depth: {per_net * c.n_networks:,} parameters over the grid; "
-                          f"at most {MAX_PARAMETERS:,} (make the net or the grid smaller)")
+        raise ConfigError("width", f"{per_net * c.n_networks:,} parameters over the grid "
+                                   f"(width x depth x networks); at most {MAX_PARAMETERS:,}")
+
+
+FIELDS = field_table(ExperimentConfig)

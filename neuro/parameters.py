@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, fields
+
+from models.fields import FieldError, check_fields, field_table, setting
 
 MAX_NEURONS = 20_000
 MAX_DURATION_S = 60.0
 STEPS_PER_CYCLE = 10
 MAX_DT_FRACTION = 0.1  # dt must not exceed tau_m / 10
+MIN_DT_MS = 0.001  # finer steps make even a short run take hours
 
 
 @dataclass(frozen=True)
@@ -44,69 +46,61 @@ class LifParameters:
         Integration time step in ms; at most ``tau_m / 10``.
     """
 
-    g_leak_ns: float = 10.0
-    c_m_pf: float = 200.0
-    e_leak_mv: float = -70.0
-    v_th_mv: float = -50.0
-    v_reset_mv: float = -60.0
-    t_ref_ms: float = 2.0
-    noise_mv: float = 0.0
-    i0_na: float = 0.25
-    i1_na: float = 0.1
-    freq_hz: float = 5.0
-    n_neurons: int = 1000
-    duration_s: float = 2.0
-    seed: int = 0
-    dt_ms: float = 0.1
+    g_leak_ns: float = setting(10.0, "float", "g_L", "leak conductance g_L", unit="nS",
+                               low=0.0, high=10_000.0, low_open=True)
+    c_m_pf: float = setting(200.0, "float", "C_m", "membrane capacitance C_m", unit="pF",
+                            low=0.0, high=100_000.0, low_open=True)
+    e_leak_mv: float = setting(-70.0, "float", "E_L", "leak reversal potential E_L", unit="mV",
+                               low=-200.0, high=100.0)
+    v_th_mv: float = setting(-50.0, "float", "V_th", "spike threshold V_th", unit="mV",
+                             low=-200.0, high=100.0)
+    v_reset_mv: float = setting(-60.0, "float", "V_reset", "reset potential V_reset (below V_th)",
+                                unit="mV", low=-200.0, high=100.0)
+    t_ref_ms: float = setting(2.0, "float", "t_ref", "refractory period", unit="ms",
+                              low=0.0, high=1000.0)
+    noise_mv: float = setting(0.0, "float", "noise sigma",
+                              "white-noise amplitude sigma (SCIENCE.md section 4)", unit="mV",
+                              low=0.0, high=200.0)
+    i0_na: float = setting(0.25, "float", "I_0", "mean input current I_0", unit="nA",
+                           low=-100.0, high=100.0)
+    i1_na: float = setting(0.1, "float", "I_1", "sinusoid amplitude I_1", unit="nA",
+                           low=0.0, high=100.0)
+    freq_hz: float = setting(5.0, "float", "f", "drive frequency f", unit="Hz",
+                             low=0.0, high=10_000.0, low_open=True)
+    n_neurons: int = setting(1000, "int", "neurons", "number of independent neurons",
+                             low=1, high=MAX_NEURONS)
+    duration_s: float = setting(2.0, "float", "duration", "simulated time", unit="s",
+                                low=0.0, high=MAX_DURATION_S, low_open=True)
+    seed: int = setting(0, "int", "seed", "random seed of the noise", low=0, high=2**32 - 1)
+    dt_ms: float = setting(0.1, "float", "dt", "integration time step (at most tau_m / 10)",
+                           unit="ms", low=MIN_DT_MS, high=10.0)
 
     def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if f.type in ("int", int):
-                if isinstance(value, bool) or not isinstance(value, int):
-                    if isinstance(value, float) and value.is_integer():
-                        object.__setattr__(self, f.name, int(value))
-                    else:
-                        raise ValueError(f"{f.name} ({value!r}) must be an integer")
-            else:
-                if isinstance(value, bool) or not isinstance(value, (int, float)):
-                    raise ValueError(f"{f.name} ({value!r}) must be a number")
-                if not math.isfinite(value):
-                    raise ValueError(f"{f.name} ({value}) must be a finite number")
-                object.__setattr__(self, f.name, float(value))
+        for name, spec in field_table(self).items():  # JSON may give 10 for 10.0
+            value = getattr(self, name)
+            if spec.kind == "float" and isinstance(value, int) and not isinstance(value, bool):
+                object.__setattr__(self, name, float(value))
+        check_fields(self)
         self._check()
 
     def _check(self) -> None:
         def fmt(v: float) -> str:
             return f"{v:g}"
 
-        for name in ("g_leak_ns", "c_m_pf", "freq_hz", "dt_ms"):
-            if getattr(self, name) <= 0:
-                raise ValueError(f"{name} ({fmt(getattr(self, name))}) must be greater than 0")
-        for name in ("t_ref_ms", "noise_mv", "i1_na"):
-            if getattr(self, name) < 0:
-                raise ValueError(f"{name} ({fmt(getattr(self, name))}) must not be negative")
         if self.v_reset_mv >= self.v_th_mv:
-            raise ValueError(f"v_reset_mv ({fmt(self.v_reset_mv)}) must be below "
-                             f"v_th_mv ({fmt(self.v_th_mv)})")
-        if not 1 <= self.n_neurons <= MAX_NEURONS:
-            raise ValueError(f"n_neurons ({self.n_neurons}) must be between 1 and {MAX_NEURONS}")
-        if not 0 < self.duration_s <= MAX_DURATION_S:
-            raise ValueError(f"duration_s ({fmt(self.duration_s)}) must be above 0 and at most "
-                             f"{fmt(MAX_DURATION_S)}")
-        if self.seed < 0:
-            raise ValueError(f"seed ({self.seed}) must not be negative")
+            raise FieldError("v_reset_mv", f"{fmt(self.v_reset_mv)} must be below v_th_mv "
+                                           f"({fmt(self.v_th_mv)})")
         if self.dt_ms > MAX_DT_FRACTION * self.tau_m_ms:
-            raise ValueError(f"dt_ms ({fmt(self.dt_ms)}) must be at most tau_m / 10 "
-                             f"({fmt(MAX_DT_FRACTION * self.tau_m_ms)} ms with these "
-                             f"c_m_pf and g_leak_ns)")
+            raise FieldError("dt_ms", f"{fmt(self.dt_ms)} must be at most tau_m / 10 "
+                                      f"({fmt(MAX_DT_FRACTION * self.tau_m_ms)} ms with these "
+                                      "c_m_pf and g_leak_ns)")
         max_freq = 1000.0 / (STEPS_PER_CYCLE * self.dt_ms)
         if self.freq_hz > max_freq:
-            raise ValueError(f"freq_hz ({fmt(self.freq_hz)}) must be at most {fmt(max_freq)} Hz: "
-                             f"one drive cycle needs at least {STEPS_PER_CYCLE} time steps of "
-                             f"dt_ms ({fmt(self.dt_ms)})")
+            raise FieldError("freq_hz", f"{fmt(self.freq_hz)} must be at most {fmt(max_freq)} "
+                                        f"Hz: one drive cycle needs at least {STEPS_PER_CYCLE} "
+                                        f"time steps of dt_ms ({fmt(self.dt_ms)})")
         if self.duration_s * 1000.0 < self.dt_ms:
-            raise ValueError(f"duration_s ({fmt(self.duration_s)}) must be at least one dt_ms")
+            raise FieldError("duration_s", f"{fmt(self.duration_s)} must be at least one dt_ms")
 
     @property
     def tau_m_ms(self) -> float:
@@ -152,10 +146,10 @@ class LifParameters:
             On an unknown key or a bad value; the message names the field.
         """
         if not isinstance(data, dict):
-            raise ValueError(f"neuron parameters must be a mapping, not {type(data).__name__}")
+            raise FieldError("parameters", f"expected a mapping, not {type(data).__name__}")
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise ValueError(f"unknown neuron parameter {unknown[0]!r}; known: "
-                             f"{', '.join(sorted(known))}")
+            raise FieldError(unknown[0], "unknown neuron parameter; known: "
+                                         f"{', '.join(sorted(known))}")
         return cls(**data)

@@ -38,9 +38,9 @@ def test_grid_writes_csv_and_figures_and_marks_divergence(tmp_path):
 
 
 @pytest.mark.parametrize("args, needle", [
-    (["--activations", "relu,nope"], "unknown 'nope'"),
-    (["--lrs", "0"], "must be greater than 0"),
-    (["--lrs", "-1"], "must be greater than 0"),
+    (["--activations", "relu,nope"], "--activations: 'nope' is not allowed"),
+    (["--lrs", "0"], "--lrs: 0 is out of range; allowed above 0"),
+    (["--lrs", "-1"], "--lrs: -1 is out of range; allowed above 0"),
     (["--lrs", "abc"], "'abc' is not a number"),
     (["--width", "0"], "--width"),
     (["--preset", "nope"], "unknown preset"),

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from models.fields import FieldError
 from neuro.parameters import MAX_NEURONS, LifParameters
 
 
@@ -17,32 +18,36 @@ def test_defaults_match_design():
 
 
 @pytest.mark.parametrize("change, words", [
-    ({"v_reset_mv": -40}, ["v_reset_mv (-40)", "below", "v_th_mv (-50)"]),
-    ({"c_m_pf": -1}, ["c_m_pf (-1)", "greater than 0"]),
-    ({"g_leak_ns": 0}, ["g_leak_ns"]),
-    ({"t_ref_ms": -1}, ["t_ref_ms", "negative"]),
-    ({"noise_mv": -0.5}, ["noise_mv", "negative"]),
-    ({"n_neurons": 0}, ["n_neurons"]),
-    ({"n_neurons": MAX_NEURONS + 1}, ["n_neurons"]),
-    ({"duration_s": 0}, ["duration_s"]),
-    ({"duration_s": 1e6}, ["duration_s"]),
-    ({"dt_ms": 5.0}, ["dt_ms", "tau_m"]),
-    ({"n_neurons": 2.5}, ["n_neurons", "integer"]),
-    ({"i0_na": float("nan")}, ["i0_na", "finite"]),
-    ({"i0_na": "x"}, ["i0_na", "number"]),
+    ({"v_reset_mv": -40}, ["-40", "below", "v_th_mv (-50)"]),
+    ({"c_m_pf": -1}, ["-1", "out of range", "above 0"]),
+    ({"g_leak_ns": 0}, ["above 0"]),
+    ({"t_ref_ms": -1}, ["out of range", "0 to"]),
+    ({"noise_mv": -0.5}, ["out of range", "0 to"]),
+    ({"noise_mv": 1e300}, ["out of range"]),
+    ({"n_neurons": 0}, ["out of range"]),
+    ({"n_neurons": MAX_NEURONS + 1}, ["out of range"]),
+    ({"duration_s": 0}, ["out of range"]),
+    ({"duration_s": 1e6}, ["out of range"]),
+    ({"dt_ms": 5.0}, ["tau_m"]),
+    ({"dt_ms": 1e-9}, ["out of range"]),
+    ({"n_neurons": 2.5}, ["integer"]),
+    ({"i0_na": float("nan")}, ["finite"]),
+    ({"i0_na": "x"}, ["number"]),
 ])
 def test_bad_values_name_the_field(change, words):
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(FieldError) as info:
         LifParameters(**change)
+    (name,) = change
+    assert info.value.field == name  # the field's name is data, not text to parse
     for word in words:
-        assert word in str(info.value)
+        assert word in info.value.problem
 
 
 def test_round_trip_and_unknown_keys():
     p = LifParameters(noise_mv=3.0, n_neurons=50, seed=7)
     again = LifParameters.from_dict(json.loads(json.dumps(p.to_dict())))
     assert again == p
-    with pytest.raises(ValueError, match="unknown neuron parameter 'g_leak'"):
+    with pytest.raises(FieldError, match="g_leak: unknown neuron parameter"):
         LifParameters.from_dict({"g_leak": 3})
     assert p.replace(noise_mv=0.0).noise_mv == 0.0
     with pytest.raises(ValueError, match="v_reset_mv"):

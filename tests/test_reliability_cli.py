@@ -40,7 +40,7 @@ CASES = [
     (["grid", *TINY, "--width", "-3"], "--width"),
     (["grid", *TINY, "--width", "0"], "--width"),
     (["grid", *TINY, "--width", "100000", "--depth", "64"], "--width"),
-    (["grid", *TINY, "--width", "1024", "--depth", "64"], "--width x depth"),
+    (["grid", *TINY, "--width", "1024", "--depth", "64"], "--width: "),
     (["grid", *TINY, "--depth", "99999999999999999999"], "--depth"),
     (["grid", *TINY, "--noise", "inf"], "--noise"),
     (["grid", *TINY, "--noise", "1e300"], "--noise"),
