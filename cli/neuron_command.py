@@ -4,65 +4,25 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
-from dataclasses import fields
 
-from cli.arguments import (
-    any_float,
-    float_list,
-    int_at_least,
-    non_negative_float,
-    positive_float,
-    range_or_list,
-    writable_dir,
-)
+from cli.arguments import float_list, range_or_list, writable_dir
 from cli.errors import UsageError
+from cli.field_options import add_field_options, build_from_fields, field_changes
 from cli.progress import Progress
 from models.atomic_write import atomic_write_text, write_csv
-
-# (option, converter, help) for every LifParameters field, in DESIGN.md's units.
-_OPTIONS = {
-    "g_leak_ns": (positive_float, "leak conductance g_L in nS"),
-    "c_m_pf": (positive_float, "membrane capacitance C_m in pF"),
-    "e_leak_mv": (any_float, "leak reversal potential E_L in mV"),
-    "v_th_mv": (any_float, "spike threshold V_th in mV"),
-    "v_reset_mv": (any_float, "reset potential V_reset in mV (below V_th)"),
-    "t_ref_ms": (non_negative_float, "refractory period in ms"),
-    "noise_mv": (non_negative_float, "white-noise amplitude sigma in mV"),
-    "i0_na": (any_float, "mean input current I_0 in nA"),
-    "i1_na": (non_negative_float, "sinusoid amplitude I_1 in nA"),
-    "freq_hz": (positive_float, "drive frequency f in Hz"),
-    "n_neurons": (None, "number of independent neurons"),
-    "duration_s": (positive_float, "simulated time in s"),
-    "seed": (None, "random seed"),
-    "dt_ms": (positive_float, "integration time step in ms"),
-}
-
-
-def _option(name: str) -> str:
-    return "--" + name.replace("_", "-")
+from models.fields import FieldError
 
 
 def _add_common(parser: argparse.ArgumentParser, dt_help: str | None = None) -> None:
-    from neuro.parameters import MAX_NEURONS, LifParameters
+    from neuro.parameters import FIELDS
 
-    defaults = LifParameters()
     parser.add_argument("--out", required=True, metavar="DIR",
                         help="folder for the CSV, JSON and figures (created if needed)")
-    for name, (convert, text) in _OPTIONS.items():
-        option = _option(name)
-        if name == "n_neurons":
-            convert_fn = int_at_least(option, 1, MAX_NEURONS)
-        elif name == "seed":
-            convert_fn = int_at_least(option, 0)
-        else:
-            convert_fn = convert(option)
-        default = getattr(defaults, name)
-        help_text = f"{text} (default {default:g})"
-        if name == "dt_ms" and dt_help is not None:
-            help_text = f"{text} (default {default:g}; {dt_help})"
-        parser.add_argument(option, dest=name, type=convert_fn, default=default,
-                            metavar=name.rsplit("_", 1)[-1].upper(), help=help_text)
+    add_field_options(parser, FIELDS, FIELDS)
+    if dt_help is not None:
+        for action in parser._actions:
+            if action.dest == "dt_ms":
+                action.help += "; " + dt_help
     parser.add_argument("--target", choices=("numpy", "cython"), default="numpy",
                         help="Brian2 code-generation target (cython falls back to numpy "
                              "without a compiler; default numpy)")
@@ -108,15 +68,9 @@ def register(subparsers) -> None:
 
 
 def _parameters(args: argparse.Namespace):
-    from neuro.parameters import LifParameters
+    from neuro.parameters import FIELDS, LifParameters
 
-    values = {f.name: getattr(args, f.name) for f in fields(LifParameters)}
-    try:
-        return LifParameters(**values)
-    except ValueError as exc:
-        message = re.sub(r"\b(" + "|".join(_OPTIONS) + r")\b",
-                         lambda m: _option(m.group(1)), str(exc))
-        raise UsageError(message) from None
+    return build_from_fields(LifParameters, FIELDS, **field_changes(args, FIELDS))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -137,9 +91,8 @@ def run(args: argparse.Namespace) -> int:
     for freq in (getattr(args, "freqs", None) or []) if kind == "response" else []:
         try:  # every drive frequency must suit the time step, checked before any work
             params.replace(freq_hz=freq)
-        except ValueError as exc:
-            reason = str(exc).split(" must be ", 1)[-1]
-            raise UsageError(f"--freqs: {freq:g} Hz must be {reason}") from None
+        except FieldError as exc:
+            raise UsageError(f"--freqs: {freq:g} Hz: {exc.problem}") from None
     folder = writable_dir(args.out)
     progress = Progress(100, f"neuron {kind}", unit="%")
     report = lambda fraction: progress.update(int(round(100 * fraction)))  # noqa: E731

@@ -62,7 +62,8 @@ class ExperimentConfig:
                            low=0.0, high=1.0)
     optimizer: str = setting("sgd", "choice", "optimizer", "optimizer",
                              choices=OPTIMIZER_NAMES)
-    momentum: float = setting(0.9, "float", "momentum", "mu of the momentum optimizer and Adam's beta1",
+    momentum: float = setting(0.9, "float", "momentum",
+                              "mu of the momentum optimizer and Adam's beta1",
                               low=0.0, high=0.9999)
     batch_size: int = setting(128, "int", "batch size", "minibatch size (at most the samples)",
                               low=1, high=MAX_SAMPLES)

@@ -153,3 +153,6 @@ class LifParameters:
             raise FieldError(unknown[0], "unknown neuron parameter; known: "
                                          f"{', '.join(sorted(known))}")
         return cls(**data)
+
+
+FIELDS = field_table(LifParameters)
