@@ -11,11 +11,8 @@ from models.config import FIELDS, ExperimentConfig
 from models.datasets import DatasetError, load_csv
 from models.presets import PresetError, load_preset
 
-# The experiment settings the command line exposes, in the order of --help.
-OPTION_FIELDS = ("dataset", "csv_path", "noise", "n_samples", "width", "depth", "init",
-                 "bias_value", "alpha", "optimizer", "momentum", "batch_size", "batch_norm",
-                 "loss", "activations", "lrs", "steps", "log_every", "eps", "dtype",
-                 "outlier_factor", "kick_std", "seed")
+# Every experiment setting has its option, in the table's order.
+OPTION_FIELDS = tuple(FIELDS)
 
 
 def add_config_options(parser: argparse.ArgumentParser) -> None:

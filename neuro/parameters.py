@@ -49,13 +49,13 @@ class LifParameters:
     g_leak_ns: float = setting(10.0, "float", "g_L", "leak conductance g_L", unit="nS",
                                low=0.0, high=10_000.0, low_open=True)
     c_m_pf: float = setting(200.0, "float", "C_m", "membrane capacitance C_m", unit="pF",
-                            low=0.0, high=100_000.0, low_open=True)
+                            low=1.0, high=100_000.0)
     e_leak_mv: float = setting(-70.0, "float", "E_L", "leak reversal potential E_L", unit="mV",
                                low=-200.0, high=100.0)
     v_th_mv: float = setting(-50.0, "float", "V_th", "spike threshold V_th", unit="mV",
-                             low=-200.0, high=100.0)
+                             low=-199.0, high=100.0)
     v_reset_mv: float = setting(-60.0, "float", "V_reset", "reset potential V_reset (below V_th)",
-                                unit="mV", low=-200.0, high=100.0)
+                                unit="mV", low=-200.0, high=99.0)
     t_ref_ms: float = setting(2.0, "float", "t_ref", "refractory period", unit="ms",
                               low=0.0, high=1000.0)
     noise_mv: float = setting(0.0, "float", "noise sigma",
