@@ -103,7 +103,7 @@ def event_loop_lateness() -> dict:
     import threading
 
     from gui.headless import ensure_app
-    from gui.neuron_worker import NeuronRunner
+    from gui.neuron.worker import NeuronRunner
     from neuro.jobs import run_job
     from neuro.parameters import LifParameters
 

@@ -13,10 +13,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
-from gui import sweep_plots
 from gui.figures import Figure
 from gui.run_controls import RunControls, wait_while
-from gui.sweep_worker import SweepRunner
+from gui.sweep import plots as sweep_plots
+from gui.sweep.worker import SweepRunner
 from models.activations import ACTIVATION_NAMES
 from models.config import ConfigError, ExperimentConfig
 from models.datasets import DATASET_NAMES

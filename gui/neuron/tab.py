@@ -10,13 +10,14 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
-from gui import neuron_figures, neuron_plots
 from gui.figures import Figure
-from gui.neuron_worker import NeuronRunner
+from gui.neuron import figures as neuron_figures
+from gui.neuron import plots as neuron_plots
+from gui.neuron.worker import NeuronRunner
 from neuro.frequency_response import DEFAULT_FREQS_HZ
 from neuro.parameters import LifParameters
 
-PRESET_DIR = Path(__file__).resolve().parents[1] / "resources" / "presets" / "neuron"
+PRESET_DIR = Path(__file__).resolve().parents[2] / "resources" / "presets" / "neuron"
 SCHEMA_VERSION = 1
 JOBS = ("drive", "fi", "scan", "response")  # slowest last: the first tabs fill first
 
@@ -132,7 +133,7 @@ class NeuronTab(QtWidgets.QWidget):
     """Parameter panel, presets, Run / Cancel, progress and eight plots in three sub-tabs.
 
     The tab opens on the ``noisy`` preset. Simulations run in a persistent child process
-    (see `gui.neuron_worker.NeuronRunner`); results are cached by parameters.
+    (see `gui.neuron.worker.NeuronRunner`); results are cached by parameters.
 
     Public API: `figures`, `settings`, `apply_settings`, `run`, `run_default`,
     `wait_until_idle`, `cancel`, `shutdown`, `params`.

@@ -9,10 +9,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
-from gui import theory_plots as plots
 from gui.figures import Figure
 from gui.run_controls import RunControls, wait_while
-from gui.theory_worker import SECTIONS, TheoryRunner
+from gui.theory import plots
+from gui.theory.worker import SECTIONS, TheoryRunner
 from models.config import ConfigError
 from models.pruning import pruning_config
 from models.theory import check_gradient_size
