@@ -118,9 +118,9 @@ def event_loop_lateness() -> dict:
     runs = []
     for k in range(REPEATS):
         done = []
-        runner.worker.finished.connect(lambda *a, d=done: d.append(1))
-        runner.worker.failed.connect(lambda i, m, d=done: d.append(m))
-        result = _lateness_while(app, lambda: runner.submit("drive", payload),
+        runner.runner.finished.connect(lambda *a, d=done: d.append(1))
+        runner.runner.failed.connect(lambda i, m, d=done: d.append(m))
+        result = _lateness_while(app, lambda: runner.run({"drive": payload}),
                                  lambda d=done: bool(d))
         result["child_started_in_this_run"] = k == 0
         runs.append(result)

@@ -4,6 +4,7 @@ import time
 
 import numpy as np
 import pytest
+from PySide6 import QtCore
 
 pytestmark = pytest.mark.gui
 
@@ -104,11 +105,12 @@ def test_closing_mid_simulation_leaves_no_thread_running(qtbot):
     widget.apply_settings({"parameters": {"duration_s": 30.0, "n_neurons": 2000}})
     widget.show()  # first show starts the runs by itself
     qtbot.waitUntil(lambda: widget.progress_bar.value() > 0, timeout=30000)
-    assert widget.runner.thread.isRunning()
+    assert widget.runner.is_running()
     start = time.perf_counter()
     widget.close()
     assert time.perf_counter() - start < 2.0
-    assert not widget.runner.thread.isRunning()
+    assert not widget.runner.is_running()
+    assert all(not t.isRunning() for t in widget.findChildren(QtCore.QThread))
 
 
 # ----- the tab a teacher launches -----------------------------------------------------------
@@ -207,7 +209,7 @@ def test_population_rate_names_its_kernel_and_both_rates_share_it():
 
 def test_stale_results_are_dropped(tab):
     before = {name: tab.plots[name].titleLabel.text for name in tab.plots}
-    tab._on_finished(987654, "response", fake_response())  # never requested
+    tab._on_report(987654, ("finished", "response", fake_response()))  # never requested
     assert {name: tab.plots[name].titleLabel.text for name in tab.plots} == before
     assert not tab._cache
 

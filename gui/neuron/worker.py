@@ -1,100 +1,100 @@
-"""Neuron jobs run in a child process; a QThread forwards its messages to the view as signals."""
+"""Neuron jobs run in a child process; a `gui.runner.Runner` job submits them and relays replies."""
 
 from __future__ import annotations
 
 import threading
-import time
+from collections.abc import Callable
 
 from PySide6 import QtCore
 
+from gui.runner import Runner, Task
 from neuro.job_process import JobProcess
 
-
-class NeuronWorker(QtCore.QObject):
-    """Listens to the job process in its own thread and re-emits its messages; no widgets.
-
-    Signals carry the request id so the owner can drop stale results. The simulation
-    itself runs in the child process, so nothing here holds the GUI's GIL for long.
-    """
-
-    progress = QtCore.Signal(int, float)
-    finished = QtCore.Signal(int, str, object)
-    failed = QtCore.Signal(int, str)
-    cancelled = QtCore.Signal(int)
-
-    def __init__(self, jobs: JobProcess) -> None:
-        super().__init__()
-        self.jobs = jobs
-        self._stop = threading.Event()
-
-    @QtCore.Slot()
-    def listen(self) -> None:
-        """Forward the job process's messages until `stop` is called."""
-        while not self._stop.is_set():
-            for message in self.jobs.poll(0.05):
-                if self._stop.is_set():
-                    break
-                kind = message[0]
-                if kind == "progress":
-                    self.progress.emit(message[1], message[2])
-                elif kind == "finished":
-                    self.finished.emit(message[1], message[2], message[3])
-                elif kind == "failed":
-                    self.failed.emit(message[1], message[2])
-                elif kind == "cancelled":
-                    self.cancelled.emit(message[1])
-
-    def stop(self) -> None:
-        """Ask `listen` to return (within about 50 ms)."""
-        self._stop.set()
+__all__ = ["NeuronRunner"]
 
 
 class NeuronRunner(QtCore.QObject):
-    """Owns the job process and the listener thread: submit, cancel, shut down in 2 s.
+    """The Neuron tab's background work: one `Runner` in front of one persistent child process.
 
-    The child process (``multiprocessing`` spawn context) starts on the first `submit`
-    or on `start`, imports Brian2 once and then serves every job of the tab.
+    ``run({"drive": payload, ...})`` starts one runner request that submits every job to
+    the child (``multiprocessing`` spawn context; Brian2 never runs in this process) and
+    polls its replies until each job has finished, failed or been cancelled. Its
+    ``progress`` payloads are ``("progress", job, fraction)``, ``("finished", job, result)``
+    and ``("failed", job, message)``; its ``finished`` value is the dict of results. The
+    child starts on the first run (or `start`) and serves every run of the tab.
+
+    Attributes
+    ----------
+    runner : Runner
+        Connect to its ``progress``, ``finished``, ``cancelled`` and ``failed`` signals.
     """
 
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
         self.jobs = JobProcess()
-        self.thread = QtCore.QThread()
-        self.thread.setObjectName("neuron-listener")
-        self.worker = NeuronWorker(self.jobs)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.listen)
-        self.thread.finished.connect(self.worker.deleteLater)
-        self.thread.start()
-        self._closed = False
+        self.runner = Runner("neuron", self)
+        self._closing = threading.Event()
 
     @property
     def child_pid(self) -> int | None:
         """Process id of the simulation process, or None if none is running."""
         return self.jobs.pid
 
+    @property
+    def busy(self) -> bool:
+        """True while a run is going (or waiting for the previous one to wind down)."""
+        return self.runner.busy
+
+    def is_running(self) -> bool:
+        """True while the runner's thread is alive."""
+        return self.runner.is_running()
+
     def start(self) -> None:
         """Start the simulation process now, so Brian2 is imported before the first run."""
-        if not self._closed:
+        if not self._closing.is_set():
             self.jobs.start()
 
-    def submit(self, kind: str, payload: dict) -> int:
-        """Queue a job; return its request id (jobs run serially, in order)."""
-        return self.jobs.submit(kind, payload)
+    def run(self, specs: dict[str, dict]) -> int:
+        """Run the jobs ``{kind: payload}`` (cancelling a current run); return the request id."""
+        return self.runner.start(self._job(dict(specs)))
 
     def cancel(self) -> None:
-        """Cancel every job submitted so far (running or queued)."""
-        self.jobs.cancel()
+        """Cancel the current run (its jobs in the child, running or queued)."""
+        self.runner.cancel()
 
     def shutdown(self, timeout_ms: int = 2000) -> bool:
-        """Stop the listener thread and the child process; return True if both ended in time."""
-        if self._closed:
-            return not self.thread.isRunning() and self.jobs.pid is None
-        self._closed = True
-        start = time.monotonic()
-        self.worker.stop()
-        self.thread.quit()
-        thread_done = bool(self.thread.wait(500))
-        left = max(0.3, timeout_ms / 1000.0 - (time.monotonic() - start) - 0.05)
+        """Stop the runner's thread and the child process; return True if both ended in time."""
+        self._closing.set()
+        thread_done = self.runner.shutdown(0.5)
+        left = max(0.3, timeout_ms / 1000.0 - 0.55)
         process_done = self.jobs.shutdown(left)
         return thread_done and process_done
+
+    def _job(self, specs: dict[str, dict]) -> Callable[[Task], dict]:
+        jobs, closing = self.jobs, self._closing
+
+        def job(task: Task) -> dict:
+            if closing.is_set():
+                return {}
+            waiting = {jobs.submit(kind, payload): kind for kind, payload in specs.items()}
+            results, told = {}, False
+            while waiting and not closing.is_set():
+                if task.cancelled() and not told:
+                    jobs.cancel()  # the child stops them; poll kills it if one does not
+                    told = True
+                for message in jobs.poll(0.05):
+                    kind = waiting.get(message[1])
+                    if kind is None:
+                        continue  # a reply to an earlier, cancelled run
+                    if message[0] == "progress":
+                        task.report(("progress", kind, message[2]))
+                        continue
+                    del waiting[message[1]]
+                    if message[0] == "finished":
+                        results[kind] = message[3]
+                        task.report(("finished", kind, message[3]))
+                    elif message[0] == "failed":
+                        task.report(("failed", kind, message[2]))
+            return results
+
+        return job
