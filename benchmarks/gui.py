@@ -25,7 +25,7 @@ import numpy as np  # noqa: E402
 from PySide6 import QtCore, QtWidgets  # noqa: E402
 
 from gui.app import create_app  # noqa: E402
-from gui.training_worker import TrainingWorker  # noqa: E402
+from gui.networks.training_worker import TrainingWorker  # noqa: E402
 from models.blas import single_thread_blas  # noqa: E402
 from models.config import ExperimentConfig  # noqa: E402
 from models.experiment import Experiment  # noqa: E402
@@ -76,7 +76,7 @@ def worker_steps_per_s(app: QtWidgets.QApplication, seconds: float) -> tuple[flo
 def window_run(app: QtWidgets.QApplication, seconds: float) -> dict:
     """Train in the real window; return frame times, steps per second and timer lateness."""
     from gui.main_window import MainWindow
-    from gui.networks_tab import NetworksTab
+    from gui.networks.tab import NetworksTab
 
     tab = NetworksTab(CONFIG)
     window = MainWindow(tab)

@@ -103,7 +103,7 @@ def event_loop_lateness() -> dict:
     import threading
 
     from gui.headless import ensure_app
-    from gui.neuron_worker import NeuronRunner
+    from gui.neuron.worker import NeuronRunner
     from neuro.jobs import run_job
     from neuro.parameters import LifParameters
 
@@ -118,9 +118,9 @@ def event_loop_lateness() -> dict:
     runs = []
     for k in range(REPEATS):
         done = []
-        runner.worker.finished.connect(lambda *a, d=done: d.append(1))
-        runner.worker.failed.connect(lambda i, m, d=done: d.append(m))
-        result = _lateness_while(app, lambda: runner.submit("drive", payload),
+        runner.runner.finished.connect(lambda *a, d=done: d.append(1))
+        runner.runner.failed.connect(lambda i, m, d=done: d.append(m))
+        result = _lateness_while(app, lambda: runner.run({"drive": payload}),
                                  lambda d=done: bool(d))
         result["child_started_in_this_run"] = k == 0
         runs.append(result)

@@ -71,8 +71,8 @@ def _rows(snap: Snapshot, seed: int) -> list[list]:
 
 def _write_figures(out, config, history: list[Snapshot]) -> None:
     from gui.figure_export import export_widgets
-    from gui.grid_figures import activity_grid_figure, curves_figure
     from gui.headless import ensure_app
+    from gui.networks.figures import activity_grid_figure, curves_figure
 
     ensure_app()
     final = history[-1]

@@ -107,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_fi(args, params, folder, report):
-    from gui.neuron_figures import FI_FIGURES, export_offscreen, fill_fi
+    from gui.neuron.figures import FI_FIGURES, export_offscreen, fill_fi
     from neuro.fi_curve import simulate_fi_curve
 
     curve = simulate_fi_curve(params, args.currents, fit_offset=args.fit_offset,
@@ -126,7 +126,7 @@ def _run_fi(args, params, folder, report):
 
 
 def _run_drive(args, params, folder, report):
-    from gui.neuron_figures import DRIVE_FIGURES, export_offscreen, fill_drive
+    from gui.neuron.figures import DRIVE_FIGURES, export_offscreen, fill_drive
     from neuro.drive import run_drive
 
     result = run_drive(params, target=args.target, progress=report)
@@ -142,7 +142,7 @@ def _run_drive(args, params, folder, report):
 
 
 def _run_response(args, params, folder, report):
-    from gui.neuron_figures import RESPONSE_FIGURES, export_offscreen, fill_response
+    from gui.neuron.figures import RESPONSE_FIGURES, export_offscreen, fill_response
     from neuro.frequency_response import DEFAULT_FREQS_HZ, simulate_frequency_response
 
     freqs = DEFAULT_FREQS_HZ if args.freqs is None else args.freqs

@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     for section in sections:
         summary[section] = SECTION_RUNNERS[section](args, out, fills)
     if fills and not args.no_figures:
-        from gui.theory_figures import export_offscreen
+        from gui.theory.figures import export_offscreen
 
         export_offscreen(fills, out)
     print(json.dumps(summary, indent=2))
@@ -129,7 +129,7 @@ def _check_sizes(args: argparse.Namespace, sections) -> None:
 
 
 def _gradients(args, out, fills) -> dict:
-    from gui import theory_plots as plots
+    from gui.theory import plots
     from models.theory import leaky_moments_sweep
 
     stats = leaky_moments_sweep(args.alphas, args.width, args.points, args.seed)
@@ -148,7 +148,7 @@ def _gradients(args, out, fills) -> dict:
 
 
 def _propagation(args, out, fills) -> dict:
-    from gui import theory_plots as plots
+    from gui.theory import plots
     from models.theory import propagation_study
 
     studies = propagation_study(args.alpha, args.width, args.depth, min(args.points, 256),
@@ -173,7 +173,7 @@ def _propagation(args, out, fills) -> dict:
 
 
 def _born_dead(args, out, fills) -> dict:
-    from gui import theory_plots as plots
+    from gui.theory import plots
     from models.theory_born_dead import born_dead_study
 
     rows = born_dead_study(args.widths, args.depths, args.trials, args.init, args.seed)
@@ -186,7 +186,7 @@ def _born_dead(args, out, fills) -> dict:
 
 
 def _pruning(args, out, fills) -> dict:
-    from gui import theory_plots as plots
+    from gui.theory import plots
     from models.pruning import pruning_demo
 
     net, x, result, diff = pruning_demo(args.prune_width, args.prune_depth, args.prune_lr,
@@ -206,7 +206,7 @@ def _pruning(args, out, fills) -> dict:
 
 
 def _sigmoid(args, out, fills) -> dict:
-    from gui import theory_plots as plots
+    from gui.theory import plots
     from models.theory import sigmoid_study
 
     study = sigmoid_study(seed=args.seed)

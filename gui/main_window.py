@@ -13,7 +13,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from gui import presentation, session_store
 from gui.export_actions import export_tab_figures, install_export_menu
-from gui.networks_tab import NetworksTab
+from gui.networks.tab import NetworksTab
 from models.datasets import DatasetError, load_csv
 from models.presets import PresetError, load_preset, preset_names
 from models.session_file import (
@@ -90,9 +90,9 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # -- tabs ------------------------------------------------------------------------------
     def _add_science_tabs(self) -> None:
-        from gui.neuron_tab import NeuronTab
-        from gui.sweep_tab import SweepTab
-        from gui.theory_tab import TheoryTab
+        from gui.neuron.tab import NeuronTab
+        from gui.sweep.tab import SweepTab
+        from gui.theory.tab import TheoryTab
 
         self.sweep = SweepTab()
         self.add_tab(self.sweep, "Sweep")

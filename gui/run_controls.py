@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtWidgets
 
 from gui import theme
 
@@ -47,13 +46,3 @@ class RunControls:
         self.status = QtWidgets.QLabel(status_text)
         self.status.setWordWrap(True)
         form.addRow(self.status)
-
-
-def wait_while(busy: Callable[[], bool], timeout_s: float) -> bool:
-    """Process Qt events while `busy()` is true, for at most `timeout_s`; return not busy()."""
-    app = QtWidgets.QApplication.instance()
-    end = time.monotonic() + timeout_s
-    while busy() and time.monotonic() < end:
-        app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 50)
-        time.sleep(0.01)
-    return not busy()

@@ -10,7 +10,7 @@ import pytest
 from PySide6 import QtCore, QtWidgets
 
 from gui.main_window import MainWindow
-from gui.networks_tab import NetworksTab
+from gui.networks.tab import NetworksTab
 from models.config import ConfigError, ExperimentConfig
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(240)]

@@ -11,7 +11,7 @@ import pytest
 from PySide6 import QtWidgets
 
 from gui.main_window import MainWindow, versions
-from gui.networks_tab import NetworksTab
+from gui.networks.tab import NetworksTab
 from models.config import ExperimentConfig
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(120)]

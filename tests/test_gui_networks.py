@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gui.networks_grid import dead_text
-from gui.networks_tab import NetworksTab
+from gui.networks.grid import dead_text
+from gui.networks.tab import NetworksTab
 from gui.theme import DEAD_COLOR
 from models.config import ExperimentConfig
 from models.experiment import Experiment

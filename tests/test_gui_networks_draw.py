@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gui.networks_detail import format_step, unit_ticks
-from gui.networks_grid import heatmap_rgba
-from gui.networks_tab import NetworksTab
+from gui.networks.detail import format_step, unit_ticks
+from gui.networks.grid import heatmap_rgba
+from gui.networks.tab import NetworksTab
 from gui.theme import DEAD_COLOR
 from models.config import ExperimentConfig
 

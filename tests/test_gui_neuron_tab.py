@@ -4,6 +4,7 @@ import time
 
 import numpy as np
 import pytest
+from PySide6 import QtCore
 
 pytestmark = pytest.mark.gui
 
@@ -12,7 +13,7 @@ SMALL = {"n_neurons": 40, "duration_s": 0.4, "noise_mv": 3.0}
 
 @pytest.fixture
 def tab(qtbot):
-    from gui.neuron_tab import NeuronTab
+    from gui.neuron.tab import NeuronTab
 
     widget = NeuronTab(autorun=False)
     qtbot.addWidget(widget)
@@ -97,18 +98,19 @@ def test_presets_load_and_apply(tab):
 
 
 def test_closing_mid_simulation_leaves_no_thread_running(qtbot):
-    from gui.neuron_tab import NeuronTab
+    from gui.neuron.tab import NeuronTab
 
     widget = NeuronTab(autorun=True)
     qtbot.addWidget(widget)
     widget.apply_settings({"parameters": {"duration_s": 30.0, "n_neurons": 2000}})
     widget.show()  # first show starts the runs by itself
     qtbot.waitUntil(lambda: widget.progress_bar.value() > 0, timeout=30000)
-    assert widget.runner.thread.isRunning()
+    assert widget.runner.is_running()
     start = time.perf_counter()
     widget.close()
     assert time.perf_counter() - start < 2.0
-    assert not widget.runner.thread.isRunning()
+    assert not widget.runner.is_running()
+    assert all(not t.isRunning() for t in widget.findChildren(QtCore.QThread))
 
 
 # ----- the tab a teacher launches -----------------------------------------------------------
@@ -122,7 +124,7 @@ def test_tab_opens_on_the_noisy_preset(tab):
 
 
 def test_tiny_alpha_prints_as_zero_and_values_have_sensible_figures():
-    from gui.neuron_plots import fit_text, format_value
+    from gui.neuron.plots import fit_text, format_value
 
     assert fit_text(4.94e-324, 324.449, 0.10234, 2.5123) == (
         "alpha = 0   gain = 324 Hz/nA   I_th = 0.102 nA   rmse = 2.5 Hz")
@@ -144,13 +146,13 @@ def fake_response(freqs=(1.0, 10.0, 100.0)):
 
 
 def note_text(plot):
-    from gui.neuron_plots import notes
+    from gui.neuron.plots import notes
 
     return " ".join(label.text for label in notes(plot))
 
 
 def test_noiseless_response_carries_a_note_and_a_noisy_one_does_not(tab):
-    from gui import neuron_figures
+    from gui.neuron import figures as neuron_figures
 
     neuron_figures.fill_response(tab.plots, fake_response(), noisy=False)
     for name in ("response_gain", "response_phase"):
@@ -190,7 +192,7 @@ def test_population_rate_names_its_kernel_and_both_rates_share_it():
 
     import pyqtgraph as pg
 
-    from gui.neuron_figures import fill_drive
+    from gui.neuron.figures import fill_drive
 
     widget = pg.GraphicsLayoutWidget()
     items = {name: widget.addPlot(row=k, col=0) for k, name in
@@ -207,7 +209,7 @@ def test_population_rate_names_its_kernel_and_both_rates_share_it():
 
 def test_stale_results_are_dropped(tab):
     before = {name: tab.plots[name].titleLabel.text for name in tab.plots}
-    tab._on_finished(987654, "response", fake_response())  # never requested
+    tab._on_report(987654, ("finished", "response", fake_response()))  # never requested
     assert {name: tab.plots[name].titleLabel.text for name in tab.plots} == before
     assert not tab._cache
 
@@ -229,7 +231,7 @@ def test_a_superseded_run_never_reaches_the_plots(tab):
 
 @pytest.mark.parametrize("size", [(1280, 740), (1600, 940)])
 def test_every_plot_is_fully_visible_with_room_to_read(tab, qtbot, size):
-    from gui import neuron_figures
+    from gui.neuron import figures as neuron_figures
 
     tab.resize(*size)
     for index in range(tab.views.count()):
@@ -258,7 +260,7 @@ def test_every_plot_is_fully_visible_with_room_to_read(tab, qtbot, size):
 def test_closing_mid_simulation_leaves_no_child_process(qtbot):
     import psutil
 
-    from gui.neuron_tab import NeuronTab
+    from gui.neuron.tab import NeuronTab
 
     widget = NeuronTab(autorun=True)
     qtbot.addWidget(widget)
@@ -330,7 +332,7 @@ def test_f_i_caption_says_why_the_three_parameter_alpha_stays_zero(tab):
 def test_fit_scan_plots_alpha_gain_and_threshold_in_one_figure(tab):
     from types import SimpleNamespace
 
-    from gui import neuron_figures
+    from gui.neuron import figures as neuron_figures
 
     x = np.linspace(0.0, 12.0, 5)
     scan = SimpleNamespace(name="noise_mv", values=x, alpha=np.zeros(5),
@@ -356,7 +358,7 @@ def test_fit_scan_plots_alpha_gain_and_threshold_in_one_figure(tab):
 
 
 def test_response_gain_shows_the_lif_static_slope(tab):
-    from gui import neuron_figures
+    from gui.neuron import figures as neuron_figures
 
     response = fake_response()
     response.lif_static_gain_hz_per_na = np.full(3, 370.0)

@@ -9,7 +9,7 @@ import pytest
 
 from gui import session_store
 from gui.main_window import MainWindow
-from gui.networks_tab import NetworksTab
+from gui.networks.tab import NetworksTab
 from models.config import ExperimentConfig
 from models.datasets import DatasetError
 from models.session_file import SessionError

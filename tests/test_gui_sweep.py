@@ -16,7 +16,7 @@ SMALL = {"activations": ["relu", "leaky_relu"], "lrs": [0.01, 3.0], "seeds": 2, 
 
 @pytest.fixture
 def tab(qtbot):
-    from gui.sweep_tab import SweepTab
+    from gui.sweep.tab import SweepTab
 
     widget = SweepTab()
     qtbot.addWidget(widget)

@@ -12,7 +12,7 @@ FAST = {"alphas": [0.0, 0.1, 0.5], "points": 1024, "width": 256, "depth": 20,
 
 @pytest.fixture
 def tab(qtbot):
-    from gui.theory_tab import TheoryTab
+    from gui.theory.tab import TheoryTab
 
     widget = TheoryTab(autorun=False)
     qtbot.addWidget(widget)
@@ -44,7 +44,7 @@ def test_inline_error_keeps_state(tab):
 
 def test_compute_all_sections_table_and_export(tab, tmp_path):
     from gui.figure_export import export_figure
-    from gui.theory_worker import SECTIONS
+    from gui.theory.worker import SECTIONS
 
     tab.apply_settings(FAST)
     states = []

@@ -33,7 +33,7 @@ def app(qapp):
 
 @pytest.fixture(scope="module")
 def networks_tab(app):
-    from gui.networks_tab import NetworksTab
+    from gui.networks.tab import NetworksTab
 
     tab = NetworksTab(SMALL)
     yield tab
@@ -52,7 +52,7 @@ def networks(networks_tab):
 
 @pytest.fixture(scope="module")
 def sweep_tab(app):
-    from gui.sweep_tab import SweepTab
+    from gui.sweep.tab import SweepTab
 
     tab = SweepTab()
     yield tab
@@ -68,7 +68,7 @@ def sweep(sweep_tab):
 
 @pytest.fixture(scope="module")
 def theory_tab(app):
-    from gui.theory_tab import TheoryTab
+    from gui.theory.tab import TheoryTab
 
     tab = TheoryTab(autorun=False)
     yield tab
@@ -273,7 +273,7 @@ def test_theory_refused_edit_while_computing_keeps_the_run(theory):
 
 # -- Neuron (tested only: its files belong to another engineer) ---------------------------------
 def test_neuron_apply_settings_refuses_nan_and_unknown(qtbot, app):
-    from gui.neuron_tab import NeuronTab
+    from gui.neuron.tab import NeuronTab
 
     tab = NeuronTab()
     qtbot.addWidget(tab)

@@ -27,7 +27,7 @@ import psutil
 from PySide6 import QtCore
 from gui.app import create_app
 from gui.main_window import MainWindow
-from gui.networks_tab import NetworksTab
+from gui.networks.tab import NetworksTab
 from models.config import ExperimentConfig
 
 min_s, min_signals, max_s = float(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])

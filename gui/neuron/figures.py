@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 
-from gui import neuron_plots as plots
 from gui.figure_export import export_widgets
 from gui.figures import Figure
+from gui.neuron import plots
 
 DRIVE_FIGURES = ("currents", "voltage", "raster", "population_rate")
 FI_FIGURES = ("fi_curve",)

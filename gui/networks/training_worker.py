@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PySide6 import QtCore
 
-from gui.networks_probe import RollingProbe
+from gui.networks.probe import RollingProbe
 from models.blas import single_thread_blas
 from models.experiment import Experiment, Snapshot
 

@@ -9,10 +9,11 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
-from gui import theory_plots as plots
 from gui.figures import Figure
-from gui.run_controls import RunControls, wait_while
-from gui.theory_worker import SECTIONS, TheoryRunner
+from gui.run_controls import RunControls
+from gui.runner import Runner, wait_until
+from gui.theory import plots
+from gui.theory.worker import SECTIONS, theory_job
 from models.config import ConfigError
 from models.pruning import pruning_config
 from models.theory import check_gradient_size
@@ -109,10 +110,10 @@ class TheoryTab(QtWidgets.QWidget):
         self._state = "idle"
         self._autorun = autorun
         self._shown_once = False
-        self.runner = TheoryRunner(self)
-        self.runner.section_done.connect(self._on_section)
-        self.runner.finished.connect(lambda r: self._end(r, "finished"))
-        self.runner.cancelled.connect(lambda r: self._end(r, "cancelled"))
+        self.runner = Runner("theory", self)
+        self.runner.progress.connect(lambda r, done: self._on_section(r, *done))
+        self.runner.finished.connect(lambda r, _: self._end(r, "finished"))
+        self.runner.cancelled.connect(lambda r, _: self._end(r, "cancelled"))
         self.runner.failed.connect(self._on_failed)
         self._build()
         self._fill()
@@ -236,7 +237,7 @@ class TheoryTab(QtWidgets.QWidget):
         """Compute every section with the current settings; return the request id."""
         self._on_edited()
         self.results = {}
-        self._request = self.runner.start(self._settings)
+        self._request = self.runner.start(theory_job(self._settings))
         self._state = "running"
         self._started = time.perf_counter()
         self.progress_bar.setValue(0)
@@ -252,7 +253,7 @@ class TheoryTab(QtWidgets.QWidget):
 
     def wait_until_idle(self, timeout_s: float = 60.0) -> bool:
         """Process events until nothing is being computed; return True if it ended in time."""
-        return wait_while(lambda: self._state == "running", timeout_s)
+        return wait_until(lambda: self._state != "running", timeout_s)
 
     def _on_section(self, request: int, name: str, result) -> None:
         if request != self._request:
@@ -372,7 +373,6 @@ class TheoryTab(QtWidgets.QWidget):
 
     def shutdown(self) -> bool:
         """Cancel and join the worker thread within 2 s; return True if it ended."""
-        self.runner.cancel()
-        ended = self.runner.join(2.0)
+        ended = self.runner.shutdown(2.0)
         self._state = "idle"
         return ended

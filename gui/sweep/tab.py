@@ -13,10 +13,11 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
-from gui import sweep_plots
 from gui.figures import Figure
-from gui.run_controls import RunControls, wait_while
-from gui.sweep_worker import SweepRunner
+from gui.run_controls import RunControls
+from gui.runner import Runner, wait_until
+from gui.sweep import plots as sweep_plots
+from gui.sweep.worker import sweep_job
 from models.activations import ACTIVATION_NAMES
 from models.config import ConfigError, ExperimentConfig
 from models.datasets import DATASET_NAMES
@@ -141,7 +142,7 @@ class SweepTab(QtWidgets.QWidget):
         self._last_draw = 0.0
         self._draw_cost = 0.0
         self._state = "idle"
-        self.runner = SweepRunner(self)
+        self.runner = Runner("sweep", self)
         self.runner.progress.connect(self._on_progress)
         self.runner.finished.connect(self._on_finished)
         self.runner.failed.connect(self._on_failed)
@@ -317,7 +318,7 @@ class SweepTab(QtWidgets.QWidget):
         self.rows = []
         self.summaries = []
         self._draw_empty()
-        self._request = self.runner.start(spec, out, **options)
+        self._request = self.runner.start(sweep_job(spec, out, **options))
         self._state = "running"
         self._started = time.perf_counter()
         self.progress_bar.setRange(0, len(spec))
@@ -336,7 +337,7 @@ class SweepTab(QtWidgets.QWidget):
 
     def wait_until_idle(self, timeout_s: float = 60.0) -> bool:
         """Process events until no sweep is running; return True if it ended in time."""
-        return wait_while(lambda: self._state == "running", timeout_s)
+        return wait_until(lambda: self._state != "running", timeout_s)
 
     def _on_progress(self, request: int, progress) -> None:
         if request != self._request:
@@ -461,8 +462,7 @@ class SweepTab(QtWidgets.QWidget):
 
     def shutdown(self) -> bool:
         """Cancel a running sweep and join its thread within 2 s; return True if it ended."""
-        self.runner.cancel()
-        ended = self.runner.join(2.0)
+        ended = self.runner.shutdown(2.0)
         self._state = "idle"
         shutil.rmtree(self._tmpdir, ignore_errors=True)
         return ended

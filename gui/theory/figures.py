@@ -20,7 +20,7 @@ def export_offscreen(fills: dict[str, Callable[[pg.PlotItem], tuple]], folder: s
     ----------
     fills : dict
         Figure name -> function that draws into a PlotItem and returns its table
-        (one of `gui.theory_plots`' ``draw_*`` bound to its data).
+        (one of `gui.theory.plots`' ``draw_*`` bound to its data).
     folder : path-like
         Existing, writable folder.
     formats : tuple of str

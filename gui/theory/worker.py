@@ -1,11 +1,14 @@
-"""Compute the theory sections off the UI thread; results come back as signals with a request id."""
+"""The theory sections: compute one from the tab's settings, or all of them as a runner job."""
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Callable
 
 import numpy as np
-from PySide6 import QtCore
+
+from gui.runner import Task
+
+__all__ = ["SECTIONS", "compute_section", "lipschitz_ratio", "theory_job"]
 
 SECTIONS = ("gradients", "propagation", "born_dead", "pruning", "sigmoid", "lipschitz")
 
@@ -77,58 +80,31 @@ def lipschitz_ratio(alphas, seed: int = 0, pairs: int = 200_000) -> dict[float, 
             for a in alphas}
 
 
-class TheoryRunner(QtCore.QObject):
-    """Compute sections in a Python thread; emit each result as it is ready.
+def theory_job(settings: dict, sections=SECTIONS) -> Callable[[Task], None]:
+    """Return the callable that computes `sections` in a `gui.runner.Runner`.
 
-    Signals carry the request id so results of a superseded request are dropped.
+    Parameters
+    ----------
+    settings : dict
+        Validated settings of the Theory tab (copied).
+    sections : sequence of str
+        Names from `SECTIONS`, computed in order.
+
+    Returns
+    -------
+    callable
+        ``job(task)``: reports ``(name, result)`` as each section is ready and stops
+        before the next section once cancelled.
     """
+    settings, sections = dict(settings), tuple(sections)
 
-    section_done = QtCore.Signal(int, str, object)  # request id, section, result
-    finished = QtCore.Signal(int)
-    failed = QtCore.Signal(int, str)
-    cancelled = QtCore.Signal(int)
-
-    def __init__(self, parent: QtCore.QObject | None = None) -> None:
-        super().__init__(parent)
-        self._thread: threading.Thread | None = None
-        self._cancel = threading.Event()
-        self._request = 0
-
-    def start(self, settings: dict, sections=SECTIONS) -> int:
-        """Start computing `sections` (cancelling a running request); return the request id."""
-        self.cancel()
-        self.join(2.0)
-        self._request += 1
-        self._cancel = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True,
-                                        name=f"theory-{self._request}",
-                                        args=(self._request, dict(settings), tuple(sections),
-                                              self._cancel))
-        self._thread.start()
-        return self._request
-
-    def _run(self, request, settings, sections, cancel) -> None:
+    def job(task: Task) -> None:
         from models.blas import single_thread_blas
 
-        try:
-            with single_thread_blas():
-                for name in sections:
-                    if cancel.is_set():
-                        self.cancelled.emit(request)
-                        return
-                    self.section_done.emit(request, name, compute_section(name, settings))
-        except Exception as exc:  # noqa: BLE001 - reported as one line
-            self.failed.emit(request, " ".join(f"{exc.__class__.__name__}: {exc}".split()))
-            return
-        self.finished.emit(request)
+        with single_thread_blas():
+            for name in sections:
+                if task.cancelled():
+                    return
+                task.report((name, compute_section(name, settings)))
 
-    def cancel(self) -> None:
-        """Stop after the section being computed."""
-        self._cancel.set()
-
-    def join(self, timeout: float = 2.0) -> bool:
-        """Wait for the thread; return True when it has ended."""
-        if self._thread is None:
-            return True
-        self._thread.join(timeout)
-        return not self._thread.is_alive()
+    return job

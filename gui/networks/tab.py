@@ -10,11 +10,11 @@ from PySide6 import QtCore, QtWidgets
 
 from gui import theme
 from gui.figures import Figure
-from gui.networks_controls import ControlsPanel
-from gui.networks_detail import DetailView
-from gui.networks_grid import GridView, format_lr, pretty_activation
-from gui.networks_history import History
-from gui.training_worker import Frame, TrainingWorker
+from gui.networks.controls import ControlsPanel
+from gui.networks.detail import DetailView
+from gui.networks.grid import GridView, format_lr, pretty_activation
+from gui.networks.history import History
+from gui.networks.training_worker import Frame, TrainingWorker
 from models.config import ExperimentConfig
 from models.experiment import Experiment
 from models.presets import Preset, PresetError, load_preset

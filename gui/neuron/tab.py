@@ -10,13 +10,15 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
-from gui import neuron_figures, neuron_plots
 from gui.figures import Figure
-from gui.neuron_worker import NeuronRunner
+from gui.neuron import figures as neuron_figures
+from gui.neuron import plots as neuron_plots
+from gui.neuron.worker import NeuronRunner
+from gui.runner import wait_until
 from neuro.frequency_response import DEFAULT_FREQS_HZ
 from neuro.parameters import LifParameters
 
-PRESET_DIR = Path(__file__).resolve().parents[1] / "resources" / "presets" / "neuron"
+PRESET_DIR = Path(__file__).resolve().parents[2] / "resources" / "presets" / "neuron"
 SCHEMA_VERSION = 1
 JOBS = ("drive", "fi", "scan", "response")  # slowest last: the first tabs fill first
 
@@ -132,7 +134,7 @@ class NeuronTab(QtWidgets.QWidget):
     """Parameter panel, presets, Run / Cancel, progress and eight plots in three sub-tabs.
 
     The tab opens on the ``noisy`` preset. Simulations run in a persistent child process
-    (see `gui.neuron_worker.NeuronRunner`); results are cached by parameters.
+    (see `gui.neuron.worker.NeuronRunner`); results are cached by parameters.
 
     Public API: `figures`, `settings`, `apply_settings`, `run`, `run_default`,
     `wait_until_idle`, `cancel`, `shutdown`, `params`.
@@ -150,18 +152,18 @@ class NeuronTab(QtWidgets.QWidget):
         self._scan = "noise_mv"
         self._fit_offset = False
         self._cache: dict[tuple, object] = {}
-        self._pending: dict[int, tuple] = {}
+        self._pending: dict[str, tuple] = {}  # job -> cache key, for the current run
+        self._request = 0
         self._job_count = 0
         self._done_jobs = 0
         self._autorun = autorun
         self._shown_once = False
         self._tables: dict[str, tuple] = {}
         self.runner = NeuronRunner(self)
-        worker = self.runner.worker
-        worker.progress.connect(self._on_progress)
-        worker.finished.connect(self._on_finished)
-        worker.failed.connect(self._on_failed)
-        worker.cancelled.connect(self._on_cancelled)
+        self.runner.runner.progress.connect(self._on_report)
+        self.runner.runner.finished.connect(self._on_run_ended)
+        self.runner.runner.cancelled.connect(self._on_run_ended)
+        self.runner.runner.failed.connect(self._on_run_failed)
         self._build()
         app = QtWidgets.QApplication.instance()
         if app is not None:
@@ -444,9 +446,9 @@ class NeuronTab(QtWidgets.QWidget):
         missing = [job for job in JOBS if not self._show_cached(only=job)]
         self._job_count = len(missing)
         self._done_jobs = 0
-        for job in missing:
-            request_id = self.runner.submit(job, self._payload(job))
-            self._pending[request_id] = self._key(job)
+        self._pending = {job: self._key(job) for job in missing}
+        if missing:
+            self._request = self.runner.run({job: self._payload(job) for job in missing})
         self._set_busy(bool(missing))
         if not missing:
             self.status.setText("shown from cache")
@@ -461,12 +463,7 @@ class NeuronTab(QtWidgets.QWidget):
 
     def wait_until_idle(self, timeout_s: float = 300.0) -> bool:
         """Process events until no job is pending; return False on timeout."""
-        deadline = QtCore.QDeadlineTimer(int(timeout_s * 1000))
-        app = QtWidgets.QApplication.instance()
-        while self._pending and not deadline.hasExpired():
-            app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 50)
-            QtCore.QThread.msleep(5)
-        return not self._pending
+        return wait_until(lambda: not self._pending, timeout_s)
 
     def cancel(self) -> None:
         """Cancel the running and queued simulations; the plots keep their last results."""
@@ -529,32 +526,52 @@ class NeuronTab(QtWidgets.QWidget):
                                                          getattr(self.params, result.name)))
         self.result_shown.emit(job)
 
-    def _on_progress(self, request_id: int, fraction: float) -> None:
-        if request_id in self._pending and self._job_count:
+    def _on_report(self, request: int, report: tuple) -> None:
+        """One reply of the current run: ``(kind, job, value)``; the runner drops stale ones."""
+        if request != self._request:
+            return
+        kind, job, value = report
+        if kind == "progress":
+            self._on_progress(value)
+        elif kind == "finished":
+            self._on_finished(job, value)
+        elif kind == "failed":
+            self._on_failed(job, value)
+
+    def _on_progress(self, fraction: float) -> None:
+        if self._pending and self._job_count:
             if self.status.text().startswith("starting"):
                 self.status.setText("running " + ", ".join(k[0] for k in self._pending.values()))
             overall = (self._done_jobs + fraction) / self._job_count
             self.progress_bar.setValue(int(1000 * min(overall, 1.0)))
 
-    def _on_finished(self, request_id: int, job: str, result) -> None:
-        key = self._pending.pop(request_id, None)
+    def _on_finished(self, job: str, result) -> None:
+        key = self._pending.pop(job, None)
         if key is None:
-            return  # stale: cancelled or superseded
+            return  # cancelled meanwhile
         self._cache[key] = result
         self._done_jobs += 1
         if key == self._key(job):
             self._show(job, result)
         self._after_job()
 
-    def _on_failed(self, request_id: int, message: str) -> None:
-        if self._pending.pop(request_id, None) is not None:
+    def _on_failed(self, job: str, message: str) -> None:
+        if self._pending.pop(job, None) is not None:
             self._done_jobs += 1
             self.status.setText(f"error: {message}")
             self._after_job(keep_status=True)
 
-    def _on_cancelled(self, request_id: int) -> None:
-        if self._pending.pop(request_id, None) is not None:
+    def _on_run_ended(self, request: int, _results) -> None:
+        """The run is over: jobs still pending were cancelled."""
+        if request == self._request and self._pending:
+            self._pending.clear()
             self._after_job()
+
+    def _on_run_failed(self, request: int, message: str) -> None:
+        if request == self._request and self._pending:
+            self._pending.clear()
+            self.status.setText(f"error: {message}")
+            self._after_job(keep_status=True)
 
     def _after_job(self, keep_status: bool = False) -> None:
         if not self._pending:

@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore
 
-from gui.theory_plots import color
+from gui.theory.plots import color
 
 DIVERGED_RGBA = (128, 128, 128, 255)
 

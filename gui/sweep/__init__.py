@@ -1,0 +1,7 @@
+"""The Sweep tab: its widget, plots, figures and background work."""
+
+__all__ = [
+    "plots",
+    "tab",
+    "worker",
+]

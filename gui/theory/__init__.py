@@ -1,0 +1,8 @@
+"""The Theory tab: its widget, plots, figures and background work."""
+
+__all__ = [
+    "figures",
+    "plots",
+    "tab",
+    "worker",
+]
