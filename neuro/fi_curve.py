@@ -194,7 +194,8 @@ def simulate_fi_curve(params: LifParameters, currents_na=None, *, trials: int | 
                       fit_offset: bool = False, dt_ms: float | None = None,
                       target: str = "numpy",
                       progress: ProgressFn | None = None,
-                      should_stop: StopFn | None = None) -> FiCurve:
+                      should_stop: StopFn | None = None,
+                      crossing_correction: bool = True) -> FiCurve:
     """Simulate the f-I curve: constant currents, no sinusoid, one run for every current.
 
     Parameters
@@ -233,7 +234,8 @@ def simulate_fi_curve(params: LifParameters, currents_na=None, *, trials: int | 
     n = currents.size * trials
     groups = np.repeat(np.arange(currents.size), trials)
     run = simulate(params, n_neurons=n, i0_na=currents[groups], i1_na=0.0, record=0,
-                   target=target, progress=progress, should_stop=should_stop)
+                   target=target, progress=progress, should_stop=should_stop,
+                   crossing_correction=crossing_correction)
     warmup_ms = min(100.0, run.duration_ms / 5)
     rate_sim = stationary_rates_hz(run.spike_neuron, run.spike_t_ms, n, run.duration_ms, groups,
                                    currents.size, warmup_ms, regular=not noisy)

@@ -23,6 +23,22 @@ class SimulationCancelled(Exception):
     """Raised when a run is cancelled through its `should_stop` callable."""
 
 
+class SimulationInterrupted(Exception):
+    """Raised when a run ended before its requested duration (e.g. Brian2 caught Ctrl-C).
+
+    Attributes
+    ----------
+    simulated_ms, requested_ms : float
+        The simulated and the requested time.
+    """
+
+    def __init__(self, simulated_ms: float, requested_ms: float):
+        super().__init__(f"simulation interrupted after {simulated_ms:g} of {requested_ms:g} ms; "
+                         "its results are incomplete and were discarded")
+        self.simulated_ms = simulated_ms
+        self.requested_ms = requested_ms
+
+
 @dataclass(frozen=True)
 class SpikeRun:
     """Raw output of one simulation.
@@ -63,11 +79,30 @@ class SpikeRun:
 def simulate(params: LifParameters, *, n_neurons: int | None = None, i0_na=None, i1_na=None,
              freq_hz=None, record: int = 0, record_dt_ms: float | None = None,
              init: str = "uniform", target: str = "numpy",
-             progress: ProgressFn | None = None, should_stop: StopFn | None = None) -> SpikeRun:
+             progress: ProgressFn | None = None, should_stop: StopFn | None = None,
+             crossing_correction: bool = True) -> SpikeRun:
     """Simulate independent LIF neurons under ``I0 + I1 sin(2 pi f t)`` (+ white noise).
 
     Each call builds its own ``brian2.Network`` with an explicit namespace and seeds the
     random generator from ``params.seed``, so a run never depends on an earlier one.
+
+    **Threshold-crossing correction.** Euler-Maruyama only looks at ``V`` on the time grid,
+    so a path that crosses ``theta`` and comes back within one step is missed and the noisy
+    rate sits below Siegert (by ~sqrt(dt)). Between two grid points the model
+    ``tau dV = (-V + mu) dt + sigma sqrt(tau) dW`` is, to first order in ``dt``, a Brownian
+    motion ``dV = (drift) dt + (sigma / sqrt(tau)) dW`` with diffusion coefficient per unit
+    time ``D = sigma^2 / tau`` (``Var[V(t+h) - V(t)] = D h``). For a Brownian motion with
+    variance rate ``D`` pinned at ``V_n = a`` and ``V_{n+1} = b`` (a Brownian bridge; the drift
+    drops out once both ends are fixed), the probability that its maximum over the step
+    exceeds ``theta > max(a, b)`` is the reflection-principle result
+    ``P = exp(-2 (theta - a)(theta - b) / (D dt))``. In the model's own units this is
+    ``exp(-2 (theta - V_n)(theta - V_{n+1}) tau / (sigma^2 dt))``, i.e. the issue's
+    ``sigma^2 dt_eff`` with ``dt_eff = dt / tau`` (sigma in volts, dt and tau in seconds:
+    the exponent is dimensionless). Inside Brian2 the previous ``V`` is stored in ``v_prev``
+    at the start of every step and the threshold condition is
+    ``v > V_th or rand() < P(v_prev, v)``, so a neuron whose bridge crossed spikes (and is
+    reset) at the end of that step. It is applied only with noise and while not refractory
+    (Brian2 ands the threshold with ``not_refractory``).
 
     Parameters
     ----------
@@ -91,6 +126,9 @@ def simulate(params: LifParameters, *, n_neurons: int | None = None, i0_na=None,
     should_stop : callable, optional
         Polled as often as `progress`; when it returns True the run stops and
         `SimulationCancelled` is raised.
+    crossing_correction : bool
+        Apply the Brownian-bridge threshold-crossing correction above (noise only;
+        default True). False gives the plain discrete-time threshold.
 
     Returns
     -------
@@ -101,6 +139,9 @@ def simulate(params: LifParameters, *, n_neurons: int | None = None, i0_na=None,
     ------
     SimulationCancelled
         If `should_stop` asked for it.
+    SimulationInterrupted
+        If the run ended early for any other reason (Brian2 stops a run on Ctrl-C):
+        a truncated run is never returned.
     ValueError
         If the per-neuron arrays have the wrong length or `init` is unknown.
     """
@@ -134,6 +175,12 @@ def simulate(params: LifParameters, *, n_neurons: int | None = None, i0_na=None,
     else:
         equations += "I = I0 : amp\n"
     equations += "I0 : amp (constant)\n"
+    bridge = noisy and crossing_correction
+    threshold = "v > V_th"
+    if bridge:
+        equations += "v_prev : volt\n"
+        threshold = ("v > V_th or rand() < exp(-2*clip(V_th - v_prev, 0*mV, inf*mV)"
+                     "*clip(V_th - v, 0*mV, inf*mV)*tau_m/(sigma**2*dt))")
     if noisy:
         method = "euler"
     elif time_dependent:
@@ -153,9 +200,11 @@ def simulate(params: LifParameters, *, n_neurons: int | None = None, i0_na=None,
         b2.prefs.codegen.target = choice.target
         try:
             b2.seed(int(params.seed))
-            group = b2.NeuronGroup(n, equations, threshold="v > V_th", reset="v = V_reset",
+            group = b2.NeuronGroup(n, equations, threshold=threshold, reset="v = V_reset",
                                    refractory=params.t_ref_ms * ms, method=method, dt=dt,
                                    namespace=namespace)
+            if bridge:  # before the state update: v_prev is V_n, v becomes V_{n+1}
+                group.run_regularly("v_prev = v", when="start")
             group.I0 = drive["i0_na"] * nA
             if time_dependent:
                 group.I1 = drive["i1_na"] * nA
@@ -183,6 +232,9 @@ def simulate(params: LifParameters, *, n_neurons: int | None = None, i0_na=None,
             net.run(duration, report=report, report_period=0.05 * second, namespace={})
             if should_stop is not None and should_stop():
                 raise SimulationCancelled("simulation cancelled")
+            simulated_ms = float(net.t / ms)
+            if simulated_ms < params.duration_s * 1000.0 - 0.5 * params.dt_ms:
+                raise SimulationInterrupted(simulated_ms, params.duration_s * 1000.0)
             spike_neuron = np.asarray(spikes.i[:], dtype=np.int64)
             spike_t_ms = np.asarray(spikes.t[:] / ms, dtype=float)
             if states is not None:
