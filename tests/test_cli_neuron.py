@@ -19,7 +19,7 @@ def main_py(*args, timeout=180):
 
 @pytest.mark.parametrize("bad, words", [
     (["--v-reset-mv", "-40"], ["--v-reset-mv: -40", "below", "v_th_mv (-50)"]),
-    (["--c-m-pf", "-1"], ["--c-m-pf", "-1", "above 0"]),
+    (["--c-m-pf", "-1"], ["--c-m-pf", "-1", "out of range"]),
     (["--currents", "x"], ["--currents", "'x'", "not a number"]),
     (["--n-neurons", "0"], ["--n-neurons"]),
     (["--dt-ms", "5"], ["--dt-ms: 5", "tau_m"]),

@@ -19,7 +19,7 @@ def test_defaults_match_design():
 
 @pytest.mark.parametrize("change, words", [
     ({"v_reset_mv": -40}, ["-40", "below", "v_th_mv (-50)"]),
-    ({"c_m_pf": -1}, ["-1", "out of range", "above 0"]),
+    ({"c_m_pf": -1}, ["-1", "out of range", "1 to"]),
     ({"g_leak_ns": 0}, ["above 0"]),
     ({"t_ref_ms": -1}, ["out of range", "0 to"]),
     ({"noise_mv": -0.5}, ["out of range", "0 to"]),
