@@ -20,7 +20,7 @@ class FieldEdit(QtWidgets.QLineEdit):
     Signals
     -------
     edited()
-        The user finished an edit whose text is valid.
+        The user finished an edit (valid or not: the form reads `value` and says why).
     """
 
     edited = QtCore.Signal()
@@ -66,8 +66,7 @@ class FieldEdit(QtWidgets.QLineEdit):
         self.setToolTip(tip)
 
     def _finished(self) -> None:
-        if self.accepts(self.text()):
-            self.edited.emit()
+        self.edited.emit()
 
 
 class FieldSpin(QtWidgets.QSpinBox):

@@ -217,3 +217,21 @@ def test_format_and_parse_round_trip_every_default():
             assert spec.parse(spec.format(spec.default)) == spec.default
     seed = EXPERIMENT_FIELDS["seed"]
     assert seed.parse(seed.format(4_000_000_000)) == 4_000_000_000
+
+
+@pytest.mark.gui
+def test_a_large_seed_survives_the_window_untouched(qapp):
+    from gui.networks.controls import ControlsPanel
+
+    panel = ControlsPanel()
+    config = ExperimentConfig(seed=4_000_000_000, log_every=9_000_000, kick_std=99.5,
+                              eps=3.3e-7)
+    panel.set_config(config)
+    edits = []
+    panel.edited.connect(lambda: edits.append(1))
+    panel.width.setValue(8)  # the user edits another field
+    assert edits
+    again = panel.read_config(config)
+    assert again == config.replace(width=8)
+    assert again.seed == 4_000_000_000
+    panel.deleteLater()

@@ -204,7 +204,7 @@ def test_knob_change_rebuilds_grid(qtbot, make_tab):
     assert tab.grid.cells[0].image.image.shape == (3, 8)
     tab.controls.activations.setText("relu, bogus")
     tab.controls.activations.editingFinished.emit()
-    assert "'bogus' is not an activation" in tab.controls.message.text()
+    assert "activations: 'bogus' is not allowed" in tab.controls.message.text()
     assert tab.config.width == 8 and tab.config.activations == SMALL.activations
 
 

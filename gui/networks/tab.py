@@ -17,6 +17,7 @@ from gui.networks.history import History
 from gui.networks.training_worker import Frame, TrainingWorker
 from models.config import ExperimentConfig
 from models.experiment import Experiment
+from models.fields import FieldError
 from models.presets import Preset, PresetError, load_preset
 
 FRAME_INTERVAL_S = 1.0 / 60.0  # never draw faster than the screen
@@ -283,9 +284,10 @@ class NetworksTab(QtWidgets.QWidget):
     def _on_controls_edited(self) -> None:
         try:
             config = self.controls.read_config(self.config)
-        except ValueError as exc:
-            self.controls.show_message(str(exc))
-            self.message.emit(str(exc))
+        except FieldError as exc:
+            text = self.controls.describe(exc)
+            self.controls.show_message(text)
+            self.message.emit(text)
             return
         self.controls.show_message("")
         if config == self.config:
