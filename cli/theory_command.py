@@ -11,9 +11,7 @@ from cli.arguments import float_list, int_at_least, int_list, positive_float, wr
 from cli.errors import UsageError
 from models.atomic_write import write_csv
 from models.config import ConfigError
-from models.pruning import pruning_config
-from models.theory import MAX_GRADIENT_VALUES, check_gradient_size
-from models.theory_born_dead import (
+from models.theory.born_dead import (
     BORN_DEAD_HEADER,
     BORN_DEAD_INITS,
     MAX_BORN_DEAD_DEPTH,
@@ -21,6 +19,8 @@ from models.theory_born_dead import (
     MAX_BORN_DEAD_WIDTH,
     check_born_dead_size,
 )
+from models.theory.gradients import MAX_GRADIENT_VALUES, check_gradient_size
+from models.theory.pruning import pruning_config
 
 SECTIONS = ("gradients", "propagation", "born-dead", "pruning", "sigmoid")
 
@@ -174,7 +174,7 @@ def _propagation(args, out, fills) -> dict:
 
 def _born_dead(args, out, fills) -> dict:
     from gui import theory_plots as plots
-    from models.theory_born_dead import born_dead_study
+    from models.theory.born_dead import born_dead_study
 
     rows = born_dead_study(args.widths, args.depths, args.trials, args.init, args.seed)
     write_csv(out / "born_dead.csv", list(BORN_DEAD_HEADER),
@@ -187,7 +187,7 @@ def _born_dead(args, out, fills) -> dict:
 
 def _pruning(args, out, fills) -> dict:
     from gui import theory_plots as plots
-    from models.pruning import pruning_demo
+    from models.theory.pruning import pruning_demo
 
     net, x, result, diff = pruning_demo(args.prune_width, args.prune_depth, args.prune_lr,
                                         args.prune_steps, seed=args.seed)

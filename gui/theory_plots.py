@@ -139,7 +139,7 @@ def draw_born_dead(plot: pg.PlotItem, rows: list) -> Table:
     ----------
     plot : pyqtgraph.PlotItem
         Where to draw.
-    rows : list of models.theory_born_dead.BornDeadRow
+    rows : list of models.theory.born_dead.BornDeadRow
         Monte Carlo results.
 
     Returns
@@ -161,7 +161,7 @@ def draw_born_dead(plot: pg.PlotItem, rows: list) -> Table:
         plot.addItem(pg.ErrorBarItem(x=d, y=p, height=2 * err, beam=0.2,
                                      pen=pg.mkPen(color(i))))
         fine = np.arange(1, max(d.max(), 1) + 1)
-        from models.theory_born_dead import single_point_bound
+        from models.theory.born_dead import single_point_bound
 
         _line(plot, fine, single_point_bound(w, fine), color(i), f"N = {w}: bound",
               dashed=True)
@@ -181,7 +181,7 @@ def draw_pruning_units(plot: pg.PlotItem, result, max_diff: float) -> Table:
     ----------
     plot : pyqtgraph.PlotItem
         Where to draw.
-    result : models.pruning.PruneResult
+    result : models.theory.pruning.PruneResult
         The pruning.
     max_diff : float
         Largest absolute output change on the data.

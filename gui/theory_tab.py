@@ -14,9 +14,9 @@ from gui.figures import Figure
 from gui.run_controls import RunControls, wait_while
 from gui.theory_worker import SECTIONS, TheoryRunner
 from models.config import ConfigError
-from models.pruning import pruning_config
-from models.theory import check_gradient_size
-from models.theory_born_dead import BORN_DEAD_INITS, check_born_dead_size, single_point_bound
+from models.theory.born_dead import BORN_DEAD_INITS, check_born_dead_size, single_point_bound
+from models.theory.gradients import check_gradient_size
+from models.theory.pruning import pruning_config
 
 DEFAULTS = {
     "alphas": [0.0, 0.01, 0.1, 0.3, 0.5, 1.0], "points": 2048, "width": 256, "depth": 50,

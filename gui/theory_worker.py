@@ -23,12 +23,12 @@ def compute_section(name: str, s: dict):
     Returns
     -------
     object
-        The section's result (see `models.theory`, `models.theory_born_dead`,
-        `models.pruning`).
+        The section's result (see `models.theory`, `models.theory.born_dead`,
+        `models.theory.pruning`).
     """
     from models import theory
-    from models.pruning import pruning_demo
-    from models.theory_born_dead import born_dead_study
+    from models.theory.born_dead import born_dead_study
+    from models.theory.pruning import pruning_demo
 
     if name == "gradients":
         return theory.leaky_moments_sweep(s["alphas"], s["width"], s["points"], s["seed"])

@@ -4,7 +4,13 @@ import numpy as np
 import pytest
 
 from models.network import Network
-from models.pruning import dead_unit_gradient, dead_units, mlp_forward, prune_dead, pruning_demo
+from models.theory.pruning import (
+    dead_unit_gradient,
+    dead_units,
+    mlp_forward,
+    prune_dead,
+    pruning_demo,
+)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
