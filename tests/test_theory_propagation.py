@@ -97,3 +97,18 @@ def test_memory_budget_refuses_before_work():
     assert caught.value.field == "depth"
     with pytest.raises(SettingError, match="seeds"):
         check_propagation_size(16, 4, 16, 0)
+
+
+def test_rai_help_states_what_is_measured():
+    # models.initializers' RAI help: "0.92-0.95 per layer forward ... about 0.65 backward"
+    # (ReLU, width 256, 50 layers): the median geometric factor and the mean ratio span the
+    # forward range; 10 nets here, so allow the finite-width tolerance
+    from models.initializers import INIT_DESCRIPTIONS
+
+    assert "0.92-0.95" in INIT_DESCRIPTIONS["rai"] and "0.65" in INIT_DESCRIPTIONS["rai"]
+    study = propagation("rai", "relu", 0.0, width=256, depth=50, seed=0, seeds=10)
+    geometric = float(np.median(study.geometric_factors()))
+    tol = study.tolerance
+    assert 0.92 - tol <= geometric <= study.measured_forward <= 0.95 + tol
+    assert abs(study.measured_backward - 0.65) <= 0.01 + study.tolerance_backward
+    assert study.factor < 0.2  # c (1+alpha^2)/2 with c = 0.6007^2 says nothing of the Beta entry
