@@ -13,7 +13,12 @@ from gui import theory_plots as plots
 from gui.figures import Figure
 from gui.run_controls import RunControls, wait_while
 from gui.theory_worker import SECTIONS, TheoryRunner
-from models.theory import all_verdicts, check_gradient_size
+from models.theory import (
+    DEFAULT_SEEDS,
+    all_verdicts,
+    check_gradient_size,
+    check_propagation_size,
+)
 from models.theory.born_dead import BORN_DEAD_INITS, check_born_dead_size
 from models.theory.pruning import pruning_config
 
@@ -78,6 +83,7 @@ def validate_settings(settings: dict) -> dict:
     out["bd_init"] = s["bd_init"]
     # refuse, as the command line does, what would not fit in memory or finish in minutes
     check_gradient_size(out["width"], out["points"])
+    check_propagation_size(out["width"], out["depth"], out["points"], DEFAULT_SEEDS)
     check_born_dead_size(out["bd_widths"], out["bd_depths"], out["trials"])
     pruning_config(out["prune_width"], out["prune_depth"], out["prune_lr"],
                    out["prune_steps"], seed=out["seed"])  # SettingError names prune_*

@@ -193,7 +193,9 @@ def pruning_config(width: int = 32, depth: int = 3, lr: float = 3.0, steps: int 
         # the config names its field first ("lrs: ..."); a field attribute wins when present
         field = getattr(exc, "field", None) or str(exc).partition(":")[0]
         problem = getattr(exc, "problem", None) or str(exc).partition(":")[2].strip()
-        raise SettingError(_CONFIG_FIELDS.get(field, field), problem or str(exc)) from None
+        related = ("prune_depth",) if field == "width x depth" else ()
+        raise SettingError(_CONFIG_FIELDS.get(field, field), problem or str(exc),
+                           related) from None
 
 
 def pruning_demo(width: int = 32, depth: int = 3, lr: float = 3.0, steps: int = 300,
