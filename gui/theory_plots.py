@@ -268,4 +268,5 @@ def draw_sigmoid(plot: pg.PlotItem, study) -> Table:
     _line(plot, layers, quarter, color(2), "0.25 per layer (norm-1 weights)", dashed=True)
     header = ["layer", "grad_rms_measured", "grad_rms_bound_spectral",
               "grad_rms_quarter_per_layer"]
-    return header, np.column_stack([layers, study.grad_rms, study.bound, quarter])
+    return header, [[int(layer), rms, bound, q] for layer, rms, bound, q
+                    in zip(layers, study.grad_rms, study.bound, quarter)]
