@@ -5,24 +5,35 @@ from __future__ import annotations
 import argparse
 import json
 
-import numpy as np
-
 from cli.arguments import float_list, int_at_least, int_list, positive_float, writable_dir
 from cli.errors import UsageError
 from models.atomic_write import write_csv
-from models.config import ConfigError
-from models.pruning import pruning_config
-from models.theory import MAX_GRADIENT_VALUES, check_gradient_size
-from models.theory_born_dead import (
+from models.theory import (
+    DEFAULT_SEEDS,
+    MAX_GRADIENT_VALUES,
+    VERDICT_HEADER,
+    SettingError,
+    check_settings,
+    compute_section,
+    section_verdicts,
+)
+from models.theory.born_dead import (
     BORN_DEAD_HEADER,
     BORN_DEAD_INITS,
     MAX_BORN_DEAD_DEPTH,
     MAX_BORN_DEAD_TRIALS,
     MAX_BORN_DEAD_WIDTH,
-    check_born_dead_size,
 )
+from models.theory.propagation import MAX_PROPAGATION_POINTS, MAX_SEEDS
 
-SECTIONS = ("gradients", "propagation", "born-dead", "pruning", "sigmoid")
+SECTIONS = ("gradients", "propagation", "born-dead", "pruning", "sigmoid", "lipschitz")
+# command-line section -> model section, and model setting -> the option that sets it
+MODEL_SECTION = {name: name.replace("-", "_") for name in SECTIONS}
+OPTION = {"alphas": "--alphas", "points": "--points", "width": "--width", "depth": "--depth",
+          "alpha": "--alpha", "bd_widths": "--widths", "bd_depths": "--depths",
+          "trials": "--trials", "bd_init": "--init", "prune_width": "--prune-width",
+          "prune_depth": "--prune-depth", "prune_lr": "--prune-lr",
+          "prune_steps": "--prune-steps", "seed": "--seed", "seeds": "--seeds"}
 
 
 def register(subparsers) -> None:
@@ -34,8 +45,10 @@ def register(subparsers) -> None:
         "E[G], Var[G] vs alpha), signal propagation through depth for He, He-leaky, Xavier "
         "and a too-small init, the born-dead probability of deep narrow ReLU nets (exact "
         "Monte Carlo: each 1-D net is piecewise linear, and its breakpoints are tracked "
-        "exactly, no grid), pruning of dead units, and the sigmoid's 0.25 derivative bound. "
-        "Each section writes a CSV (unit-bearing columns) and its figures as PNG and SVG.")
+        "exactly, no grid), pruning of dead units, the sigmoid's 0.25 derivative bound and "
+        "Leaky ReLU's Lipschitz constant. Each section writes a CSV (unit-bearing columns; "
+        "every theory quantity is dimensionless) and its figures as PNG and SVG; "
+        "verdicts.csv holds every predicted-vs-measured verdict with its tolerance.")
     parser.add_argument("section", nargs="?", default="all", choices=SECTIONS + ("all",),
                         help="what to compute (default all)")
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
@@ -49,7 +62,7 @@ def register(subparsers) -> None:
     g.add_argument("--points", type=int_at_least("--points", 16, MAX_GRADIENT_VALUES // 2),
                    default=4096,
                    help="input points for gradients and propagation (default 4096; "
-                        "propagation uses at most 256)")
+                        f"propagation uses at most {MAX_PROPAGATION_POINTS} per network)")
     p = parser.add_argument_group("propagation")
     p.add_argument("--alpha", type=positive_float("--alpha"), default=0.1,
                    help="Leaky ReLU slope used with he_leaky (default 0.1)")
@@ -57,6 +70,9 @@ def register(subparsers) -> None:
                    help="network width for gradients and propagation (default 256)")
     p.add_argument("--depth", type=int_at_least("--depth", 2, 200), default=50,
                    help="hidden layers for propagation (default 50)")
+    p.add_argument("--seeds", type=int_at_least("--seeds", 1, MAX_SEEDS),
+                   default=DEFAULT_SEEDS,
+                   help=f"networks in the propagation ensemble (default {DEFAULT_SEEDS})")
     b = parser.add_argument_group("born-dead")
     b.add_argument("--widths", type=int_list("--widths", 1, MAX_BORN_DEAD_WIDTH),
                    default=[2, 3, 4, 5],
@@ -82,6 +98,22 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
+def settings_from_args(args: argparse.Namespace) -> dict:
+    """Return the model-layer theory settings (`models.theory.DEFAULT_SETTINGS` names)."""
+    return {"alphas": list(args.alphas), "points": args.points, "width": args.width,
+            "depth": args.depth, "alpha": args.alpha, "bd_widths": list(args.widths),
+            "bd_depths": list(args.depths), "trials": args.trials, "bd_init": args.init,
+            "prune_width": args.prune_width, "prune_depth": args.prune_depth,
+            "prune_lr": args.prune_lr, "prune_steps": args.prune_steps, "seed": args.seed,
+            "seeds": args.seeds}
+
+
+def usage_error(exc: SettingError) -> UsageError:
+    """Return the one-line usage error naming the option(s) behind a `SettingError`."""
+    options = ", ".join(OPTION.get(f, f) for f in exc.fields)
+    return UsageError(f"{options}: {exc.problem}")
+
+
 def run(args: argparse.Namespace) -> int:
     """Compute the chosen sections, write their CSV and figures; return the exit status."""
     for a in args.alphas:
@@ -90,11 +122,25 @@ def run(args: argparse.Namespace) -> int:
     if args.alpha > 1.0:
         raise UsageError(f"--alpha: {args.alpha:g} must be at most 1")
     sections = SECTIONS if args.section == "all" else (args.section,)
-    _check_sizes(args, sections)
+    settings = settings_from_args(args)
+    try:  # refuse, before any work, what the chosen sections would not finish or fit
+        check_settings(settings, [MODEL_SECTION[s] for s in sections])
+    except SettingError as exc:
+        raise usage_error(exc) from None
     out = writable_dir(args.out)
-    summary, fills = {}, {}
+    summary, fills, verdicts = {}, {}, []
     for section in sections:
-        summary[section] = SECTION_RUNNERS[section](args, out, fills)
+        name = MODEL_SECTION[section]
+        try:
+            result = compute_section(name, settings)
+        except SettingError as exc:
+            raise usage_error(exc) from None
+        found = section_verdicts(name, result)
+        verdicts.extend(found)
+        summary[section] = SECTION_WRITERS[section](args, result, out, fills)
+        summary[section]["verdicts_agree"] = all(v.agrees for v in found)
+    write_csv(out / "verdicts.csv", list(VERDICT_HEADER),
+              [[*v.row()[:7], "true" if v.agrees else "false", v.reason] for v in verdicts])
     if fills and not args.no_figures:
         from gui.theory.figures import export_offscreen
 
@@ -103,36 +149,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_sizes(args: argparse.Namespace, sections) -> None:
-    """Refuse, before any work, what the chosen sections would not finish or fit."""
-    if "gradients" in sections:
-        try:
-            check_gradient_size(args.width, args.points)
-        except ValueError as exc:
-            raise UsageError(f"--points: {str(exc).partition(':')[2].strip()}") from None
-    if "born-dead" in sections:
-        try:
-            check_born_dead_size(args.widths, args.depths, args.trials)
-        except ValueError as exc:
-            field, _, problem = str(exc).partition(":")
-            raise UsageError(f"--{field}: {problem.strip()}") from None
-    if "pruning" in sections:
-        try:
-            pruning_config(args.prune_width, args.prune_depth, args.prune_lr,
-                           args.prune_steps, seed=args.seed)
-        except ConfigError as exc:
-            field, _, problem = str(exc).partition(":")
-            option = {"width": "--prune-width", "depth": "--prune-depth", "lrs": "--prune-lr",
-                      "steps": "--prune-steps", "seed": "--seed",
-                      "width x depth": "--prune-width x --prune-depth"}.get(field, field)
-            raise UsageError(f"{option}: {problem.strip()}") from None
-
-
-def _gradients(args, out, fills) -> dict:
+def _gradients(args, stats, out, fills) -> dict:
     from gui.theory import plots
-    from models.theory import leaky_moments_sweep
 
-    stats = leaky_moments_sweep(args.alphas, args.width, args.points, args.seed)
     header = ["alpha", "samples", "sparsity_measured", "sparsity_predicted", "mean_g_measured",
               "mean_g_predicted", "second_g_measured", "second_g_predicted", "var_g_measured",
               "var_g_predicted"]
@@ -147,36 +166,43 @@ def _gradients(args, out, fills) -> dict:
             "largest_relative_error_mean_or_var": worst}
 
 
-def _propagation(args, out, fills) -> dict:
-    from gui.theory import plots
-    from models.theory import propagation_study
+PROPAGATION_HEADER = [
+    "init", "activation", "alpha", "width", "layer", "mean_sq_activation_measured",
+    "mean_sq_activation_predicted", "mean_sq_gradient_measured", "mean_sq_gradient_predicted",
+    "factor_predicted_per_layer", "factor_measured_forward", "factor_measured_backward",
+    "seeds", "mean_sq_activation_p10", "mean_sq_activation_p90", "mean_sq_gradient_p10",
+    "mean_sq_gradient_p90", "factor_tolerance_forward", "factor_tolerance_backward"]
 
-    studies = propagation_study(args.alpha, args.width, args.depth, min(args.points, 256),
-                                args.seed)
-    header = ["init", "activation", "alpha", "width", "layer", "mean_sq_activation_measured",
-              "mean_sq_activation_predicted", "mean_sq_gradient_measured",
-              "mean_sq_gradient_predicted", "factor_predicted_per_layer",
-              "factor_measured_forward", "factor_measured_backward"]
+
+def _propagation(args, studies, out, fills) -> dict:
+    """propagation.csv: every column dimensionless; measured = mean over the seeds' networks."""
+    from gui.theory import plots
+
     rows = []
     for s in studies:
         pf, pb = s.predicted_forward(), s.predicted_backward()
+        (f_lo, f_hi), (b_lo, b_hi) = s.band(), s.band(backward=True)
+        forward, backward = s.forward, s.backward
         for layer in range(s.depth):
-            rows.append([s.init, s.activation, s.alpha, s.width, layer + 1, s.forward[layer],
-                         pf[layer], s.backward[layer], pb[layer], s.factor,
-                         s.measured_forward, s.measured_backward])
-    write_csv(out / "propagation.csv", header, rows)
+            rows.append([s.init, s.activation, s.alpha, s.width, layer + 1, forward[layer],
+                         pf[layer], backward[layer], pb[layer], s.factor,
+                         s.measured_forward, s.measured_backward, s.seeds, f_lo[layer],
+                         f_hi[layer], b_lo[layer], b_hi[layer], s.tolerance * s.factor,
+                         s.tolerance_backward * s.factor])
+    write_csv(out / "propagation.csv", PROPAGATION_HEADER, rows)
     fills["propagation_forward"] = lambda plot: plots.draw_propagation(plot, studies)
     fills["propagation_backward"] = lambda plot: plots.draw_propagation(plot, studies, True)
-    return {"csv": "propagation.csv",
+    return {"csv": "propagation.csv", "seeds": studies[0].seeds if studies else 0,
             "factors": {s.init: {"predicted": s.factor, "forward": s.measured_forward,
-                                 "backward": s.measured_backward} for s in studies}}
+                                 "backward": s.measured_backward,
+                                 "tolerance_forward": s.tolerance * s.factor,
+                                 "tolerance_backward": s.tolerance_backward * s.factor}
+                        for s in studies}}
 
 
-def _born_dead(args, out, fills) -> dict:
+def _born_dead(args, rows, out, fills) -> dict:
     from gui.theory import plots
-    from models.theory_born_dead import born_dead_study
 
-    rows = born_dead_study(args.widths, args.depths, args.trials, args.init, args.seed)
     write_csv(out / "born_dead.csv", list(BORN_DEAD_HEADER),
               [[r.width, r.depth, r.init, r.trials, r.p_born_dead, r.p_single_point_bound]
                for r in rows])
@@ -185,38 +211,42 @@ def _born_dead(args, out, fills) -> dict:
             "below_bound": all(r.p_born_dead <= r.p_single_point_bound for r in rows)}
 
 
-def _pruning(args, out, fills) -> dict:
+def _pruning(args, outcome, out, fills) -> dict:
+    """pruning.csv: one row per hidden layer, numbered from 1 (nearest the input)."""
     from gui.theory import plots
-    from models.pruning import pruning_demo
 
-    net, x, result, diff = pruning_demo(args.prune_width, args.prune_depth, args.prune_lr,
-                                        args.prune_steps, seed=args.seed)
-    before = net.forward(x).copy()[:, 0]
-    after = result.forward(x)[:, 0]
+    result, diff = outcome["result"], outcome["diff"]
     header = ["layer", "units_before", "units_after", "dead_units_removed", "params_before",
               "params_after", "max_abs_output_difference"]
     rows = [[i, b, a, b - a, result.params_before, result.params_after, diff]
-            for i, (b, a) in enumerate(zip(result.widths_before, result.widths_after))]
+            for i, (b, a) in enumerate(zip(result.widths_before, result.widths_after), 1)]
     write_csv(out / "pruning.csv", header, rows)
     fills["pruning_units"] = lambda plot: plots.draw_pruning_units(plot, result, diff)
-    fills["pruning_outputs"] = lambda plot: plots.draw_pruning_outputs(plot, before, after)
+    fills["pruning_outputs"] = lambda plot: plots.draw_pruning_outputs(
+        plot, outcome["before"], outcome["after"])
     return {"csv": "pruning.csv", "units_removed": result.removed_units,
             "params_before": result.params_before, "params_after": result.params_after,
             "max_abs_output_difference": diff}
 
 
-def _sigmoid(args, out, fills) -> dict:
+def _sigmoid(args, study, out, fills) -> dict:
     from gui.theory import plots
-    from models.theory import sigmoid_study
 
-    study = sigmoid_study(seed=args.seed)
-    layers = np.arange(1, study.depth + 1)
     write_csv(out / "sigmoid.csv", ["layer", "grad_rms_measured", "grad_rms_bound_spectral"],
-              np.column_stack([layers, study.grad_rms, study.bound]))
+              [[layer, rms, bound] for layer, rms, bound
+               in zip(range(1, study.depth + 1), study.grad_rms, study.bound)])
     fills["sigmoid"] = lambda plot: plots.draw_sigmoid(plot, study)
     return {"csv": "sigmoid.csv", "max_sigmoid_derivative": study.max_derivative,
             "orthogonal_per_layer_ratio": study.orthogonal_ratio}
 
 
-SECTION_RUNNERS = {"gradients": _gradients, "propagation": _propagation,
-                   "born-dead": _born_dead, "pruning": _pruning, "sigmoid": _sigmoid}
+def _lipschitz(args, ratios, out, fills) -> dict:
+    write_csv(out / "lipschitz.csv", ["alpha", "lipschitz_ratio_max_measured",
+                                      "lipschitz_bound"],
+              [[a, ratio, 1.0] for a, ratio in ratios.items()])
+    return {"csv": "lipschitz.csv", "largest_ratio": max(ratios.values())}
+
+
+SECTION_WRITERS = {"gradients": _gradients, "propagation": _propagation,
+                   "born-dead": _born_dead, "pruning": _pruning, "sigmoid": _sigmoid,
+                   "lipschitz": _lipschitz}

@@ -21,7 +21,10 @@ INIT_DESCRIPTIONS = {
     "zeros": "all weights and biases exactly 0 (born dead)",
     "negative_bias": "He normal weights, every bias set to a chosen negative value",
     "rai": "randomized asymmetric init (Lu et al.) against born-dead nets; it is not "
-           "variance-preserving: the mean-square signal shrinks by about 0.77 per layer",
+           "variance-preserving: measured (ReLU, width 256, 50 layers, 20 nets) the mean-square "
+           "signal shrinks by about 0.92-0.95 per layer forward (faster at first, then it "
+           "settles at a level its positive weights hold up) and the gradient by about 0.65 "
+           "per layer backward",
     "small": "normal with variance 0.1/fan_in: too small, the signal vanishes with depth",
 }
 

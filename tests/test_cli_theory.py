@@ -69,3 +69,83 @@ def test_bad_inputs_one_line(tmp_path, args, needle):
     assert result.returncode != 0
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and needle in lines[0], result.stderr
+
+
+def run_in_process(argv, capsys):
+    """Run `main.main(argv)`; return (status, stdout, stderr lines, warnings raised)."""
+    import warnings
+
+    import main
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        status = main.main(argv)
+    out, err = capsys.readouterr()
+    return status, out, [line for line in err.splitlines() if line.strip()], caught
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["gradients", "--alphas", "0,0.1,0.1"], "--alphas"),
+    (["born-dead", "--widths", "2,3,2"], "--widths"),
+    (["born-dead", "--depths", "4,9,4"], "--depths"),
+    (["propagation", "--depth", "200", "--width", "1024"], "--depth, --width"),
+])
+def test_refused_before_any_work(tmp_path, capsys, args, needle):
+    out = tmp_path / "never"
+    status, stdout, lines, _ = run_in_process(["theory", *args, "--out", str(out)], capsys)
+    assert status == 2 and stdout == ""
+    assert len(lines) == 1 and needle in lines[0], lines
+    assert not out.exists()  # refused before the output folder was even made
+
+
+def test_diverging_pruning_is_one_line_without_warnings(tmp_path, capsys):
+    status, stdout, lines, caught = run_in_process(
+        ["theory", "pruning", "--prune-lr", "1e5", "--no-figures", "--out", str(tmp_path)],
+        capsys)
+    assert status == 2
+    assert len(lines) == 1 and lines[0].startswith("main.py: error: --prune-lr:"), lines
+    assert "nan" not in (stdout + lines[0]).lower()
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
+    assert not (tmp_path / "pruning.csv").exists()
+
+
+def test_verdicts_csv_and_integer_layers_from_one(tmp_path, capsys):
+    status, stdout, lines, caught = run_in_process(
+        ["theory", "all", "--no-figures", "--trials", "200", "--depths", "2,6", "--widths",
+         "2,4", "--depth", "8", "--width", "32", "--seeds", "6", "--points", "512",
+         "--alphas", "0,0.1,0.5", "--prune-steps", "200", "--out", str(tmp_path)], capsys)
+    assert status == 0, lines
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
+    summary = json.loads(stdout)
+    assert all(section["verdicts_agree"] for section in summary.values())
+    header, rows = read(tmp_path / "verdicts.csv")
+    assert header == ["section", "quantity", "formula", "relation", "predicted", "measured",
+                      "tolerance", "agrees", "reason"]
+    assert {r[0] for r in rows} == {"gradients", "propagation", "born_dead", "pruning",
+                                    "sigmoid", "lipschitz"}
+    assert all(r[7] == "true" for r in rows), [r for r in rows if r[7] != "true"]
+    for name in ("propagation", "pruning", "sigmoid"):
+        header, rows = read(tmp_path / f"{name}.csv")
+        layers = [row[header.index("layer")] for row in rows]
+        assert all(text.isdigit() for text in layers), layers[:3]
+        assert min(int(t) for t in layers) == 1
+    header, rows = read(tmp_path / "propagation.csv")
+    assert header[:12] == ["init", "activation", "alpha", "width", "layer",
+                           "mean_sq_activation_measured", "mean_sq_activation_predicted",
+                           "mean_sq_gradient_measured", "mean_sq_gradient_predicted",
+                           "factor_predicted_per_layer", "factor_measured_forward",
+                           "factor_measured_backward"]
+    col = {name: header.index(name) for name in header}
+    for row in rows:
+        assert row[col["seeds"]] == "6" and row[col["width"]] == "32"
+        low, mean, high = (float(row[col[k]]) for k in (
+            "mean_sq_activation_p10", "mean_sq_activation_measured", "mean_sq_activation_p90"))
+        assert low <= high and low > 0 and mean > 0
+
+
+def test_window_and_command_line_share_one_computation():
+    from gui.theory import worker as theory_worker
+    from models.theory import sections
+
+    assert theory_worker.compute_section is sections.compute_section
+    assert theory_worker.SECTIONS == sections.SECTIONS

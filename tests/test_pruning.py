@@ -4,7 +4,13 @@ import numpy as np
 import pytest
 
 from models.network import Network
-from models.pruning import dead_unit_gradient, dead_units, mlp_forward, prune_dead, pruning_demo
+from models.theory.pruning import (
+    dead_unit_gradient,
+    dead_units,
+    mlp_forward,
+    prune_dead,
+    pruning_demo,
+)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -40,3 +46,28 @@ def test_prune_rejects_non_relu():
     net = Network(2, [4], "leaky_relu", dtype=np.float64)
     with pytest.raises(ValueError, match="activation"):
         prune_dead(net, np.zeros((3, 2)))
+
+
+def test_diverging_training_is_refused_naming_the_rate_without_warnings():
+    import warnings
+
+    from models.theory import SettingError
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # any overflow warning fails the test
+        with pytest.raises(SettingError) as caught:
+            pruning_demo(width=32, depth=3, lr=1e5, steps=300, seed=0)
+    assert caught.value.field == "prune_lr"
+    assert "nan" not in str(caught.value).lower()
+
+
+def test_bad_pruning_settings_name_the_theory_field():
+    from models.theory import SettingError
+    from models.theory.pruning import pruning_config
+
+    with pytest.raises(SettingError) as caught:
+        pruning_config(width=0)
+    assert caught.value.field == "prune_width"
+    with pytest.raises(SettingError) as caught:
+        pruning_config(lr=-1.0)
+    assert caught.value.field == "prune_lr"

@@ -39,17 +39,21 @@ def test_leaky_moments_vectorised():
     ("he", "relu", 0.0), ("xavier", "relu", 0.0), ("small", "relu", 0.0),
     ("he", "leaky_relu", 0.3), ("lecun", "leaky_relu", 0.2)])
 def test_per_layer_factor_within_five_percent(init, activation, alpha):
-    prop = T.propagation(init, activation, alpha, width=256, depth=20, n_points=256, seed=4)
+    prop = T.propagation(init, activation, alpha, width=256, depth=20, n_points=64, seed=4,
+                         seeds=5)
     c = T.init_gain(init, alpha, 256, 256)
     assert prop.factor == pytest.approx(c * (1 + alpha**2) / 2)
     assert prop.measured_forward == pytest.approx(prop.factor, rel=0.05)
     assert prop.measured_backward == pytest.approx(prop.factor, rel=0.05)
+    # and within the finite-width tolerance the verdict uses (4 s.e.: 5.9% forward here)
+    assert abs(prop.measured_forward / prop.factor - 1) <= prop.tolerance
+    assert abs(prop.measured_backward / prop.factor - 1) <= prop.tolerance_backward
 
 
 @pytest.mark.parametrize("alpha", [0.01, 0.1, 0.5])
 def test_he_leaky_init_keeps_the_norm(alpha):
-    prop = T.propagation("he_leaky", "leaky_relu", alpha, width=256, depth=50, n_points=128,
-                         seed=5)
+    prop = T.propagation("he_leaky", "leaky_relu", alpha, width=256, depth=50, n_points=64,
+                         seed=5, seeds=4)
     assert prop.factor == pytest.approx(1.0)
     assert abs(prop.measured_forward - 1) <= 0.05
     assert abs(prop.measured_backward - 1) <= 0.05
@@ -58,7 +62,7 @@ def test_he_leaky_init_keeps_the_norm(alpha):
 
 
 def test_propagation_study_small_init_vanishes():
-    studies = {p.init: p for p in T.propagation_study(alpha=0.1, width=256, depth=50)}
+    studies = {p.init: p for p in T.propagation_study(alpha=0.1, width=256, depth=50, seeds=2)}
     assert set(studies) == set(T.PROPAGATION_INITS)
     small = studies["small"]
     assert small.forward[-1] < 1e-40 * small.forward[0]

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from models.theory_born_dead import (
+from models.theory.born_dead import (
     BORN_DEAD_INITS,
     DOMAIN,
     born_dead_mask,

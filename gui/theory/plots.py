@@ -1,6 +1,6 @@
 """Theory plots: draw a formula next to the lab's measurement of it, and return the table.
 
-Each ``draw_*`` takes results of `models.theory*` / `models.pruning`, fills a PlotItem, and
+Each ``draw_*`` takes results of `models.theory` (and its submodules), fills a PlotItem, and
 returns its table (unit-bearing header, rows).
 """
 
@@ -98,7 +98,7 @@ def draw_propagation(plot: pg.PlotItem, studies: list, backward: bool = False) -
     plot : pyqtgraph.PlotItem
         Where to draw (log y).
     studies : list of models.theory.Propagation
-        One per init.
+        One per init, each an ensemble: its mean per layer and a 10-90% band over seeds.
     backward : bool
         Gradients (backward pass) instead of pre-activations (forward pass).
 
@@ -108,7 +108,8 @@ def draw_propagation(plot: pg.PlotItem, studies: list, backward: bool = False) -
         Header and one row per (init, layer).
     """
     what = "gradient dL/da" if backward else "pre-activation a"
-    _prepare(plot, f"{'Backward' if backward else 'Forward'}: mean squared {what} vs depth",
+    _prepare(plot, f"{'Backward' if backward else 'Forward'}: mean squared {what} vs depth "
+             "(band: 10-90% of the nets)",
              "hidden layer l", f"mean squared {what} (1)", log_y=True,
              legend_at=(-10, -10) if backward else (10, -10))
     rows = []
@@ -119,16 +120,21 @@ def draw_propagation(plot: pg.PlotItem, studies: list, backward: bool = False) -
         label = s.init if s.alpha == 0 else f"{s.init} (alpha {s.alpha:g})"
         safe = np.where(measured > 0, measured, np.nan)
         factor = s.measured_backward if backward else s.measured_forward
-        _line(plot, layers, safe, color(i), f"{label}: measured x{factor:.3f}", symbol="o")
+        low, high = s.band(backward)
+        band = [pg.PlotDataItem(layers, np.log10(np.where(v > 0, v, np.nan))) for v in (low, high)]
+        plot.addItem(pg.FillBetweenItem(*band, brush=pg.mkBrush(color(i) + "40")))
+        _line(plot, layers, safe, color(i), f"{label}: {s.seeds}-net mean x{factor:.3f}",
+              symbol="o")
         _line(plot, layers, np.where(predicted > 0, predicted, np.nan), color(i),
               f"{label}: c(1+alpha^2)/2 = {s.factor:.3f}", dashed=True)
-        for layer, m, p in zip(layers, measured, predicted):
+        for layer, m, p, lo, hi in zip(layers, measured, predicted, low, high):
             rows.append([s.init, s.activation, s.alpha, s.width, int(layer), float(m),
-                         float(p), s.factor, factor])
+                         float(p), s.factor, factor, s.seeds, float(lo), float(hi)])
     kind = "gradient" if backward else "activation"
     header = ["init", "activation", "alpha", "width", "layer", f"mean_sq_{kind}_measured",
               f"mean_sq_{kind}_predicted", "factor_predicted_per_layer",
-              "factor_measured_per_layer"]
+              "factor_measured_per_layer", "seeds", f"mean_sq_{kind}_p10",
+              f"mean_sq_{kind}_p90"]
     return header, rows
 
 
@@ -139,7 +145,7 @@ def draw_born_dead(plot: pg.PlotItem, rows: list) -> Table:
     ----------
     plot : pyqtgraph.PlotItem
         Where to draw.
-    rows : list of models.theory_born_dead.BornDeadRow
+    rows : list of models.theory.born_dead.BornDeadRow
         Monte Carlo results.
 
     Returns
@@ -161,7 +167,7 @@ def draw_born_dead(plot: pg.PlotItem, rows: list) -> Table:
         plot.addItem(pg.ErrorBarItem(x=d, y=p, height=2 * err, beam=0.2,
                                      pen=pg.mkPen(color(i))))
         fine = np.arange(1, max(d.max(), 1) + 1)
-        from models.theory_born_dead import single_point_bound
+        from models.theory.born_dead import single_point_bound
 
         _line(plot, fine, single_point_bound(w, fine), color(i), f"N = {w}: bound",
               dashed=True)
@@ -181,7 +187,7 @@ def draw_pruning_units(plot: pg.PlotItem, result, max_diff: float) -> Table:
     ----------
     plot : pyqtgraph.PlotItem
         Where to draw.
-    result : models.pruning.PruneResult
+    result : models.theory.pruning.PruneResult
         The pruning.
     max_diff : float
         Largest absolute output change on the data.
@@ -195,7 +201,7 @@ def draw_pruning_units(plot: pg.PlotItem, result, max_diff: float) -> Table:
              f"params (-{100 * result.saved_fraction:.0f}%), max |Δ output| {max_diff:.0e}",
              "hidden layer l", "units (count)",
              legend_at=(-10, 10))
-    layers = np.arange(len(result.widths_before), dtype=float)
+    layers = np.arange(1, len(result.widths_before) + 1, dtype=float)  # 1 = nearest the input
     before = np.array(result.widths_before, float)
     after = np.array(result.widths_after, float)
     plot.addItem(pg.BarGraphItem(x=layers - 0.18, height=before, width=0.34,
@@ -262,4 +268,5 @@ def draw_sigmoid(plot: pg.PlotItem, study) -> Table:
     _line(plot, layers, quarter, color(2), "0.25 per layer (norm-1 weights)", dashed=True)
     header = ["layer", "grad_rms_measured", "grad_rms_bound_spectral",
               "grad_rms_quarter_per_layer"]
-    return header, np.column_stack([layers, study.grad_rms, study.bound, quarter])
+    return header, [[int(layer), rms, bound, q] for layer, rms, bound, q
+                    in zip(layers, study.grad_rms, study.bound, quarter)]

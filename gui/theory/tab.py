@@ -14,10 +14,14 @@ from gui.run_controls import RunControls
 from gui.runner import Runner, wait_until
 from gui.theory import plots
 from gui.theory.worker import SECTIONS, theory_job
-from models.config import ConfigError
-from models.pruning import pruning_config
-from models.theory import check_gradient_size
-from models.theory_born_dead import BORN_DEAD_INITS, check_born_dead_size, single_point_bound
+from models.theory import (
+    DEFAULT_SEEDS,
+    all_verdicts,
+    check_gradient_size,
+    check_propagation_size,
+)
+from models.theory.born_dead import BORN_DEAD_INITS, check_born_dead_size
+from models.theory.pruning import pruning_config
 
 DEFAULTS = {
     "alphas": [0.0, 0.01, 0.1, 0.3, 0.5, 1.0], "points": 2048, "width": 256, "depth": 50,
@@ -40,7 +44,8 @@ FLOATS = {"alpha": (0.0, 1.0), "prune_lr": (1e-6, 1e3)}
 LISTS = {"alphas": (float, 0.0, 1.0), "bd_widths": (int, 1, 64), "bd_depths": (int, 1, 500)}
 FIGURE_NAMES = ("gradients", "propagation_forward", "propagation_backward", "born_dead",
                 "pruning_units", "pruning_outputs", "sigmoid")
-TABLE_HEADER = ["quantity", "formula", "predicted", "measured", "agrees"]
+TABLE_HEADER = ["quantity", "formula", "predicted", "measured", "agrees", "tolerance",
+                "reason"]
 
 
 def validate_settings(settings: dict) -> dict:
@@ -79,16 +84,10 @@ def validate_settings(settings: dict) -> dict:
     out["bd_init"] = s["bd_init"]
     # refuse, as the command line does, what would not fit in memory or finish in minutes
     check_gradient_size(out["width"], out["points"])
+    check_propagation_size(out["width"], out["depth"], out["points"], DEFAULT_SEEDS)
     check_born_dead_size(out["bd_widths"], out["bd_depths"], out["trials"])
-    try:
-        pruning_config(out["prune_width"], out["prune_depth"], out["prune_lr"],
-                       out["prune_steps"], seed=out["seed"])
-    except ConfigError as exc:
-        field, _, problem = str(exc).partition(":")
-        name = {"width": "prune_width", "depth": "prune_depth", "lrs": "prune_lr",
-                "steps": "prune_steps", "width x depth": "prune_width x prune_depth"}.get(
-                    field, field)
-        raise ValueError(f"{name}: {problem.strip()}") from None
+    pruning_config(out["prune_width"], out["prune_depth"], out["prune_lr"],
+                   out["prune_steps"], seed=out["seed"])  # SettingError names prune_*
     return out
 
 
@@ -303,50 +302,12 @@ class TheoryTab(QtWidgets.QWidget):
 
     # ----- the predicted-vs-measured table --------------------------------------------
     def table_rows(self) -> list[list]:
-        """Return ``[quantity, formula, predicted, measured, agrees]`` for every result so far."""
-        rows: list[list] = []
-        r = self.results
-        if "gradients" in r:
-            for s in r["gradients"]:
-                a = s.alpha
-                if a == 0:
-                    rows.append(["ReLU gradient sparsity", "P(G = 0) = 1/2", 0.5, s.sparsity,
-                                 abs(s.sparsity - 0.5) <= 0.01])
-                    continue
-                for key, label, formula in (("mean", "E[G]", "(1+alpha)/2"),
-                                            ("var", "Var[G]", "(1-alpha)^2/4")):
-                    pred, meas = s.predicted[key], getattr(s, key)
-                    ok = abs(meas - pred) <= 0.01 * pred if pred > 0 else abs(meas) < 1e-12
-                    rows.append([f"Leaky ReLU {label}, alpha {a:g}", formula, pred, meas, ok])
-        if "propagation" in r:
-            for s in r["propagation"]:
-                for direction, meas in (("forward", s.measured_forward),
-                                        ("backward", s.measured_backward)):
-                    rows.append([f"per-layer factor, {s.init} ({s.activation}), {direction}",
-                                 "c (1+alpha^2)/2", s.factor, meas,
-                                 abs(meas / s.factor - 1) <= 0.05])
-        if "born_dead" in r:
-            for row in r["born_dead"]:
-                bound = single_point_bound(row.width, row.depth)
-                rows.append([f"born dead, N {row.width}, depth {row.depth} ({row.init})",
-                             "below 1-(1-2^-N)^depth", bound, row.p_born_dead,
-                             row.p_born_dead <= bound])
-        if "pruning" in r:
-            res = r["pruning"]
-            rows.append(["pruning: max |output change| on the data",
-                         f"0 ({res['result'].params_before} -> {res['result'].params_after} "
-                         "params)", 0.0, res["diff"], res["diff"] <= 1e-12])
-        if "sigmoid" in r:
-            s = r["sigmoid"]
-            rows.append(["sigmoid max derivative", "sigma'(z) <= 1/4", 0.25, s.max_derivative,
-                         s.max_derivative <= 0.25 + 1e-12])
-            rows.append(["sigmoid gradient ratio per layer (norm-1 weights)", "<= 1/4", 0.25,
-                         s.orthogonal_ratio, s.orthogonal_ratio <= 0.25])
-        if "lipschitz" in r:
-            for a, ratio in r["lipschitz"].items():
-                rows.append([f"Leaky ReLU Lipschitz ratio, alpha {a:g}", "<= 1 for 0<=alpha<=1",
-                             1.0, ratio, ratio <= 1 + 1e-12])
-        return rows
+        """Return ``[quantity, formula, predicted, measured, agrees, tolerance, reason]`` rows.
+
+        The verdicts are `models.theory.all_verdicts` of the results so far.
+        """
+        return [[v.quantity, v.formula, v.predicted, v.measured, v.agrees, v.tolerance,
+                 v.reason] for v in all_verdicts(self.results)]
 
     def _update_table(self) -> None:
         rows = self.table_rows()

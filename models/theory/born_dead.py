@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from models.initializers import RAI_SIGMA
+from models.theory.errors import SettingError
 
 BORN_DEAD_INITS: tuple[str, ...] = ("he", "he-bias", "rai")
 DOMAIN = float(np.sqrt(3.0))
@@ -205,21 +206,21 @@ def check_born_dead_size(widths, depths, trials: int) -> None:
 
     Raises
     ------
-    ValueError
-        Naming the field (``widths``, ``depths``, ``trials``) and the limit.
+    SettingError
+        With the setting's name (``bd_widths``, ``bd_depths``, ``trials``) and the limit.
     """
-    for name, values, high in (("widths", widths, MAX_BORN_DEAD_WIDTH),
-                               ("depths", depths, MAX_BORN_DEAD_DEPTH),
+    for name, values, high in (("bd_widths", widths, MAX_BORN_DEAD_WIDTH),
+                               ("bd_depths", depths, MAX_BORN_DEAD_DEPTH),
                                ("trials", [trials], MAX_BORN_DEAD_TRIALS)):
         for v in values:
             if isinstance(v, bool) or not isinstance(v, int | np.integer) or not 1 <= v <= high:
-                raise ValueError(f"{name}: {v!r} must be an integer between 1 and {high:,}")
+                raise SettingError(name, f"{v!r} must be an integer between 1 and {high:,}")
     work = int(trials) * sum(int(d) for d in depths) * sum(int(w) ** 2 for w in widths)
     if work > MAX_BORN_DEAD_WORK:
-        raise ValueError(f"trials: {trials:,} trials over widths {list(widths)} x depths "
-                         f"{list(depths)} is too long a study (about {work:.1e} unit-steps; "
-                         f"at most {MAX_BORN_DEAD_WORK:.0e}): fewer trials, narrower or "
-                         "shallower nets")
+        raise SettingError("trials", f"{trials:,} trials over widths {list(widths)} x depths "
+                           f"{list(depths)} is too long a study (about {work:.1e} unit-steps;"
+                           f" at most {MAX_BORN_DEAD_WORK:.0e}): fewer trials, narrower or "
+                           "shallower nets")
 
 
 def born_dead_probability(width: int, depth: int, trials: int = 2000, init: str = "he",

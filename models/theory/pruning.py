@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from models.network import Network
+from models.theory.errors import SettingError
 
 
 @dataclass
@@ -168,19 +169,33 @@ def dead_unit_gradient(network: Network, x: np.ndarray, y: np.ndarray) -> float:
     return largest
 
 
+_CONFIG_FIELDS = {"width": "prune_width", "depth": "prune_depth", "lrs": "prune_lr",
+                  "steps": "prune_steps", "seed": "seed", "width x depth": "prune_width"}
+
+
 def pruning_config(width: int = 32, depth: int = 3, lr: float = 3.0, steps: int = 300,
                    dataset: str = "spiral", seed: int = 0):
     """Return the validated config `pruning_demo` trains (see there for the parameters).
 
     Raises
     ------
-    ConfigError
-        Naming the field (``width``, ``depth``, ``lrs``, ``steps``, ``width x depth``).
+    SettingError
+        With the theory setting's name (``prune_width``, ``prune_depth``, ``prune_lr``,
+        ``prune_steps``, ``seed``).
     """
-    from models.config import ExperimentConfig
+    from models.config import ConfigError, ExperimentConfig
 
-    return ExperimentConfig(seed=seed, dataset=dataset, width=width, depth=depth,
-                            activations=("relu",), lrs=(lr,), steps=steps, dtype="float64")
+    try:
+        return ExperimentConfig(seed=seed, dataset=dataset, width=width, depth=depth,
+                                activations=("relu",), lrs=(lr,), steps=steps,
+                                dtype="float64")
+    except ConfigError as exc:
+        # the config names its field first ("lrs: ..."); a field attribute wins when present
+        field = getattr(exc, "field", None) or str(exc).partition(":")[0]
+        problem = getattr(exc, "problem", None) or str(exc).partition(":")[2].strip()
+        related = ("prune_depth",) if field == "width x depth" else ()
+        raise SettingError(_CONFIG_FIELDS.get(field, field), problem or str(exc),
+                           related) from None
 
 
 def pruning_demo(width: int = 32, depth: int = 3, lr: float = 3.0, steps: int = 300,
@@ -200,6 +215,12 @@ def pruning_demo(width: int = 32, depth: int = 3, lr: float = 3.0, steps: int = 
     seed : int
         Seed.
 
+    Raises
+    ------
+    SettingError
+        ``prune_lr`` when training diverges (no NaN result is ever returned), or a setting
+        the config refuses.
+
     Returns
     -------
     (Network, numpy.ndarray, PruneResult, float)
@@ -210,10 +231,14 @@ def pruning_demo(width: int = 32, depth: int = 3, lr: float = 3.0, steps: int = 
 
     config = pruning_config(width, depth, lr, steps, dataset, seed)
     experiment = Experiment(config)
-    experiment.run(steps)
-    network = experiment.networks[0]
-    x = experiment.x
-    result = prune_dead(network, x)
-    before = network.forward(x, train=False).copy()
-    after = result.forward(x)
+    with np.errstate(all="ignore"):  # a diverging run is reported below, as one line
+        experiment.run(steps)
+        network = experiment.networks[0]
+        x = experiment.x
+        before = network.forward(x, train=False).copy()
+        result = prune_dead(network, x)
+        after = result.forward(x)
+    if network.diverged or not (np.all(np.isfinite(before)) and np.all(np.isfinite(after))):
+        raise SettingError("prune_lr", f"training at learning rate {lr:g} diverged (the loss or "
+                           "the output overflowed); use a smaller learning rate")
     return network, x, result, float(np.max(np.abs(before - after)))
