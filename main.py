@@ -28,7 +28,10 @@ def main(argv: list[str] | None = None) -> int:
         The process exit status.
     """
     parser = build_parser()
-    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    try:  # argparse exits on --help and on a refused option: return its status instead
+        args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 2
     return run_command(parser, args)
 
 

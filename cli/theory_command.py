@@ -5,35 +5,24 @@ from __future__ import annotations
 import argparse
 import json
 
-from cli.arguments import float_list, int_at_least, int_list, positive_float, writable_dir
+from cli.arguments import writable_dir
 from cli.errors import UsageError
+from cli.field_options import add_field_options, field_changes
 from models.atomic_write import write_csv
+from models.fields import FieldError
 from models.theory import (
-    DEFAULT_SEEDS,
-    MAX_GRADIENT_VALUES,
     VERDICT_HEADER,
     SettingError,
     check_settings,
     compute_section,
     section_verdicts,
 )
-from models.theory.born_dead import (
-    BORN_DEAD_HEADER,
-    BORN_DEAD_INITS,
-    MAX_BORN_DEAD_DEPTH,
-    MAX_BORN_DEAD_TRIALS,
-    MAX_BORN_DEAD_WIDTH,
-)
-from models.theory.propagation import MAX_PROPAGATION_POINTS, MAX_SEEDS
+from models.theory.born_dead import BORN_DEAD_HEADER
+from models.theory.settings import FIELDS, theory_settings
 
 SECTIONS = ("gradients", "propagation", "born-dead", "pruning", "sigmoid", "lipschitz")
-# command-line section -> model section, and model setting -> the option that sets it
+# command-line section -> model section
 MODEL_SECTION = {name: name.replace("-", "_") for name in SECTIONS}
-OPTION = {"alphas": "--alphas", "points": "--points", "width": "--width", "depth": "--depth",
-          "alpha": "--alpha", "bd_widths": "--widths", "bd_depths": "--depths",
-          "trials": "--trials", "bd_init": "--init", "prune_width": "--prune-width",
-          "prune_depth": "--prune-depth", "prune_lr": "--prune-lr",
-          "prune_steps": "--prune-steps", "seed": "--seed", "seeds": "--seeds"}
 
 
 def register(subparsers) -> None:
@@ -52,75 +41,39 @@ def register(subparsers) -> None:
     parser.add_argument("section", nargs="?", default="all", choices=SECTIONS + ("all",),
                         help="what to compute (default all)")
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
-    parser.add_argument("--seed", type=int_at_least("--seed", 0, 2**32 - 1), default=0,
-                        help="seed of every random draw (default 0)")
     parser.add_argument("--no-figures", action="store_true", help="write only the CSV files")
-    g = parser.add_argument_group("gradients")
-    g.add_argument("--alphas", type=float_list("--alphas", positive=False),
-                   default=[0.0, 0.01, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0],
-                   help="Leaky ReLU slopes, comma list in [0, 1] (default 0,0.01,...,1)")
-    g.add_argument("--points", type=int_at_least("--points", 16, MAX_GRADIENT_VALUES // 2),
-                   default=4096,
-                   help="input points for gradients and propagation (default 4096; "
-                        f"propagation uses at most {MAX_PROPAGATION_POINTS} per network)")
-    p = parser.add_argument_group("propagation")
-    p.add_argument("--alpha", type=positive_float("--alpha"), default=0.1,
-                   help="Leaky ReLU slope used with he_leaky (default 0.1)")
-    p.add_argument("--width", type=int_at_least("--width", 2, 1024), default=256,
-                   help="network width for gradients and propagation (default 256)")
-    p.add_argument("--depth", type=int_at_least("--depth", 2, 200), default=50,
-                   help="hidden layers for propagation (default 50)")
-    p.add_argument("--seeds", type=int_at_least("--seeds", 1, MAX_SEEDS),
-                   default=DEFAULT_SEEDS,
-                   help=f"networks in the propagation ensemble (default {DEFAULT_SEEDS})")
-    b = parser.add_argument_group("born-dead")
-    b.add_argument("--widths", type=int_list("--widths", 1, MAX_BORN_DEAD_WIDTH),
-                   default=[2, 3, 4, 5],
-                   help="hidden widths N, comma list (default 2,3,4,5)")
-    b.add_argument("--depths", type=int_list("--depths", 1, MAX_BORN_DEAD_DEPTH),
-                   default=[1, 2, 4, 6, 9, 12, 16, 20],
-                   help="hidden-layer counts, comma list (default 1,2,4,6,9,12,16,20)")
-    b.add_argument("--trials", type=int_at_least("--trials", 1, MAX_BORN_DEAD_TRIALS),
-                   default=2000,
-                   help="networks drawn per (width, depth) (default 2000)")
-    b.add_argument("--init", choices=BORN_DEAD_INITS, default="he",
-                   help="he: He-normal weights, zero biases (Lu et al.); he-bias: biases "
-                        "N(0, 1); rai: randomized asymmetric init (default he)")
-    r = parser.add_argument_group("pruning")
-    r.add_argument("--prune-width", type=int_at_least("--prune-width", 1, 1024), default=32,
-                   help="hidden width of the trained ReLU net (default 32)")
-    r.add_argument("--prune-depth", type=int_at_least("--prune-depth", 1, 64), default=3,
-                   help="hidden layers of the trained ReLU net (default 3)")
-    r.add_argument("--prune-lr", type=positive_float("--prune-lr"), default=3.0,
-                   help="learning rate (large rates kill units; default 3)")
-    r.add_argument("--prune-steps", type=int_at_least("--prune-steps", 1, 1_000_000),
-                   default=300, help="training steps (default 300)")
+    groups = {"gradients": ("seed", "alphas", "points"),
+              "propagation": ("alpha", "width", "depth", "seeds"),
+              "born-dead": ("bd_widths", "bd_depths", "trials", "bd_init"),
+              "pruning": ("prune_width", "prune_depth", "prune_lr", "prune_steps")}
+    for title, names in groups.items():
+        add_field_options(parser.add_argument_group(title), FIELDS, names)
     parser.set_defaults(func=run)
 
 
 def settings_from_args(args: argparse.Namespace) -> dict:
-    """Return the model-layer theory settings (`models.theory.DEFAULT_SETTINGS` names)."""
-    return {"alphas": list(args.alphas), "points": args.points, "width": args.width,
-            "depth": args.depth, "alpha": args.alpha, "bd_widths": list(args.widths),
-            "bd_depths": list(args.depths), "trials": args.trials, "bd_init": args.init,
-            "prune_width": args.prune_width, "prune_depth": args.prune_depth,
-            "prune_lr": args.prune_lr, "prune_steps": args.prune_steps, "seed": args.seed,
-            "seeds": args.seeds}
+    """Return the model-layer theory settings (`models.theory.settings` names), validated.
+
+    Raises
+    ------
+    UsageError
+        Naming the option of a setting that is not allowed.
+    """
+    try:
+        return theory_settings(field_changes(args, FIELDS))
+    except FieldError as exc:
+        raise usage_error(exc) from None
 
 
-def usage_error(exc: SettingError) -> UsageError:
-    """Return the one-line usage error naming the option(s) behind a `SettingError`."""
-    options = ", ".join(OPTION.get(f, f) for f in exc.fields)
+def usage_error(exc: FieldError) -> UsageError:
+    """Return the one-line usage error naming the option(s) behind a refusal."""
+    names = exc.fields if isinstance(exc, SettingError) else (exc.field,)
+    options = ", ".join(FIELDS[f].flag if f in FIELDS else f for f in names)
     return UsageError(f"{options}: {exc.problem}")
 
 
 def run(args: argparse.Namespace) -> int:
     """Compute the chosen sections, write their CSV and figures; return the exit status."""
-    for a in args.alphas:
-        if not 0.0 <= a <= 1.0:
-            raise UsageError(f"--alphas: {a:g} must be between 0 and 1")
-    if args.alpha > 1.0:
-        raise UsageError(f"--alpha: {args.alpha:g} must be at most 1")
     sections = SECTIONS if args.section == "all" else (args.section,)
     settings = settings_from_args(args)
     try:  # refuse, before any work, what the chosen sections would not finish or fit
@@ -207,7 +160,8 @@ def _born_dead(args, rows, out, fills) -> dict:
               [[r.width, r.depth, r.init, r.trials, r.p_born_dead, r.p_single_point_bound]
                for r in rows])
     fills["born_dead"] = lambda plot: plots.draw_born_dead(plot, rows)
-    return {"csv": "born_dead.csv", "cells": len(rows), "init": args.init,
+    return {"csv": "born_dead.csv", "cells": len(rows),
+            "init": rows[0].init if rows else None,
             "below_bound": all(r.p_born_dead <= r.p_single_point_bound for r in rows)}
 
 

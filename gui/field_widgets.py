@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from models.fields import Field, FieldError
 
-__all__ = ["FieldCheck", "FieldCombo", "FieldEdit", "FieldSpin", "field_label", "field_widget",
-           "widget_value"]
-
-_INT32 = 2**31 - 1
+__all__ = ["FieldCheck", "FieldCombo", "FieldEdit", "field_label", "field_widget", "widget_value"]
 
 
 class FieldEdit(QtWidgets.QLineEdit):
@@ -48,9 +45,14 @@ class FieldEdit(QtWidgets.QLineEdit):
         return self.spec.parse(self.text())
 
     def set_value(self, value: Any) -> None:
-        """Show `value` exactly (``format`` and ``parse`` round-trip)."""
+        """Show `value` exactly (``format`` and ``parse`` round-trip), without `edited`."""
         self.setText(self.spec.format(value))
         self._show_state()
+
+    def setValue(self, value: Any) -> None:  # noqa: N802 - the spin-box name, for scripts
+        """Set `value` as if the user had typed it: show it, then emit `edited`."""
+        self.set_value(value)
+        self.edited.emit()
 
     def _show_state(self, *_: Any) -> None:
         try:
@@ -67,36 +69,6 @@ class FieldEdit(QtWidgets.QLineEdit):
 
     def _finished(self) -> None:
         self.edited.emit()
-
-
-class FieldSpin(QtWidgets.QSpinBox):
-    """A spin box for an integer field whose whole range fits a 32-bit spin box."""
-
-    edited = QtCore.Signal()
-
-    def __init__(self, spec: Field, parent: QtWidgets.QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.spec = spec
-        self.setRange(int(spec.low), int(spec.high))
-        self.setKeyboardTracking(False)
-        self.setToolTip(spec.help_text())
-        self.set_value(spec.default)
-        self.valueChanged.connect(lambda _value: self.edited.emit())
-
-    def accepts(self, text: str) -> bool:
-        """Whether `text` typed into the box would be taken as a value."""
-        if not _parses(self.spec, text):
-            return False
-        state = self.validate(text, 0)
-        state = state[0] if isinstance(state, tuple) else state
-        return state == QtGui.QValidator.State.Acceptable
-
-    def set_value(self, value: Any) -> None:
-        """Show `value` without emitting `edited`."""
-        self.spec.check(value)
-        blocked = self.blockSignals(True)
-        self.setValue(int(value))
-        self.blockSignals(blocked)
 
 
 class FieldCombo(QtWidgets.QComboBox):
@@ -161,7 +133,10 @@ def _parses(spec: Field, text: str) -> bool:
 
 
 def field_widget(spec: Field, tips: dict[str, str] | None = None) -> QtWidgets.QWidget:
-    """Return the widget for `spec`: a spin box, drop-down, check box or checked line edit.
+    """Return the widget for `spec`: a drop-down, a check box or a checked line edit.
+
+    Numbers are typed, not spun: a typed value outside the range is shown as refused, with
+    the reason, instead of being silently clamped.
 
     Every widget has ``spec``, an ``edited`` signal, ``set_value(value)`` and
     ``accepts(text)``; read it with `widget_value`.
@@ -170,17 +145,12 @@ def field_widget(spec: Field, tips: dict[str, str] | None = None) -> QtWidgets.Q
         return FieldCombo(spec, tips=tips)
     if spec.kind == "bool":
         return FieldCheck(spec)
-    if (spec.kind == "int" and spec.low is not None and spec.high is not None
-            and -_INT32 <= spec.low and spec.high <= _INT32):
-        return FieldSpin(spec)
     return FieldEdit(spec)
 
 
 def widget_value(widget: QtWidgets.QWidget) -> Any:
     """Return the value a field widget holds; raise `FieldError` naming its field if invalid."""
     if isinstance(widget, FieldEdit):
-        return widget.value()
-    if isinstance(widget, FieldSpin):
         return widget.value()
     if isinstance(widget, FieldCombo):
         return widget.currentText()

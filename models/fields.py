@@ -24,12 +24,13 @@ __all__ = [
     "setting",
 ]
 
-KINDS = ("int", "float", "bool", "choice", "text", "float_list", "choice_list")
+KINDS = ("int", "float", "bool", "choice", "text", "int_list", "float_list", "choice_list")
 
 # A number as a person types it: no underscores ("1_0"), no "inf" or "nan", no hex.
 _INT_TEXT = re.compile(r"[+-]?\d+")
 _FLOAT_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _MAX_TEXT = 10_000  # characters of one value: a longer one is refused before parsing
+_ITEM_KIND = {"int_list": "int", "float_list": "float", "choice_list": "choice"}
 
 
 class FieldError(ValueError):
@@ -101,7 +102,7 @@ class Field:
     @property
     def is_list(self) -> bool:
         """Whether the value is a tuple of items."""
-        return self.kind in ("float_list", "choice_list")
+        return self.kind in ("int_list", "float_list", "choice_list")
 
     # -- checking -----------------------------------------------------------------------
     def check(self, value: Any) -> Any:
@@ -127,7 +128,7 @@ class Field:
         return self._check_item(value)
 
     def _check_item(self, value: Any) -> Any:
-        kind = {"float_list": "float", "choice_list": "choice"}.get(self.kind, self.kind)
+        kind = _ITEM_KIND.get(self.kind, self.kind)
         if kind == "bool":
             if not isinstance(value, bool):
                 raise FieldError(self.name, f"expected true or false, got {value!r}")
@@ -212,7 +213,7 @@ class Field:
         return self._check_item(self._parse_item(text.strip()))
 
     def _parse_item(self, text: str) -> Any:
-        kind = {"float_list": "float", "choice_list": "choice"}.get(self.kind, self.kind)
+        kind = _ITEM_KIND.get(self.kind, self.kind)
         if kind == "int":
             if not _INT_TEXT.fullmatch(text):
                 raise FieldError(self.name, f"{text!r} is not an integer")
@@ -246,7 +247,7 @@ class Field:
     def help_text(self) -> str:
         """Help for ``--help``: the help, the unit, the range or choices and the default."""
         parts = [self.help]
-        if self.kind in ("int", "float", "float_list") and (self.low is not None
+        if self.kind in ("int", "float", "int_list", "float_list") and (self.low is not None
                                                             or self.high is not None):
             unit = f" {self.unit}" if self.unit else ""
             parts.append(f"{self.range_text()}{unit}")

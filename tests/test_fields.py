@@ -11,6 +11,8 @@ from cli.errors import UsageError
 from models.config import FIELDS as EXPERIMENT_FIELDS
 from models.config import MAX_SAMPLES, ExperimentConfig
 from models.fields import Field, FieldError
+from models.theory.settings import FIELDS as THEORY_FIELDS
+from models.theory.settings import TheorySettings
 from neuro.parameters import FIELDS as NEURON_FIELDS
 from neuro.parameters import LifParameters
 
@@ -28,7 +30,7 @@ CSV_PLACEHOLDER = "<a CSV file>"
 
 
 def _number_text(spec: Field, value: float) -> str:
-    return str(int(value)) if spec.kind == "int" else repr(float(value))
+    return str(int(value)) if spec.kind in ("int", "int_list") else repr(float(value))
 
 
 def edge_cases(spec: Field) -> list[tuple[str, bool | None]]:
@@ -44,20 +46,20 @@ def edge_cases(spec: Field) -> list[tuple[str, bool | None]]:
     if spec.kind == "text":
         return [(CSV_PLACEHOLDER, True)]
     cases = [("abc", False), ("1_0", False), ("", False), ("nan", False), ("inf", False)]
-    if spec.kind == "int":
+    if spec.kind in ("int", "int_list"):
         cases.append(("2.5", False))
     for bound, inside_sign in ((spec.low, 1), (spec.high, -1)):
         if bound is None:
             continue
-        step = 1 if spec.kind == "int" else max(abs(bound), 1.0) * 1e-6
+        step = 1 if spec.kind in ("int", "int_list") else max(abs(bound), 1.0) * 1e-6
         is_low = inside_sign == 1
         cases.append((_number_text(spec, bound), not (is_low and spec.low_open)))
         cases.append((_number_text(spec, bound - inside_sign * step), False))
         cases.append((_number_text(spec, bound + inside_sign * step), True))
-    if spec.kind == "float_list":
+    if spec.is_list:
         inside = _number_text(spec, spec.high)
         cases.append((f"{inside},{inside}", False))
-        if spec.max_items:
+        if spec.max_items and spec.kind == "float_list":
             many = ",".join(_number_text(spec, spec.high * (1 - i * 1e-4))
                             for i in range(spec.max_items + 1))
             cases.append((many, False))
@@ -151,6 +153,12 @@ def _grid_build(args):
     return config_from_args(args)
 
 
+def _theory_build(args):
+    from cli.theory_command import settings_from_args
+
+    return settings_from_args(args)
+
+
 def _neuron_build(args):
     from cli.neuron_command import _parameters
 
@@ -162,6 +170,8 @@ TABLES = [
      ["grid", "--out", "unused"], _grid_build),
     ("neuron", LifParameters, NEURON_FIELDS, NEURON_BASE, NEURON_BASE_FOR,
      ["neuron", "drive", "--out", "unused"], _neuron_build),
+    ("theory", TheorySettings, THEORY_FIELDS, {}, {}, ["theory", "--out", "unused"],
+     _theory_build),
 ]
 CASES = [(table[0], name) for table in TABLES for name in table[2]]
 
@@ -193,7 +203,8 @@ def test_window_command_line_and_validator_agree_at_every_edge(table_name, name,
 def test_every_config_field_is_declared_in_the_table():
     import dataclasses
 
-    for cls, table in ((ExperimentConfig, EXPERIMENT_FIELDS), (LifParameters, NEURON_FIELDS)):
+    for cls, table in ((ExperimentConfig, EXPERIMENT_FIELDS), (LifParameters, NEURON_FIELDS),
+                       (TheorySettings, THEORY_FIELDS)):
         names = {f.name for f in dataclasses.fields(cls)} - {"schema_version"}
         assert names == set(table)
         for f in dataclasses.fields(cls):
@@ -212,7 +223,7 @@ def test_a_refusal_names_its_field_as_data():
 
 
 def test_format_and_parse_round_trip_every_default():
-    for table in (EXPERIMENT_FIELDS, NEURON_FIELDS):
+    for table in (EXPERIMENT_FIELDS, NEURON_FIELDS, THEORY_FIELDS):
         for spec in table.values():
             assert spec.parse(spec.format(spec.default)) == spec.default
     seed = EXPERIMENT_FIELDS["seed"]

@@ -225,9 +225,9 @@ def test_sweep_apply_settings_refuses(sweep, settings, needle):
     ("points", "100000", "points"),
     ("alpha", "nan", "alpha"),
     ("alphas", "fast", "alphas"),
-    ("bd_widths", "100000", "bd_widths"),
-    ("bd_depths", "", "bd_depths"),
-    ("prune_lr", "inf", "prune_lr"),
+    ("bd_widths", "100000", "born-dead widths N: 100000 is out of range"),
+    ("bd_depths", "", "born-dead depths: give at least one value"),
+    ("prune_lr", "inf", "pruned net learning rate: 'inf' is not a number"),
     ("prune_width", "1024", "prune"),
     ("seed", "-1", "seed"),
 ])

@@ -2,46 +2,22 @@
 
 from __future__ import annotations
 
-import math
 import time
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
+from gui.field_widgets import field_label, field_widget, widget_value
 from gui.figures import Figure
 from gui.run_controls import RunControls
 from gui.runner import Runner, wait_until
 from gui.theory import plots
 from gui.theory.worker import SECTIONS, theory_job
-from models.theory import (
-    DEFAULT_SEEDS,
-    all_verdicts,
-    check_gradient_size,
-    check_propagation_size,
-)
-from models.theory.born_dead import BORN_DEAD_INITS, check_born_dead_size
-from models.theory.pruning import pruning_config
+from models.fields import FieldError
+from models.theory import all_verdicts, check_settings
+from models.theory.settings import FIELDS, theory_settings
 
-DEFAULTS = {
-    "alphas": [0.0, 0.01, 0.1, 0.3, 0.5, 1.0], "points": 2048, "width": 256, "depth": 50,
-    "alpha": 0.1, "bd_widths": [2, 3, 4, 5], "bd_depths": [1, 2, 4, 6, 9, 12, 16, 20],
-    "trials": 1000, "bd_init": "he", "prune_width": 32, "prune_depth": 3, "prune_lr": 3.0,
-    "prune_steps": 300, "seed": 0,
-}
-LABELS = {
-    "alphas": "gradient alphas (list)", "points": "input points", "width": "width (units)",
-    "depth": "propagation depth (layers)", "alpha": "He-leaky alpha",
-    "bd_widths": "born-dead widths N (list)", "bd_depths": "born-dead depths (list)",
-    "trials": "born-dead trials", "bd_init": "born-dead init", "prune_width": "pruned net width",
-    "prune_depth": "pruned net depth", "prune_lr": "pruned net learning rate",
-    "prune_steps": "pruned net steps", "seed": "seed",
-}
-INTS = {"points": (16, 100_000), "width": (2, 1024), "depth": (2, 200),
-        "trials": (1, 1_000_000), "prune_width": (1, 1024), "prune_depth": (1, 64),
-        "prune_steps": (1, 100_000), "seed": (0, 2**32 - 1)}
-FLOATS = {"alpha": (0.0, 1.0), "prune_lr": (1e-6, 1e3)}
-LISTS = {"alphas": (float, 0.0, 1.0), "bd_widths": (int, 1, 64), "bd_depths": (int, 1, 500)}
 FIGURE_NAMES = ("gradients", "propagation_forward", "propagation_backward", "born_dead",
                 "pruning_units", "pruning_outputs", "sigmoid")
 TABLE_HEADER = ["quantity", "formula", "predicted", "measured", "agrees", "tolerance",
@@ -49,45 +25,13 @@ TABLE_HEADER = ["quantity", "formula", "predicted", "measured", "agrees", "toler
 
 
 def validate_settings(settings: dict) -> dict:
-    """Return the settings normalised; raise ValueError naming the first bad field."""
-    if not isinstance(settings, dict):
-        raise ValueError("settings: expected a mapping")
-    unknown = sorted(set(settings) - set(DEFAULTS))
-    if unknown:
-        raise ValueError(f"{unknown[0]}: unknown setting")
-    s = {**DEFAULTS, **settings}
-    out = {}
-    for name, (low, high) in INTS.items():
-        v = s[name]
-        if isinstance(v, bool) or not isinstance(v, int | np.integer) or not low <= v <= high:
-            raise ValueError(f"{name}: {v!r} must be an integer between {low} and {high}")
-        out[name] = int(v)
-    for name, (low, high) in FLOATS.items():
-        v = s[name]
-        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) \
-                or not low <= v <= high:
-            raise ValueError(f"{name}: {v!r} must be a number between {low:g} and {high:g}")
-        out[name] = float(v)
-    for name, (kind, low, high) in LISTS.items():
-        v = s[name]
-        if isinstance(v, str):
-            v = [t.strip() for t in v.split(",") if t.strip()]
-        try:
-            values = [kind(x) for x in v]
-        except (TypeError, ValueError):
-            raise ValueError(f"{name}: {v!r} is not a list of {kind.__name__}") from None
-        if not values or any(not low <= x <= high for x in values):
-            raise ValueError(f"{name}: give values between {low} and {high}")
-        out[name] = sorted(set(values))
-    if s["bd_init"] not in BORN_DEAD_INITS:
-        raise ValueError(f"bd_init: {s['bd_init']!r}; choose from {', '.join(BORN_DEAD_INITS)}")
-    out["bd_init"] = s["bd_init"]
-    # refuse, as the command line does, what would not fit in memory or finish in minutes
-    check_gradient_size(out["width"], out["points"])
-    check_propagation_size(out["width"], out["depth"], out["points"], DEFAULT_SEEDS)
-    check_born_dead_size(out["bd_widths"], out["bd_depths"], out["trials"])
-    pruning_config(out["prune_width"], out["prune_depth"], out["prune_lr"],
-                   out["prune_steps"], seed=out["seed"])  # SettingError names prune_*
+    """Return every setting normalised; raise `FieldError` naming the first bad one.
+
+    The settings are those of `models.theory.settings`; sizes that would not fit in memory
+    or finish in minutes are refused here as on the command line.
+    """
+    out = theory_settings(settings)
+    check_settings(out)
     return out
 
 
@@ -102,7 +46,7 @@ class TheoryTab(QtWidgets.QWidget):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None, autorun: bool = True) -> None:
         super().__init__(parent)
-        self._settings = validate_settings(dict(DEFAULTS))
+        self._settings = validate_settings({})
         self.results: dict[str, object] = {}
         self._tables: dict[str, tuple] = {}
         self._request = 0
@@ -122,19 +66,12 @@ class TheoryTab(QtWidgets.QWidget):
         panel = QtWidgets.QWidget()
         form = QtWidgets.QFormLayout(panel)
         self.edits: dict[str, QtWidgets.QWidget] = {}
-        for name in DEFAULTS:
-            if name == "bd_init":
-                widget = QtWidgets.QComboBox()
-                widget.addItems(list(BORN_DEAD_INITS))
-                widget.setToolTip("he: He-normal weights, zero biases (Lu et al.); he-bias: "
-                                  "biases N(0, 1); rai: randomized asymmetric init")
-                widget.activated.connect(self._on_edited)
-            else:
-                widget = QtWidgets.QLineEdit()
-                widget.editingFinished.connect(self._on_edited)
+        for name, spec in FIELDS.items():
+            widget = field_widget(spec)
+            widget.edited.connect(self._on_edited)
             widget.setObjectName(name)
             self.edits[name] = widget
-            form.addRow(LABELS[name], widget)
+            form.addRow(field_label(spec), widget)
         controls = RunControls(form, "Compute", "press Compute", self.run, self.cancel)
         self.error_label, self.run_button = controls.error_label, controls.run_button
         self.cancel_button, self.progress_bar = controls.cancel_button, controls.progress_bar
@@ -179,13 +116,7 @@ class TheoryTab(QtWidgets.QWidget):
 
     def _fill(self) -> None:
         for name, widget in self.edits.items():
-            value = self._settings[name]
-            if isinstance(widget, QtWidgets.QComboBox):
-                widget.setCurrentText(value)
-            elif isinstance(value, list):
-                widget.setText(", ".join(f"{v:g}" for v in value))
-            else:
-                widget.setText(f"{value:g}" if isinstance(value, float) else str(value))
+            widget.set_value(self._settings[name])
         self.error_label.setText("")
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
@@ -197,26 +128,14 @@ class TheoryTab(QtWidgets.QWidget):
 
     # ----- settings -------------------------------------------------------------------
     def _read_widgets(self) -> dict:
-        values = {}
-        for name, widget in self.edits.items():
-            if isinstance(widget, QtWidgets.QComboBox):
-                values[name] = widget.currentText()
-                continue
-            text = widget.text().strip()
-            if name in LISTS:
-                values[name] = text
-                continue
-            try:
-                values[name] = int(text) if name in INTS else float(text)
-            except ValueError:
-                raise ValueError(f"{name}: {text!r} is not a number") from None
-        return values
+        return {name: widget_value(widget) for name, widget in self.edits.items()}
 
     def _on_edited(self, *_) -> None:
         try:
             self._settings = validate_settings(self._read_widgets())
-        except ValueError as exc:
-            self.error_label.setText(str(exc))
+        except FieldError as exc:
+            spec = FIELDS.get(exc.field)
+            self.error_label.setText(f"{spec.label if spec else exc.field}: {exc.problem}")
             return
         self.error_label.setText("")
 
@@ -225,9 +144,9 @@ class TheoryTab(QtWidgets.QWidget):
         return {k: list(v) if isinstance(v, list) else v for k, v in self._settings.items()}
 
     def apply_settings(self, settings: dict) -> None:
-        """Apply (part of) a settings dict; raise ValueError naming the field, keeping state."""
+        """Apply (part of) a settings dict; raise `FieldError` naming the field, keeping state."""
         if not isinstance(settings, dict):
-            raise ValueError("settings: expected a mapping")
+            raise FieldError("settings", "expected a mapping")
         self._settings = validate_settings({**self._settings, **settings})
         self._fill()
 

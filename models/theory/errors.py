@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from models.fields import FieldError
 
-class SettingError(ValueError):
+
+class SettingError(FieldError):
     """A theory setting that is not allowed.
 
     Parameters
@@ -19,9 +21,7 @@ class SettingError(ValueError):
     """
 
     def __init__(self, field: str, problem: str, related: tuple[str, ...] = ()) -> None:
-        super().__init__(f"{field}: {problem}")
-        self.field = field
-        self.problem = problem
+        super().__init__(field, problem)
         self.related = tuple(related)
 
     @property

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from models.theory.errors import SettingError
-from models.theory.propagation import DEFAULT_SEEDS, MAX_PROPAGATION_POINTS
+from models.theory.propagation import MAX_PROPAGATION_POINTS
+from models.theory.settings import TheorySettings
 from models.theory.verdicts import (
     Verdict,
     born_dead_verdicts,
@@ -23,12 +24,7 @@ from models.theory.verdicts import (
 
 SECTIONS: tuple[str, ...] = ("gradients", "propagation", "born_dead", "pruning", "sigmoid",
                              "lipschitz")
-DEFAULT_SETTINGS: dict = {
-    "alphas": [0.0, 0.01, 0.1, 0.3, 0.5, 1.0], "points": 2048, "width": 256, "depth": 50,
-    "alpha": 0.1, "bd_widths": [2, 3, 4, 5], "bd_depths": [1, 2, 4, 6, 9, 12, 16, 20],
-    "trials": 1000, "bd_init": "he", "prune_width": 32, "prune_depth": 3, "prune_lr": 3.0,
-    "prune_steps": 300, "seed": 0, "seeds": DEFAULT_SEEDS,
-}
+DEFAULT_SETTINGS: dict = TheorySettings().to_dict()
 LIST_SETTINGS: tuple[str, ...] = ("alphas", "bd_widths", "bd_depths")
 
 
