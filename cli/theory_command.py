@@ -96,9 +96,9 @@ def run(args: argparse.Namespace) -> int:
     for section in sections:
         summary[section] = SECTION_RUNNERS[section](args, out, fills)
     if fills and not args.no_figures:
-        from gui.theory_figures import export_offscreen
+        from figures.export import export_figures
 
-        export_offscreen(fills, out)
+        export_figures(fills.values(), out, formats=("png", "svg", "pdf"))
     print(json.dumps(summary, indent=2))
     return 0
 
@@ -129,7 +129,7 @@ def _check_sizes(args: argparse.Namespace, sections) -> None:
 
 
 def _gradients(args, out, fills) -> dict:
-    from gui import theory_plots as plots
+    from figures import theory_figures as figs
     from models.theory import leaky_moments_sweep
 
     stats = leaky_moments_sweep(args.alphas, args.width, args.points, args.seed)
@@ -140,7 +140,7 @@ def _gradients(args, out, fills) -> dict:
              s.predicted["mean"], s.second, s.predicted["second"], s.var, s.predicted["var"]]
             for s in stats]
     write_csv(out / "gradients.csv", header, rows)
-    fills["gradients"] = lambda plot: plots.draw_gradient_moments(plot, stats)
+    fills["gradients"] = figs.gradients_figure(stats)
     worst = max(max(abs(s.mean / s.predicted["mean"] - 1), abs(s.var / s.predicted["var"] - 1)
                     if s.predicted["var"] > 0 else 0.0) for s in stats)
     return {"csv": "gradients.csv", "alphas": len(stats),
@@ -148,7 +148,7 @@ def _gradients(args, out, fills) -> dict:
 
 
 def _propagation(args, out, fills) -> dict:
-    from gui import theory_plots as plots
+    from figures import theory_figures as figs
     from models.theory import propagation_study
 
     studies = propagation_study(args.alpha, args.width, args.depth, min(args.points, 256),
@@ -165,28 +165,28 @@ def _propagation(args, out, fills) -> dict:
                          pf[layer], s.backward[layer], pb[layer], s.factor,
                          s.measured_forward, s.measured_backward])
     write_csv(out / "propagation.csv", header, rows)
-    fills["propagation_forward"] = lambda plot: plots.draw_propagation(plot, studies)
-    fills["propagation_backward"] = lambda plot: plots.draw_propagation(plot, studies, True)
+    fills["propagation_forward"] = figs.propagation_figure(studies)
+    fills["propagation_backward"] = figs.propagation_figure(studies, backward=True)
     return {"csv": "propagation.csv",
             "factors": {s.init: {"predicted": s.factor, "forward": s.measured_forward,
                                  "backward": s.measured_backward} for s in studies}}
 
 
 def _born_dead(args, out, fills) -> dict:
-    from gui import theory_plots as plots
+    from figures import theory_figures as figs
     from models.theory_born_dead import born_dead_study
 
     rows = born_dead_study(args.widths, args.depths, args.trials, args.init, args.seed)
     write_csv(out / "born_dead.csv", list(BORN_DEAD_HEADER),
               [[r.width, r.depth, r.init, r.trials, r.p_born_dead, r.p_single_point_bound]
                for r in rows])
-    fills["born_dead"] = lambda plot: plots.draw_born_dead(plot, rows)
+    fills["born_dead"] = figs.born_dead_figure(rows)
     return {"csv": "born_dead.csv", "cells": len(rows), "init": args.init,
             "below_bound": all(r.p_born_dead <= r.p_single_point_bound for r in rows)}
 
 
 def _pruning(args, out, fills) -> dict:
-    from gui import theory_plots as plots
+    from figures import theory_figures as figs
     from models.pruning import pruning_demo
 
     net, x, result, diff = pruning_demo(args.prune_width, args.prune_depth, args.prune_lr,
@@ -196,24 +196,24 @@ def _pruning(args, out, fills) -> dict:
     header = ["layer", "units_before", "units_after", "dead_units_removed", "params_before",
               "params_after", "max_abs_output_difference"]
     rows = [[i, b, a, b - a, result.params_before, result.params_after, diff]
-            for i, (b, a) in enumerate(zip(result.widths_before, result.widths_after))]
+            for i, (b, a) in enumerate(zip(result.widths_before, result.widths_after), 1)]
     write_csv(out / "pruning.csv", header, rows)
-    fills["pruning_units"] = lambda plot: plots.draw_pruning_units(plot, result, diff)
-    fills["pruning_outputs"] = lambda plot: plots.draw_pruning_outputs(plot, before, after)
+    fills["pruning_units"] = figs.pruning_units_figure(result, diff)
+    fills["pruning_outputs"] = figs.pruning_outputs_figure(before, after)
     return {"csv": "pruning.csv", "units_removed": result.removed_units,
             "params_before": result.params_before, "params_after": result.params_after,
             "max_abs_output_difference": diff}
 
 
 def _sigmoid(args, out, fills) -> dict:
-    from gui import theory_plots as plots
+    from figures import theory_figures as figs
     from models.theory import sigmoid_study
 
     study = sigmoid_study(seed=args.seed)
     layers = np.arange(1, study.depth + 1)
     write_csv(out / "sigmoid.csv", ["layer", "grad_rms_measured", "grad_rms_bound_spectral"],
               np.column_stack([layers, study.grad_rms, study.bound]))
-    fills["sigmoid"] = lambda plot: plots.draw_sigmoid(plot, study)
+    fills["sigmoid"] = figs.sigmoid_figure(study)
     return {"csv": "sigmoid.csv", "max_sigmoid_derivative": study.max_derivative,
             "orthogonal_per_layer_ratio": study.orthogonal_ratio}
 
