@@ -136,9 +136,7 @@ def _configure_axis(ax, axis: spec.Axis, which: str) -> None:
                                                                                   10]))
     if axis.scale == "log" and axis.ticks is None:
         target.set_major_formatter(FuncFormatter(_plain_number))
-        target.set_minor_formatter(FuncFormatter(
-            lambda v, _, t=target: _plain_number(v) if _few_decades(t) and
-            _mantissa(v) in (2, 3, 5) else ""))
+        target.set_minor_formatter(FuncFormatter(lambda v, _, t=target: _minor_label(v, t)))
     if axis.inverted:
         (ax.invert_xaxis if which == "x" else ax.invert_yaxis)()
 
@@ -152,9 +150,15 @@ def _mantissa(value: float) -> int:
     return int(round(value / 10 ** np.floor(np.log10(value)))) if value > 0 else 0
 
 
-def _few_decades(axis) -> bool:
+def _minor_label(value: float, axis) -> str:
+    """Label minor log ticks when the axis spans too few decades to show majors."""
     low, high = sorted(axis.get_view_interval())
-    return low > 0 and np.log10(high / low) <= 2.2
+    if low <= 0:
+        return ""
+    decades = np.log10(high / low)
+    shown = (2, 3, 4, 5, 6, 7, 8, 9) if decades <= 0.6 else (2, 3, 5) if decades <= 1.2 \
+        else (2, 5) if decades <= 2.2 else ()
+    return _plain_number(value) if _mantissa(value) in shown else ""
 
 
 def _data_points(ax, panel: spec.Panel) -> np.ndarray:
@@ -182,6 +186,14 @@ def _data_points(ax, panel: spec.Panel) -> np.ndarray:
             y = np.concatenate([item.y0, item.y1, (np.asarray(item.y0) + item.y1) / 2])
         elif isinstance(item, spec.Image):
             return np.full((1, 2), np.inf)  # an image covers the whole panel
+        elif isinstance(item, spec.Events):
+            positions = np.atleast_1d(np.asarray(item.positions, float))
+            other = ax.get_ylim() if item.axis == "x" else ax.get_xlim()
+            scale = ax.get_yscale() if item.axis == "x" else ax.get_xscale()
+            span = (np.geomspace(*sorted(other), 40) if scale == "log" and min(other) > 0
+                    else np.linspace(*sorted(other), 40))
+            a_, b_ = np.repeat(positions, span.size), np.tile(span, positions.size)
+            x, y = (a_, b_) if item.axis == "x" else (b_, a_)
         else:
             continue
         keep = np.isfinite(x) & np.isfinite(y)
@@ -200,7 +212,6 @@ def _place_notes(fig, canvas, ax, panel: spec.Panel, font_size: float) -> None:
         return
     text = "\n".join(n.text for n in panel.notes)
     color = panel.notes[0].color
-    canvas.draw()
     box = ax.get_window_extent()
     chars = max(int(box.width / (0.6 * font_size * 0.83 * fig.dpi / 72)), 20)
     text = "\n".join(textwrap.fill(line, chars) for line in text.split("\n"))
@@ -215,21 +226,40 @@ def _place_notes(fig, canvas, ax, panel: spec.Panel, font_size: float) -> None:
         extent = note.get_window_extent(renderer=canvas.get_renderer()).padded(2)
         inside = (extent.x0 >= box.x0 and extent.x1 <= box.x1 and extent.y0 >= box.y0
                   and extent.y1 <= box.y1)
-        hits = np.isinf(points).any() or (
-            points.size and np.any((points[:, 0] >= extent.x0) & (points[:, 0] <= extent.x1)
-                                   & (points[:, 1] >= extent.y0) & (points[:, 1] <= extent.y1)))
+        hits = _hits(points, extent)
         if inside and not hits and (legend_box is None or not extent.overlaps(legend_box)):
             return
         note.remove()
     ax.set_title(text, loc="left", fontsize="small", color=color)
 
 
-def _legend(ax, handles: list, columns: int) -> None:
+LEGEND_SPOTS = ("upper right", "upper left", "lower right", "lower left", "upper center",
+                "lower center", "center right", "center left")
+
+
+def _hits(points: np.ndarray, extent) -> int:
+    if np.isinf(points).any():
+        return 1
+    if not points.size:
+        return 0
+    return int(np.count_nonzero((points[:, 0] >= extent.x0) & (points[:, 0] <= extent.x1)
+                                & (points[:, 1] >= extent.y0) & (points[:, 1] <= extent.y1)))
+
+
+def _legend(ax, panel: spec.Panel, handles: list, renderer) -> bool:
+    """Put the panel's legend in a corner that covers no data; False if none is free."""
     drawn, labels = ax.get_legend_handles_labels()
     if not drawn and not handles:
-        return
-    ax.legend(handles=[*drawn, *handles], labels=[*labels, *[h.get_label() for h in handles]],
-              loc="best", ncols=columns)
+        return True
+    points = _data_points(ax, panel)
+    for loc in LEGEND_SPOTS:
+        legend = ax.legend(handles=[*drawn, *handles],
+                           labels=[*labels, *[h.get_label() for h in handles]], loc=loc,
+                           ncols=panel.legend_columns)
+        if not _hits(points, legend.get_window_extent(renderer).padded(2)):
+            return True
+        legend.remove()
+    return False
 
 
 def build(figure: spec.Figure, size: str = "page", style: str | Path | None = None):
@@ -277,18 +307,28 @@ def build(figure: spec.Figure, size: str = "page", style: str | Path | None = No
             title = panel.title if (len(figure.panels) > 1 or not figure.title) else ""
             if title:
                 ax.set_title(title, fontsize="small" if len(figure.panels) > 2 else "medium")
-            if panel.legend and not figure.legend_below:
-                _legend(ax, handles, panel.legend_columns)
-            extra += handles
+            extra.append(handles)
             axes.append(ax)
         if figure.colorbar_shared and first_image is not None:
             _colorbar(fig, first_image, axes)
-        if figure.legend_below or (figure.colorbar_shared and extra):
-            _figure_legend(fig, axes, extra, size, figure)
         if figure.title:
             chars = int(width * 72 / (0.55 * font * (1.0 if size == "column" else 1.2)))
             fig.suptitle(textwrap.fill(figure.title, max(chars, 30)),
                          fontsize="medium" if size == "column" else "large")
+        canvas.draw()
+        renderer = canvas.get_renderer()
+        outside, below = [], []
+        for ax, panel, handles in zip(axes, figure.panels, extra):
+            if not panel.legend:
+                below += handles if figure.colorbar_shared else []
+                continue
+            if figure.legend_below or figure.colorbar_shared or \
+                    not _legend(ax, panel, handles, renderer):
+                outside.append(ax)
+                below += handles
+        if outside or below:
+            _figure_legend(fig, outside, below, size, figure)
+            canvas.draw()
         for ax, panel in zip(axes, figure.panels):
             _place_notes(fig, canvas, ax, panel, font)
     return fig
