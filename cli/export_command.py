@@ -118,6 +118,8 @@ def run(args: argparse.Namespace) -> int:
     except (PresetError, ConfigError) as exc:
         option = "--config" if args.config else "--session" if args.session else "--preset"
         raise UsageError(f"{option}: {exc}") from None
+    if args.cell and "networks" in tabs:
+        _check_cell(args.cell, preset.config)
     out = writable_dir(args.out)
     options = {"size": args.size, "style": style, "dpi": args.dpi}
     from figures.files import HERE, write_provenance, write_text
@@ -141,6 +143,22 @@ def run(args: argparse.Namespace) -> int:
                       "figures": sorted({str(p.relative_to(out).with_suffix(""))
                                          for p in written if p.suffix == ".png"})}, indent=2))
     return 0
+
+
+def _check_cell(cell: str, config) -> None:
+    """Refuse, before any training, a ``--cell`` that is not ``ACTIVATION@LR`` of the grid."""
+    from figures.names import cell_id
+
+    names = [cell_id(a, lr) for a in config.activations for lr in config.lrs]
+    act, _, lr = cell.partition("@")
+    try:
+        if any(a == act and float(lr) == rate for a in config.activations
+               for rate in config.lrs):
+            return
+    except ValueError:
+        pass
+    raise UsageError(f"--cell: {cell!r} is not a cell of the grid; choose from "
+                     f"{', '.join(names)}")
 
 
 def _readme(preset, tabs: list[str]) -> str:

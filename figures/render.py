@@ -283,7 +283,10 @@ def build(figure: spec.Figure, size: str = "page", style: str | Path | None = No
         aspect = figure.aspect * (1.25 if size == "column" else 1.0)
         if size == "column" and cols > 2:  # a wide grid: give its rows room
             aspect *= 1.3
-        fig = MplFigure(figsize=(width, width * aspect), layout="constrained")
+        # a height of whole 1/50 in: whole pixels at 100, 150, 300 and 600 dpi, so the PNG
+        # and the SVG (sized in points) come out the same size in pixels
+        height = max(round(width * aspect * 50) / 50, 1.0)
+        fig = MplFigure(figsize=(width, height), layout="constrained")
         canvas = FigureCanvasAgg(fig)
         axes, extra, first_image = [], [], None
         for i, panel in enumerate(figure.panels):
