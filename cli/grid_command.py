@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 
-import numpy as np
-
 from cli.arguments import writable_dir
 from cli.config_options import add_config_options, config_from_args
 from cli.errors import UsageError
@@ -53,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     atomic_write_text(out / "config.json", config.to_json())
     final = history[-1]
     if not args.no_figures:
-        _write_figures(out, config, history)
+        _write_figures(out, experiment, history)
     diverged = [f"{a}@{lr:g}" for (a, lr), d in zip(final.labels, final.diverged) if d]
     summary = {"out": str(out), "networks": len(final.labels), "steps": final.step,
                "diverged": diverged,
@@ -69,23 +67,16 @@ def _rows(snap: Snapshot, seed: int) -> list[list]:
             for k, (act, lr) in enumerate(snap.labels)]
 
 
-def _write_figures(out, config, history: list[Snapshot]) -> None:
-    from gui.figure_export import export_widgets
-    from gui.headless import ensure_app
-    from gui.networks.figures import activity_grid_figure, curves_figure
+def _write_figures(out, experiment, history: list[Snapshot]) -> None:
+    from figures import network_figures as nf
+    from figures.export import export_figures
+    from figures.probe_history import history_from_snapshots
 
-    ensure_app()
-    final = history[-1]
-    steps = np.array([s.step for s in history])
-    widgets = [
-        activity_grid_figure(final.labels, list(config.activations), list(config.lrs),
-                             final.activity, final.dead, final.diverged, final.step),
-        curves_figure("loss", "Probe-set loss during training", "loss", steps,
-                      np.stack([s.losses for s in history]), final.labels, log_y=True,
-                      column="loss"),
-        curves_figure("dead_fraction", "Dead hidden units during training",
-                      "dead fraction (of hidden units)", steps,
-                      np.stack([s.dead_fraction for s in history]), final.labels,
-                      column="dead_fraction"),
-    ]
-    export_widgets([w for w, _ in widgets], [f for _, f in widgets], out, ("png", "svg"))
+    probes = history_from_snapshots(history, experiment.config, experiment.loss_name)
+    figures = [nf.grid_figure(probes), nf.all_cells_loss_figure(probes),
+               nf.all_cells_dead_figure(probes)]
+    names = {"networks_grid": "activity_grid", "loss_all_cells": "loss",
+             "dead_fraction_all_cells": "dead_fraction"}
+    for figure in figures:
+        figure.name = names[figure.name]
+    export_figures(figures, out, formats=("png", "svg", "pdf"))

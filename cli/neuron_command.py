@@ -12,6 +12,8 @@ from cli.progress import Progress
 from models.atomic_write import atomic_write_text, write_csv
 from models.fields import FieldError
 
+FIGURE_FORMATS = ("png", "svg", "pdf")  # the CSVs above hold every figure\'s data
+
 
 def _add_common(parser: argparse.ArgumentParser, dt_help: str | None = None) -> None:
     from neuro.parameters import FIELDS
@@ -107,7 +109,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_fi(args, params, folder, report):
-    from gui.neuron.figures import FI_FIGURES, export_offscreen, fill_fi
+    from figures.export import export_figures
+    from figures.neuron_figures import fi_figure
     from neuro.fi_curve import simulate_fi_curve
 
     curve = simulate_fi_curve(params, args.currents, fit_offset=args.fit_offset,
@@ -120,13 +123,14 @@ def _run_fi(args, params, folder, report):
     if not args.fit_offset:
         fit.pop("offset_hz")
     written.append(atomic_write_text(folder / "fit.json", json.dumps(fit, indent=2) + "\n"))
-    written += export_offscreen(FI_FIGURES, lambda items: fill_fi(
-        items, curve, params.noise_mv > 0, offset=args.fit_offset), folder)
+    written += export_figures([fi_figure(curve, params.noise_mv > 0, offset=args.fit_offset)],
+                              folder, formats=FIGURE_FORMATS)
     return written
 
 
 def _run_drive(args, params, folder, report):
-    from gui.neuron.figures import DRIVE_FIGURES, export_offscreen, fill_drive
+    from figures.export import export_figures
+    from figures.neuron_figures import drive_figures
     from neuro.drive import run_drive
 
     result = run_drive(params, target=args.target, progress=report)
@@ -134,15 +138,14 @@ def _run_drive(args, params, folder, report):
     written = [write_csv(folder / "trace.csv", header, rows)]
     spikes = zip(result.run.spike_neuron.tolist(), result.run.spike_t_ms.tolist())
     written.append(write_csv(folder / "spikes.csv", ["neuron", "t_ms"], spikes))
-    written += export_offscreen(DRIVE_FIGURES,
-                                lambda items: fill_drive(items, result, params.v_th_mv,
-                                                         params.noise_mv > 0, params.freq_hz),
-                                folder)
+    written += export_figures(drive_figures(result, params.v_th_mv, params.noise_mv > 0,
+                                            params.freq_hz), folder, formats=FIGURE_FORMATS)
     return written
 
 
 def _run_response(args, params, folder, report):
-    from gui.neuron.figures import RESPONSE_FIGURES, export_offscreen, fill_response
+    from figures.export import export_figures
+    from figures.neuron_figures import response_figures
     from neuro.frequency_response import DEFAULT_FREQS_HZ, simulate_frequency_response
 
     freqs = DEFAULT_FREQS_HZ if args.freqs is None else args.freqs
@@ -152,7 +155,6 @@ def _run_response(args, params, folder, report):
     written = [write_csv(folder / "response.csv",
                          ["freq_hz", "lif_gain_hz_per_na", "lif_phase_deg",
                           "leaky_gain_hz_per_na", "leaky_phase_deg"], rows)]
-    written += export_offscreen(RESPONSE_FIGURES,
-                                lambda items: fill_response(items, response, params.noise_mv > 0),
-                                folder)
+    written += export_figures(response_figures(response, params.noise_mv > 0), folder,
+                              formats=FIGURE_FORMATS)
     return written

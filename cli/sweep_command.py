@@ -45,6 +45,8 @@ def register(subparsers) -> None:
                             "step_dead_* columns (default 10)")
     sweep.add_argument("--out", required=True, metavar="FILE", type=non_empty("--out"),
                        help="result CSV")
+    sweep.add_argument("--no-figures", action="store_true",
+                       help="write only the CSV (figures otherwise go to FILE_figures/)")
     sweep.add_argument("--resume", action="store_true",
                        help="continue the sweep in --out: skip the runs it already holds")
     sweep.add_argument("--overwrite", action="store_true",
@@ -140,4 +142,25 @@ def run(args: argparse.Namespace) -> int:
     if progress is not None:
         sys.stderr.write(f"sweep: {progress.done}/{progress.total} runs in {args.out} "
                          f"({progress.resumed} resumed, {progress.failed} failed)\n")
+        if not args.no_figures and progress.rows:
+            write_figures(args.out, list(progress.rows))
     return 0
+
+
+def write_figures(out: str, rows: list) -> list:
+    """Write the sweep's heatmaps and dead-vs-lr figure into ``OUT_figures/`` beside the CSV."""
+    from pathlib import Path
+
+    from cli.arguments import writable_dir
+    from figures import sweep_figures as sf
+    from figures.export import export_figures
+    from models.sweep_summary import summarize
+
+    summaries = summarize(rows)
+    if not summaries:
+        return []
+    path = Path(out)
+    folder = writable_dir(path.with_name(f"{path.stem}_figures"), "--out")
+    return export_figures([sf.heatmap_figure(summaries, "dead_fraction"),
+                           sf.heatmap_figure(summaries, "final_loss"),
+                           sf.dead_vs_lr_figure(summaries)], folder)

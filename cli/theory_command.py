@@ -95,15 +95,15 @@ def run(args: argparse.Namespace) -> int:
     write_csv(out / "verdicts.csv", list(VERDICT_HEADER),
               [[*v.row()[:7], "true" if v.agrees else "false", v.reason] for v in verdicts])
     if fills and not args.no_figures:
-        from gui.theory.figures import export_offscreen
+        from figures.export import export_figures
 
-        export_offscreen(fills, out)
+        export_figures(fills.values(), out, formats=("png", "svg", "pdf"))
     print(json.dumps(summary, indent=2))
     return 0
 
 
 def _gradients(args, stats, out, fills) -> dict:
-    from gui.theory import plots
+    from figures import theory_figures as figs
 
     header = ["alpha", "samples", "sparsity_measured", "sparsity_predicted", "mean_g_measured",
               "mean_g_predicted", "second_g_measured", "second_g_predicted", "var_g_measured",
@@ -112,7 +112,7 @@ def _gradients(args, stats, out, fills) -> dict:
              s.predicted["mean"], s.second, s.predicted["second"], s.var, s.predicted["var"]]
             for s in stats]
     write_csv(out / "gradients.csv", header, rows)
-    fills["gradients"] = lambda plot: plots.draw_gradient_moments(plot, stats)
+    fills["gradients"] = figs.gradients_figure(stats)
     worst = max(max(abs(s.mean / s.predicted["mean"] - 1), abs(s.var / s.predicted["var"] - 1)
                     if s.predicted["var"] > 0 else 0.0) for s in stats)
     return {"csv": "gradients.csv", "alphas": len(stats),
@@ -129,7 +129,7 @@ PROPAGATION_HEADER = [
 
 def _propagation(args, studies, out, fills) -> dict:
     """propagation.csv: every column dimensionless; measured = mean over the seeds' networks."""
-    from gui.theory import plots
+    from figures import theory_figures as figs
 
     rows = []
     for s in studies:
@@ -143,8 +143,8 @@ def _propagation(args, studies, out, fills) -> dict:
                          f_hi[layer], b_lo[layer], b_hi[layer], s.tolerance * s.factor,
                          s.tolerance_backward * s.factor])
     write_csv(out / "propagation.csv", PROPAGATION_HEADER, rows)
-    fills["propagation_forward"] = lambda plot: plots.draw_propagation(plot, studies)
-    fills["propagation_backward"] = lambda plot: plots.draw_propagation(plot, studies, True)
+    fills["propagation_forward"] = figs.propagation_figure(studies)
+    fills["propagation_backward"] = figs.propagation_figure(studies, backward=True)
     return {"csv": "propagation.csv", "seeds": studies[0].seeds if studies else 0,
             "factors": {s.init: {"predicted": s.factor, "forward": s.measured_forward,
                                  "backward": s.measured_backward,
@@ -154,12 +154,12 @@ def _propagation(args, studies, out, fills) -> dict:
 
 
 def _born_dead(args, rows, out, fills) -> dict:
-    from gui.theory import plots
+    from figures import theory_figures as figs
 
     write_csv(out / "born_dead.csv", list(BORN_DEAD_HEADER),
               [[r.width, r.depth, r.init, r.trials, r.p_born_dead, r.p_single_point_bound]
                for r in rows])
-    fills["born_dead"] = lambda plot: plots.draw_born_dead(plot, rows)
+    fills["born_dead"] = figs.born_dead_figure(rows)
     return {"csv": "born_dead.csv", "cells": len(rows),
             "init": rows[0].init if rows else None,
             "below_bound": all(r.p_born_dead <= r.p_single_point_bound for r in rows)}
@@ -167,7 +167,7 @@ def _born_dead(args, rows, out, fills) -> dict:
 
 def _pruning(args, outcome, out, fills) -> dict:
     """pruning.csv: one row per hidden layer, numbered from 1 (nearest the input)."""
-    from gui.theory import plots
+    from figures import theory_figures as figs
 
     result, diff = outcome["result"], outcome["diff"]
     header = ["layer", "units_before", "units_after", "dead_units_removed", "params_before",
@@ -175,21 +175,20 @@ def _pruning(args, outcome, out, fills) -> dict:
     rows = [[i, b, a, b - a, result.params_before, result.params_after, diff]
             for i, (b, a) in enumerate(zip(result.widths_before, result.widths_after), 1)]
     write_csv(out / "pruning.csv", header, rows)
-    fills["pruning_units"] = lambda plot: plots.draw_pruning_units(plot, result, diff)
-    fills["pruning_outputs"] = lambda plot: plots.draw_pruning_outputs(
-        plot, outcome["before"], outcome["after"])
+    fills["pruning_units"] = figs.pruning_units_figure(result, diff)
+    fills["pruning_outputs"] = figs.pruning_outputs_figure(outcome["before"], outcome["after"])
     return {"csv": "pruning.csv", "units_removed": result.removed_units,
             "params_before": result.params_before, "params_after": result.params_after,
             "max_abs_output_difference": diff}
 
 
 def _sigmoid(args, study, out, fills) -> dict:
-    from gui.theory import plots
+    from figures import theory_figures as figs
 
     write_csv(out / "sigmoid.csv", ["layer", "grad_rms_measured", "grad_rms_bound_spectral"],
               [[layer, rms, bound] for layer, rms, bound
                in zip(range(1, study.depth + 1), study.grad_rms, study.bound)])
-    fills["sigmoid"] = lambda plot: plots.draw_sigmoid(plot, study)
+    fills["sigmoid"] = figs.sigmoid_figure(study)
     return {"csv": "sigmoid.csv", "max_sigmoid_derivative": study.max_derivative,
             "orthogonal_per_layer_ratio": study.orthogonal_ratio}
 

@@ -1,0 +1,265 @@
+"""Networks-tab figures: the activity grid, curves over steps for every cell, one cell's detail."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from figures.names import (
+    ACTIVITY_CMAP,
+    DASHES,
+    DEAD_COLOR,
+    DIVERGED_COLOR,
+    GREY,
+    OUTPUT_CMAP,
+    cell_id,
+    cell_label,
+    color,
+)
+from figures.spec import Axis, Events, Figure, Image, Line, Note, Panel, Points, Table
+
+ACTIVITY_LABEL = "activity (fraction of probe points with z > 0)"
+LOSS_UNITS = {"bce": ("binary cross-entropy loss", "nats"),
+              "mse": ("mean squared error loss", "squared units of y")}
+LOSS_COLUMN = {"bce": "loss_nats", "mse": "loss_mse_y_squared"}
+
+
+def _step_axis(steps: np.ndarray) -> Axis:
+    last = float(steps[-1]) if len(steps) else 1.0
+    return Axis("training step", limits=(0.0, max(last, 1.0)), integer=True)
+
+
+def _layer_ticks(depth: int) -> list[tuple[float, str]]:
+    return [(layer + 0.5, str(layer + 1)) for layer in range(depth)]
+
+
+def _events(history, key: str = "events") -> list:
+    if not history.events:
+        return []
+    steps = np.array([s for s, _ in history.events], float)
+    return [Events(key, steps, [t for _, t in history.events], legend="intervention")]
+
+
+def grid_figure(history, probe: int = -1) -> Figure:
+    """Return the activity heatmap of every cell (layers x units) at one probe.
+
+    Parameters
+    ----------
+    history : figures.probe_history.ProbeHistory
+        The grid's history.
+    probe : int
+        Which probe (default the last).
+
+    Returns
+    -------
+    Figure
+        ``networks_grid``: rows = activations, columns = learning rates, dead units in
+        the reserved red, diverged cells grey, one shared colour bar.
+    """
+    rows, cols = len(history.activations), len(history.lrs)
+    depth, width = history.depth, history.width
+    step = int(history.steps[probe])
+    panels, table = [], []
+    for k, (act, lr) in enumerate(history.labels):
+        r, c = divmod(k, cols)
+        activity = history.activity[probe, k].astype(float)
+        dead = history.dead[probe, k]
+        diverged = bool(history.diverged[probe, k])
+        state = "diverged" if diverged else f"{100 * dead.mean():.0f}% dead"
+        values = np.full_like(activity, np.nan) if diverged else activity
+        image = Image("activity", values, (0.5, width + 0.5, 0.0, float(depth)),
+                      cmap=ACTIVITY_CMAP, levels=(0.0, 1.0), colorbar=ACTIVITY_LABEL,
+                      mask=None if diverged else dead, mask_color=DEAD_COLOR,
+                      mask_label="dead unit", nan_color=DIVERGED_COLOR,
+                      nan_label="diverged" if diverged else None)
+        panels.append(Panel(
+            f"{cell_label(act, lr)}\n{state}",
+            Axis("unit" if r == rows - 1 else "", limits=(0.5, width + 0.5), integer=True),
+            Axis("layer" if c == 0 else "", limits=(0.0, float(depth)),
+                 ticks=_layer_ticks(depth), inverted=True),
+            [image], legend=False))
+        for layer in range(depth):
+            for unit in range(width):
+                table.append([act, lr, layer + 1, unit + 1, float(activity[layer, unit]),
+                              int(dead[layer, unit]), int(diverged), step])
+    header = ["activation", "lr", "layer", "unit", "activity_fraction", "dead", "diverged",
+              "step"]
+    return Figure("networks_grid",
+                  f"Unit activity after {step} steps (layer 1 = nearest the input)",
+                  panels, Table(header, table), rows=rows, cols=cols,
+                  aspect=0.3 * rows + 0.12, colorbar_shared=True)
+
+
+def _cell_lines(history, values: np.ndarray, positive: bool = False) -> list[Line]:
+    lines = []
+    lrs = list(history.lrs)
+    acts = list(dict.fromkeys(a for a, _ in history.labels))
+    for k, (act, lr) in enumerate(history.labels):
+        y = values[:, k].astype(float)
+        if positive:
+            y = np.where(y > 0, y, np.nan)
+        lines.append(Line(cell_id(act, lr), history.steps.astype(float), y,
+                          label=cell_label(act, lr), color=color(acts.index(act)),
+                          style=DASHES[lrs.index(lr) % len(DASHES)] if lr in lrs else "solid",
+                          width=1.4))
+    return lines
+
+
+def all_cells_loss_figure(history) -> Figure:
+    """Return every cell's probe-set loss over training (log scale), one row per probe."""
+    label, unit = LOSS_UNITS.get(history.loss_name, ("loss", ""))
+    column = LOSS_COLUMN.get(history.loss_name, "loss")
+    panel = Panel("", _step_axis(history.steps), Axis(label, unit, scale="log"),
+                  [*_cell_lines(history, history.loss, positive=True), *_events(history)],
+                  legend_columns=2)
+    header = ["step"] + [f"{column}[{cell_id(a, lr)}]" for a, lr in history.labels]
+    return Figure("loss_all_cells", "Probe-set loss of every cell", [panel],
+                  Table(header, np.column_stack([history.steps, history.loss])),
+                  legend_below=True, aspect=0.75)
+
+
+def all_cells_dead_figure(history) -> Figure:
+    """Return every cell's dead fraction over training, one row per probe."""
+    panel = Panel("", _step_axis(history.steps),
+                  Axis("dead fraction of hidden units", limits=(-0.02, 1.02)),
+                  [*_cell_lines(history, history.dead_fraction), *_events(history)],
+                  legend_columns=2)
+    header = ["step"] + [f"dead_fraction[{cell_id(a, lr)}]" for a, lr in history.labels]
+    return Figure("dead_fraction_all_cells", "Dead hidden units of every cell", [panel],
+                  Table(header, np.column_stack([history.steps, history.dead_fraction])),
+                  legend_below=True, aspect=0.75)
+
+
+def loss_figure(history, k: int) -> Figure:
+    """Return cell `k`'s loss over training (log scale), with its interventions marked."""
+    label, unit = LOSS_UNITS.get(history.loss_name, ("loss", ""))
+    loss = history.loss[:, k]
+    shown = np.where(loss > 0, loss, np.nan)
+    panel = Panel("", _step_axis(history.steps), Axis(label, unit, scale="log"),
+                  [Line("loss", history.steps.astype(float), shown, color=color(0)),
+                   *_events(history)], legend=bool(history.events))
+    if history.diverged[-1, k]:
+        first = int(history.steps[np.argmax(history.diverged[:, k])])
+        panel.notes.append(Note("diverged", f"diverged at step {first}", color=DEAD_COLOR))
+    column = LOSS_COLUMN.get(history.loss_name, "loss")
+    return Figure("loss", f"Loss: {cell_label(*history.labels[k])}", [panel],
+                  Table(["step", column], np.column_stack([history.steps, loss])))
+
+
+def dead_layers_figure(history, k: int) -> Figure:
+    """Return cell `k`'s dead fraction per layer (layer 1 nearest the input) over training."""
+    depth = history.depth
+    lines = [Line(f"layer{i + 1}", history.steps.astype(float),
+                  history.dead_layers[:, k, i], label=f"layer {i + 1}",
+                  color=color(i), width=1.5, style=DASHES[i // 8 % len(DASHES)])
+             for i in range(depth)]
+    lines.append(Line("all", history.steps.astype(float), history.dead_fraction[:, k],
+                      label="all layers", color="#000000", width=1.0, style="dotted"))
+    panel = Panel("", _step_axis(history.steps),
+                  Axis("dead fraction of the layer's units", limits=(-0.02, 1.02)),
+                  [*lines, *_events(history)], legend_columns=1 if depth <= 3 else 2)
+    header = ["step", *[f"dead_fraction_layer{i + 1}" for i in range(depth)], "dead_fraction"]
+    rows = np.column_stack([history.steps, history.dead_layers[:, k], history.dead_fraction[:, k]])
+    return Figure("dead_fraction_per_layer",
+                  f"Dead fraction per layer: {cell_label(*history.labels[k])}", [panel],
+                  Table(header, rows))
+
+
+def kymograph_figure(history, k: int) -> Figure:
+    """Return cell `k`'s units x probes activity image: when each unit died (red).
+
+    The CSV has one row per probe: the step, the dead fraction, each unit's activity
+    fraction and each unit's dead flag (columns ``layerL_unitU_...``, both from 1).
+    """
+    depth, width = history.depth, history.width
+    steps = history.steps.astype(float)
+    activity = history.activity[:, k].reshape(len(steps), -1).astype(float)
+    dead = history.dead[:, k].reshape(len(steps), -1)
+    half = (steps[1] - steps[0]) / 2 if len(steps) > 1 else 0.5
+    image = Image("kymograph", activity.T, (steps[0] - half, steps[-1] + half, 0.0,
+                                            float(depth * width)),
+                  cmap=ACTIVITY_CMAP, levels=(0.0, 1.0), colorbar=ACTIVITY_LABEL,
+                  mask=dead.T, mask_color=DEAD_COLOR, mask_label="dead unit")
+    bounds = Events("layers", np.arange(1, depth) * float(width), color="#ffffff",
+                    style="dashed", axis="y")
+    ticks = [((layer + 0.5) * width, f"L{layer + 1}") for layer in range(depth)]
+    panel = Panel("", Axis("training step", limits=(steps[0] - half, steps[-1] + half),
+                           integer=True),
+                  Axis(f"unit, by layer ({width} per layer; input side on top)",
+                       limits=(0.0, float(depth * width)), ticks=ticks, inverted=True),
+                  [image, bounds, *_events(history)], legend=True)
+    names = [f"layer{u // width + 1}_unit{u % width + 1}" for u in range(depth * width)]
+    header = ["step", "dead_fraction", *[f"{n}_activity_fraction" for n in names],
+              *[f"{n}_dead" for n in names]]
+    rows = np.column_stack([history.steps, history.dead_fraction[:, k], activity,
+                            dead.astype(int)])
+    return Figure("kymograph", f"Kymograph of activity: {cell_label(*history.labels[k])}",
+                  [panel], Table(header, rows, tuple(f"{n}_dead" for n in names)),
+                  aspect=0.66)
+
+
+def output_figure(history, k: int, data_x: np.ndarray, data_y: np.ndarray,
+                  axes: np.ndarray, output: np.ndarray, task: str) -> Figure:
+    """Return cell `k`'s decision boundary (2-D inputs) or fitted curve (1-D inputs).
+
+    Parameters
+    ----------
+    history : figures.probe_history.ProbeHistory
+        For the cell's name.
+    k : int
+        The cell.
+    data_x, data_y : numpy.ndarray
+        The training data.
+    axes, output : numpy.ndarray
+        From `figures.probe_history.output_map`.
+    task : str
+        ``classification`` or ``regression``.
+    """
+    name = cell_label(*history.labels[k])
+    data_x, data_y = np.asarray(data_x, float), np.asarray(data_y, float).reshape(-1)
+    if data_x.shape[1] == 2:
+        gx, gy = axes
+        dx, dy = (gx[1] - gx[0]) / 2, (gy[1] - gy[0]) / 2
+        classify = task == "classification"
+        finite = output[np.isfinite(output)]
+        levels = (0.0, 1.0) if classify or not finite.size else \
+            (float(finite.min()), float(finite.max()) + 1e-12)
+        series = [Image("output", np.asarray(output, float),
+                        (gx[0] - dx, gx[-1] + dx, gy[0] - dy, gy[-1] + dy),
+                        cmap=OUTPUT_CMAP, levels=levels,
+                        colorbar="P(class 1)" if classify else "network output (data units)")]
+        if classify:
+            mask = data_y > 0.5
+            series += [Points("class0", data_x[~mask, 0], data_x[~mask, 1], "class 0",
+                              color="#2166ac", size=2.5, edge="#ffffff"),
+                       Points("class1", data_x[mask, 0], data_x[mask, 1], "class 1",
+                              color="#b2182b", size=2.5, edge="#ffffff")]
+        else:
+            series.append(Points("data", data_x[:, 0], data_x[:, 1], "data", color=GREY,
+                                 size=2.0))
+        panel = Panel("", Axis("x1", "data units", limits=(gx[0] - dx, gx[-1] + dx)),
+                      Axis("x2", "data units", limits=(gy[0] - dy, gy[-1] + dy)), series,
+                      aspect="equal")
+        xx, yy = np.meshgrid(gx, gy)
+        column = "output_probability" if classify else "output_value"
+        table = Table(["x1", "x2", column],
+                      np.column_stack([xx.ravel(), yy.ravel(), np.ravel(output)]))
+        return Figure("output", f"Decision boundary: {name}", [panel], table, aspect=0.85)
+    panel = Panel("", Axis("x", "data units"), Axis("y", "data units"),
+                  [Points("data", data_x[:, 0], data_y, "data", color=GREY, size=2.0),
+                   Line("fit", np.asarray(axes, float), np.asarray(output, float),
+                        "network output", color=color(1), width=2.0)])
+    return Figure("output", f"Fitted curve: {name}", [panel],
+                  Table(["x", "output_value"], np.column_stack([axes, output])))
+
+
+def cell_figures(history, k: int, experiment=None) -> list[Figure]:
+    """Return the four detail figures of cell `k` (the output one needs `experiment`)."""
+    figures = [loss_figure(history, k), dead_layers_figure(history, k),
+               kymograph_figure(history, k)]
+    if experiment is not None:
+        from figures.probe_history import output_map
+
+        axes, output = output_map(experiment, k)
+        figures.append(output_figure(history, k, experiment.x, experiment.y, axes, output,
+                                     experiment.dataset.task))
+    return figures
