@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
                 continue
             _say(f"running the {key} tab")
             start = time.perf_counter()
-            (getattr(tab, "run_default", None) or tab.run)()
+            tab.run_default()
             if not tab.wait_until_idle(args.timeout):
                 raise OSError(f"the {key} tab did not finish within {args.timeout} s")
             _say(f"{key} done in {time.perf_counter() - start:.1f} s")

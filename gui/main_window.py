@@ -13,6 +13,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from gui import presentation, session_store
 from gui.export_actions import export_tab_figures, install_export_menu
+from gui.lab_tab import LabTab
 from gui.networks.tab import NetworksTab
 from models.datasets import DatasetError, load_csv
 from models.presets import PresetError, load_preset, preset_names
@@ -44,11 +45,8 @@ def versions() -> dict[str, str]:
 class MainWindow(QtWidgets.QMainWindow):
     """The ReLU Lab window.
 
-    Other tabs are plugged in with `add_tab`. A tab may provide any of: ``figures()``
-    (list of `gui.figures.Figure`, for File > Export figures), ``settings()`` /
-    ``apply_settings(dict)`` (sessions), ``shutdown()`` (called when the window closes),
-    ``status()`` (dict with ``step``, ``steps_per_s``, ``frames_per_s``), ``play_pause()``,
-    ``step_once()``, ``reset()`` (the Space, S and R shortcuts act on the current tab).
+    Tabs are plugged in with `add_tab`; each is a `gui.lab_tab.LabTab`, whose methods the
+    window calls (figures, settings, status bar, shortcuts, presentation, lock, shutdown).
 
     Parameters
     ----------
@@ -101,24 +99,31 @@ class MainWindow(QtWidgets.QMainWindow):
         self.theory = TheoryTab()
         self.add_tab(self.theory, "Theory")
 
-    def add_tab(self, widget: QtWidgets.QWidget, title: str) -> int:
-        """Add a tab (see the class docstring for the methods it may provide); return its index."""
+    def add_tab(self, widget: LabTab, title: str) -> int:
+        """Add a tab (a QWidget that is a `LabTab`); return its index.
+
+        Raises
+        ------
+        TypeError
+            If `widget` does not declare the tab protocol.
+        """
+        if not isinstance(widget, LabTab):
+            raise TypeError(f"tab {title!r}: {type(widget).__name__} is not a LabTab")
         self._tab_titles[widget] = title
         index = self.tabs.addTab(widget, title)
-        figures = getattr(widget, "figures", None)
-        for figure in (figures() if callable(figures) else []):
+        for figure in widget.figures():
             install_export_menu(figure, self)
         return index
 
-    def tab_keys(self) -> dict[str, QtWidgets.QWidget]:
+    def tab_keys(self) -> dict[str, LabTab]:
         """Return the tabs by session key (``networks``, ``sweep``, ``neuron``, ``theory``)."""
         return {self._tab_titles[w].lower(): w for w in self.tab_widgets()}
 
-    def tab_widgets(self) -> list[QtWidgets.QWidget]:
+    def tab_widgets(self) -> list[LabTab]:
         """Return every tab's widget, in order."""
         return [self.tabs.widget(i) for i in range(self.tabs.count())]
 
-    def current_tab(self) -> QtWidgets.QWidget | None:
+    def current_tab(self) -> LabTab | None:
         """Return the visible tab."""
         return self.tabs.currentWidget()
 
@@ -165,10 +170,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.file_menu = file_menu
 
         run_menu = bar.addMenu("&Run")
-        self.play_action = self._action(run_menu, "Play / pause", lambda: self._call("play_pause"),
+        self.play_action = self._action(run_menu, "Play / pause",
+                                        lambda: self._on_current(lambda t: t.play_pause()),
                                         "Space")
-        self._action(run_menu, "Step", lambda: self._call("step_once"), "S")
-        self._action(run_menu, "Reset", lambda: self._call("reset"), "R")
+        self._action(run_menu, "Step", lambda: self._on_current(lambda t: t.step_once()), "S")
+        self._action(run_menu, "Reset", lambda: self._on_current(lambda t: t.reset()), "R")
 
         self.presets_menu = bar.addMenu("&Presets")
         for name in preset_names():
@@ -202,16 +208,14 @@ class MainWindow(QtWidgets.QMainWindow):
             label.setMinimumWidth(110)
             bar.addPermanentWidget(label)
 
-    def _call(self, method: str) -> None:
+    def _on_current(self, act) -> None:
         tab = self.current_tab()
-        func = getattr(tab, method, None)
-        if callable(func):
-            func()
+        if tab is not None:
+            act(tab)
 
     def _update_status(self) -> None:
         tab = self.current_tab()
-        status = getattr(tab, "status", None)
-        info = status() if callable(status) else {}
+        info = tab.live_status() if tab is not None else {}
         self.step_status.setText(f"step {info.get('step', 0):,}")
         self.rate_status.setText(f"{info.get('steps_per_s', 0.0):,.0f} steps/s")
         self.fps_status.setText(f"{info.get('frames_per_s', 0.0):.0f} frames/s")
@@ -272,9 +276,8 @@ class MainWindow(QtWidgets.QMainWindow):
         if not self.networks.apply_config(config, None):
             raise DatasetError(f"{Path(path).name}: the Networks tab could not use it")
         sweep = self.tab_keys().get("sweep")
-        use = getattr(sweep, "use_dataset", None)
-        if callable(use):
-            use(path)
+        if sweep is not None:
+            sweep.use_dataset(path)
         self.statusBar().showMessage(f"Training on {Path(path).name}", 8000)
 
     def import_dataset_dialog(self) -> None:
@@ -293,9 +296,9 @@ class MainWindow(QtWidgets.QMainWindow):
         """Return the session document: every tab's settings, by tab key."""
         tabs = {}
         for key, widget in self.tab_keys().items():
-            settings = getattr(widget, "settings", None)
-            if callable(settings):
-                tabs[key] = settings()
+            settings = widget.settings()
+            if settings is not None:
+                tabs[key] = settings
         return session_document(tabs)
 
     def apply_session(self, document: dict) -> None:
@@ -316,13 +319,13 @@ class MainWindow(QtWidgets.QMainWindow):
         applied = []
         try:
             for key, settings in document["tabs"].items():
-                apply = getattr(keys[key], "apply_settings", None)
-                if callable(apply):
-                    try:
-                        apply(settings)
-                    except (ValueError, TypeError, KeyError) as exc:
-                        raise SessionError(f"{key}: {exc}") from None
-                    applied.append(key)
+                if key not in before:
+                    continue  # a tab with nothing to save takes nothing back
+                try:
+                    keys[key].apply_settings(settings)
+                except (ValueError, TypeError, KeyError) as exc:
+                    raise SessionError(f"{key}: {exc}") from None
+                applied.append(key)
         except SessionError:
             for key in applied:  # put back what was already changed
                 keys[key].apply_settings(before[key])
@@ -435,8 +438,7 @@ class MainWindow(QtWidgets.QMainWindow):
         """Return every figure of every tab."""
         figures = []
         for widget in self.tab_widgets():
-            func = getattr(widget, "figures", None)
-            figures.extend(func() if callable(func) else [])
+            figures.extend(widget.figures())
         return figures
 
     def toggle_presentation(self) -> None:
@@ -449,9 +451,7 @@ class MainWindow(QtWidgets.QMainWindow):
         presentation.scale_plot_text(figures, factor)
         presentation.scale_lines(figures, lines)
         for widget in self.tab_widgets():
-            tuck = getattr(widget, "set_controls_visible", None)
-            if callable(tuck):
-                tuck(not self._presentation)
+            widget.set_controls_visible(not self._presentation)
         self.showFullScreen() if self._presentation else self.showNormal()
         self.presentation_action.setChecked(self._presentation)
 
@@ -459,9 +459,7 @@ class MainWindow(QtWidgets.QMainWindow):
         """Lock (or unlock) the controls: the class sees the grid and the Play button only."""
         self.locked = not self.locked
         for widget in self.tab_widgets():
-            lock = getattr(widget, "set_locked", None)
-            if callable(lock):
-                lock(self.locked)
+            widget.set_locked(self.locked)
         self.tabs.tabBar().setEnabled(not self.locked)
         for menu in (self.file_menu, self.presets_menu):
             menu.setEnabled(not self.locked)
@@ -481,7 +479,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # -- closing ---------------------------------------------------------------------------
     def shutdown(self) -> None:
-        """Autosave if asked to, then call ``shutdown()`` on every tab that has it (once)."""
+        """Autosave if asked to, then call ``shutdown()`` on every tab (once)."""
         if self._closed:
             return
         self._closed = True
@@ -489,9 +487,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.autosave()
         self._status_timer.stop()
         for widget in self.tab_widgets():
-            stop = getattr(widget, "shutdown", None)
-            if callable(stop):
-                stop()
+            widget.shutdown()
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 - Qt's name
         """Stop every tab's work before the window goes."""

@@ -73,7 +73,7 @@ def test_status_bar_shows_step_speed_frames(qtbot, window):
     assert window.step_status.text().startswith("step ")
     assert window.rate_status.text().endswith("steps/s")
     assert window.fps_status.text().endswith("frames/s")
-    assert tab.status()["steps_per_s"] > 0
+    assert tab.live_status()["steps_per_s"] > 0
 
 
 def test_menu_preset_and_bad_preset(qtbot, window):
@@ -85,7 +85,9 @@ def test_menu_preset_and_bad_preset(qtbot, window):
 
 
 def test_added_tab_is_shut_down_on_close(qtbot, lab_app):
-    class Other(QtWidgets.QWidget):
+    from gui.lab_tab import LabTab
+
+    class Other(QtWidgets.QWidget, LabTab):
         stopped = 0
 
         def shutdown(self):
@@ -96,6 +98,8 @@ def test_added_tab_is_shut_down_on_close(qtbot, lab_app):
 
     win = MainWindow(NetworksTab(SMALL))
     qtbot.addWidget(win)
+    with pytest.raises(TypeError, match="not a LabTab"):
+        win.add_tab(QtWidgets.QWidget(), "Plain")
     other = Other()
     index = win.add_tab(other, "Sweep")
     assert win.tabs.tabText(index) == "Sweep"

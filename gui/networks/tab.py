@@ -10,6 +10,7 @@ from PySide6 import QtCore, QtWidgets
 
 from gui import theme
 from gui.figures import Figure
+from gui.lab_tab import LabTab
 from gui.networks.controls import ControlsPanel
 from gui.networks.detail import DetailView
 from gui.networks.grid import GridView, format_lr, pretty_activation
@@ -33,7 +34,7 @@ INTRO = ("Every cell is the same network (same data, same minibatches, same init
          "Leaky ReLU's keep their slope; click a cell to see its history below.")
 
 
-class NetworksTab(QtWidgets.QWidget):
+class NetworksTab(QtWidgets.QWidget, LabTab):
     """The live grid, its knobs, play controls, interventions and the selected cell's detail.
 
     Parameters
@@ -451,7 +452,7 @@ class NetworksTab(QtWidgets.QWidget):
             self._sync_buttons()
 
     # -- status ---------------------------------------------------------------------------
-    def status(self) -> dict[str, Any]:
+    def live_status(self) -> dict[str, Any]:
         """Return the step shown, training steps per second and frames per second."""
         steps_per_s = 0.0
         marks = [m for m in self._rate_marks if m[0] > time.perf_counter() - 3.0]

@@ -11,6 +11,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
 from gui.figures import Figure
+from gui.lab_tab import LabTab
 from gui.neuron import figures as neuron_figures
 from gui.neuron import plots as neuron_plots
 from gui.neuron.worker import NeuronRunner
@@ -130,7 +131,7 @@ def load_presets() -> dict[str, dict]:
     return presets
 
 
-class NeuronTab(QtWidgets.QWidget):
+class NeuronTab(QtWidgets.QWidget, LabTab):
     """Parameter panel, presets, Run / Cancel, progress and eight plots in three sub-tabs.
 
     The tab opens on the ``noisy`` preset. Simulations run in a persistent child process

@@ -14,6 +14,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
 from gui.figures import Figure
+from gui.lab_tab import LabTab
 from gui.run_controls import RunControls
 from gui.runner import Runner, wait_until
 from gui.sweep import plots as sweep_plots
@@ -123,7 +124,7 @@ def validate_settings(settings: dict) -> tuple[dict, SweepSpec]:
     return out, spec
 
 
-class SweepTab(QtWidgets.QWidget):
+class SweepTab(QtWidgets.QWidget, LabTab):
     """Grid set-up, Run / Cancel with a progress bar, heatmaps and dead-fraction curves.
 
     Public API: `figures`, `settings`, `apply_settings`, `run`, `cancel`, `load_results`,
@@ -328,6 +329,10 @@ class SweepTab(QtWidgets.QWidget):
         self.cancel_button.setEnabled(True)
         self.out_path = out
         return self._request
+
+    def run_default(self) -> None:
+        """Compute with the current settings (headless export); see `wait_until_idle`."""
+        self.run()
 
     def cancel(self) -> None:
         """Stop the running sweep; the finished rows stay in the CSV (resume continues)."""
