@@ -27,15 +27,26 @@ def lab_app(qapp):
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """Start the soak window as soon as it is known to be wanted: it then runs its minutes
-    beside the rest of the suite, and `test_window_soak` collects its verdict at the end."""
+    """Run the soak test last, so the rest of the suite runs beside its window's minutes."""
     soak = [item for item in items if item.name == "test_window_soak"]
     if soak:
-        items[:] = [item for item in items if item.name != "test_window_soak"] + soak  # last
-        if not getattr(config, "relu_lab_soak", None):
-            from tests.test_soak import start_soak
+        items[:] = [item for item in items if item.name != "test_window_soak"] + soak
 
-            config.relu_lab_soak = start_soak()
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session):
+    """Start the soak window only if the soak test is still selected.
+
+    This runs after every ``pytest_collection_modifyitems`` (so after ``-m`` and ``-k``
+    have deselected), and never for ``--collect-only``.
+    """
+    config = session.config
+    if config.option.collectonly or getattr(config, "relu_lab_soak", None):
+        return
+    if any(item.name == "test_window_soak" for item in session.items):
+        from tests.test_soak import start_soak
+
+        config.relu_lab_soak = start_soak()
 
 
 def pytest_unconfigure(config):
