@@ -103,18 +103,14 @@ def _dispose(window, app) -> None:
 
 
 def _run_networks(window, steps: int | None, timeout: float, app) -> None:
-    from PySide6 import QtCore
+    from gui.runner import wait_until
 
     tab = window.networks
     target = steps or tab.config.steps
     _say(f"training the Networks grid for {target} steps")
     start = time.perf_counter()
     tab.step_once(target)
-    deadline = time.monotonic() + timeout
-    while tab.shown_step < target:
-        if time.monotonic() > deadline:
-            raise OSError(f"the Networks grid did not reach step {target} within {timeout} s")
-        app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 50)
-        QtCore.QThread.msleep(5)
+    if not wait_until(lambda: tab.shown_step >= target, timeout):
+        raise OSError(f"the Networks grid did not reach step {target} within {timeout} s")
     tab.draw()
     _say(f"networks done in {time.perf_counter() - start:.1f} s")

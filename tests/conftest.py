@@ -17,6 +17,10 @@ if "RELU_LAB_CONFIG_DIR" not in os.environ:
 
 import pytest  # noqa: E402
 
+# A grid that trains fast: two activations x two learning rates of 16 units.
+SMALL_GRID = {"width": 16, "activations": ("relu", "leaky_relu"), "lrs": (0.03, 3.0),
+              "log_every": 5}
+
 
 @pytest.fixture
 def lab_app(qapp):
@@ -24,6 +28,48 @@ def lab_app(qapp):
     from gui.app import create_app
 
     return create_app()
+
+
+@pytest.fixture
+def make_window(qtbot, lab_app):
+    """Return ``make(config=None, all_tabs=True)``: a shown window on `config` (the small grid).
+
+    Every window made is closed after the test, and its training thread must have ended.
+    """
+    from gui.main_window import MainWindow
+    from gui.networks.tab import NetworksTab
+    from models.config import ExperimentConfig
+
+    windows = []
+
+    def make(config=None, all_tabs: bool = True):
+        win = MainWindow(NetworksTab(config or ExperimentConfig(**SMALL_GRID)),
+                         all_tabs=all_tabs)
+        qtbot.addWidget(win)
+        win.show()
+        windows.append(win)
+        return win
+
+    yield make
+    for win in windows:
+        win.close()
+        assert not win.networks.worker.is_running()
+
+
+@pytest.fixture
+def run_main(capsys):
+    """Return ``run(*argv) -> (status, stdout, stderr)``: `main.main` in this process."""
+    import main
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        try:
+            status = main.main(list(argv))
+        except SystemExit as exc:  # argparse refuses with SystemExit(2)
+            status = exc.code if isinstance(exc.code, int) else 1
+        captured = capsys.readouterr()
+        return status, captured.out, captured.err
+
+    return run
 
 
 def pytest_collection_modifyitems(session, config, items):
