@@ -92,8 +92,7 @@ def export_tab_figures(tabs: dict[str, QtWidgets.QWidget], folder: str | Path) -
         raise OSError(f"{folder} is not a folder")
     written = []
     for key, tab in tabs.items():
-        figures = getattr(tab, "figures", None)
-        for figure in (figures() if callable(figures) else []):
+        for figure in tab.figures():
             named = Figure(f"{key}-{figure.name}", figure.item, figure.table)
             written.extend(export_figure(named, folder))
     return written

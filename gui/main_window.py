@@ -13,18 +13,12 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from gui import presentation, session_store
 from gui.export_actions import export_tab_figures, install_export_menu
+from gui.lab_tab import LabTab
 from gui.networks.tab import NetworksTab
+from gui.session_banner import SessionBanner
+from gui.window_sessions import TITLE, WindowSessions
 from models.datasets import DatasetError, load_csv
 from models.presets import PresetError, load_preset, preset_names
-from models.session_file import (
-    SessionError,
-    parse_session,
-    read_session,
-    session_document,
-    write_session,
-)
-
-TITLE = "ReLU Lab"
 
 
 def versions() -> dict[str, str]:
@@ -41,14 +35,11 @@ def versions() -> dict[str, str]:
             "numpy": np.__version__, "Brian2": brian2}
 
 
-class MainWindow(QtWidgets.QMainWindow):
+class MainWindow(QtWidgets.QMainWindow, WindowSessions):
     """The ReLU Lab window.
 
-    Other tabs are plugged in with `add_tab`. A tab may provide any of: ``figures()``
-    (list of `gui.figures.Figure`, for File > Export figures), ``settings()`` /
-    ``apply_settings(dict)`` (sessions), ``shutdown()`` (called when the window closes),
-    ``status()`` (dict with ``step``, ``steps_per_s``, ``frames_per_s``), ``play_pause()``,
-    ``step_once()``, ``reset()`` (the Space, S and R shortcuts act on the current tab).
+    Tabs are plugged in with `add_tab`; each is a `gui.lab_tab.LabTab`, whose methods the
+    window calls (figures, settings, status bar, shortcuts, presentation, lock, shutdown).
 
     Parameters
     ----------
@@ -101,24 +92,31 @@ class MainWindow(QtWidgets.QMainWindow):
         self.theory = TheoryTab()
         self.add_tab(self.theory, "Theory")
 
-    def add_tab(self, widget: QtWidgets.QWidget, title: str) -> int:
-        """Add a tab (see the class docstring for the methods it may provide); return its index."""
+    def add_tab(self, widget: LabTab, title: str) -> int:
+        """Add a tab (a QWidget that is a `LabTab`); return its index.
+
+        Raises
+        ------
+        TypeError
+            If `widget` does not declare the tab protocol.
+        """
+        if not isinstance(widget, LabTab):
+            raise TypeError(f"tab {title!r}: {type(widget).__name__} is not a LabTab")
         self._tab_titles[widget] = title
         index = self.tabs.addTab(widget, title)
-        figures = getattr(widget, "figures", None)
-        for figure in (figures() if callable(figures) else []):
+        for figure in widget.figures():
             install_export_menu(figure, self)
         return index
 
-    def tab_keys(self) -> dict[str, QtWidgets.QWidget]:
+    def tab_keys(self) -> dict[str, LabTab]:
         """Return the tabs by session key (``networks``, ``sweep``, ``neuron``, ``theory``)."""
         return {self._tab_titles[w].lower(): w for w in self.tab_widgets()}
 
-    def tab_widgets(self) -> list[QtWidgets.QWidget]:
+    def tab_widgets(self) -> list[LabTab]:
         """Return every tab's widget, in order."""
         return [self.tabs.widget(i) for i in range(self.tabs.count())]
 
-    def current_tab(self) -> QtWidgets.QWidget | None:
+    def current_tab(self) -> LabTab | None:
         """Return the visible tab."""
         return self.tabs.currentWidget()
 
@@ -165,10 +163,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.file_menu = file_menu
 
         run_menu = bar.addMenu("&Run")
-        self.play_action = self._action(run_menu, "Play / pause", lambda: self._call("play_pause"),
+        self.play_action = self._action(run_menu, "Play / pause",
+                                        lambda: self._on_current(lambda t: t.play_pause()),
                                         "Space")
-        self._action(run_menu, "Step", lambda: self._call("step_once"), "S")
-        self._action(run_menu, "Reset", lambda: self._call("reset"), "R")
+        self._action(run_menu, "Step", lambda: self._on_current(lambda t: t.step_once()), "S")
+        self._action(run_menu, "Reset", lambda: self._on_current(lambda t: t.reset()), "R")
 
         self.presets_menu = bar.addMenu("&Presets")
         for name in preset_names():
@@ -202,16 +201,14 @@ class MainWindow(QtWidgets.QMainWindow):
             label.setMinimumWidth(110)
             bar.addPermanentWidget(label)
 
-    def _call(self, method: str) -> None:
+    def _on_current(self, act) -> None:
         tab = self.current_tab()
-        func = getattr(tab, method, None)
-        if callable(func):
-            func()
+        if tab is not None:
+            act(tab)
 
     def _update_status(self) -> None:
         tab = self.current_tab()
-        status = getattr(tab, "status", None)
-        info = status() if callable(status) else {}
+        info = tab.live_status() if tab is not None else {}
         self.step_status.setText(f"step {info.get('step', 0):,}")
         self.rate_status.setText(f"{info.get('steps_per_s', 0.0):,.0f} steps/s")
         self.fps_status.setText(f"{info.get('frames_per_s', 0.0):.0f} frames/s")
@@ -272,9 +269,8 @@ class MainWindow(QtWidgets.QMainWindow):
         if not self.networks.apply_config(config, None):
             raise DatasetError(f"{Path(path).name}: the Networks tab could not use it")
         sweep = self.tab_keys().get("sweep")
-        use = getattr(sweep, "use_dataset", None)
-        if callable(use):
-            use(path)
+        if sweep is not None:
+            sweep.use_dataset(path)
         self.statusBar().showMessage(f"Training on {Path(path).name}", 8000)
 
     def import_dataset_dialog(self) -> None:
@@ -288,155 +284,12 @@ class MainWindow(QtWidgets.QMainWindow):
         except (DatasetError, OSError, ValueError) as exc:
             QtWidgets.QMessageBox.warning(self, TITLE, f"Could not import the dataset:\n{exc}")
 
-    # -- sessions --------------------------------------------------------------------------
-    def session(self) -> dict:
-        """Return the session document: every tab's settings, by tab key."""
-        tabs = {}
-        for key, widget in self.tab_keys().items():
-            settings = getattr(widget, "settings", None)
-            if callable(settings):
-                tabs[key] = settings()
-        return session_document(tabs)
-
-    def apply_session(self, document: dict) -> None:
-        """Restore a session document; on any error restore the previous state and raise.
-
-        Raises
-        ------
-        SessionError
-            Naming the tab and the field that is wrong; the session in memory is unchanged.
-        """
-        if not isinstance(document, dict) or not isinstance(document.get("tabs"), dict):
-            raise SessionError("session: expected an object with a 'tabs' object")
-        keys = self.tab_keys()
-        unknown = sorted(set(document["tabs"]) - set(keys))
-        if unknown:
-            raise SessionError(f"session: this window has no {unknown[0]!r} tab")
-        before = self.session()["tabs"]
-        applied = []
-        try:
-            for key, settings in document["tabs"].items():
-                apply = getattr(keys[key], "apply_settings", None)
-                if callable(apply):
-                    try:
-                        apply(settings)
-                    except (ValueError, TypeError, KeyError) as exc:
-                        raise SessionError(f"{key}: {exc}") from None
-                    applied.append(key)
-        except SessionError:
-            for key in applied:  # put back what was already changed
-                keys[key].apply_settings(before[key])
-            raise
-
-    def save_session(self, path: str | Path) -> Path:
-        """Save the session to `path` atomically and remember it in Open recent."""
-        written = write_session(path, self.session()["tabs"])
-        session_store.remember_session(written)
-        return written
-
-    def open_session(self, path: str | Path) -> None:
-        """Open a session file; a bad one raises `SessionError` and changes nothing."""
-        self.apply_session(read_session(path))
-        session_store.remember_session(path)
-        self.statusBar().showMessage(f"Opened {Path(path).name}", 8000)
-
-    def save_session_dialog(self) -> None:
-        """Ask for a file and save the session as JSON."""
-        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Save session", "session.json",
-                                                        "ReLU Lab session (*.json)")
-        if not path:
-            return
-        try:
-            self.save_session(path)
-        except OSError as exc:
-            QtWidgets.QMessageBox.warning(self, TITLE,
-                                          f"Could not save the session: {exc.strerror or exc}")
-            return
-        self.statusBar().showMessage(f"Saved {Path(path).name}", 8000)
-
-    def open_session_dialog(self, path: str | None = None) -> None:
-        """Ask for a session file (unless given) and open it; a bad file changes nothing."""
-        if path is None:
-            path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Open session", "",
-                                                            "ReLU Lab session (*.json)")
-        if not path:
-            return
-        try:
-            self.open_session(path)
-        except SessionError as exc:
-            QtWidgets.QMessageBox.warning(self, TITLE, f"The session was not opened: {exc}")
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        recent = session_store.recent_sessions()
-        if not recent:
-            self.recent_menu.addAction("(none yet)").setEnabled(False)
-        for path in recent:
-            action = self.recent_menu.addAction(Path(path).name)
-            action.setToolTip(path)
-            action.triggered.connect(lambda _c=False, p=path: self.open_session_dialog(p))
-
-    def _toggle_autosave(self) -> None:
-        session_store.set_autosave_enabled(self.autosave_action.isChecked())
-
-    def _toggle_offer(self) -> None:
-        session_store.set_offer_restore(self.offer_action.isChecked())
-
-    def autosave(self) -> Path | None:
-        """Write the session to the autosave file (atomically); return its path."""
-        path = session_store.autosave_path()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            return write_session(path, self.session()["tabs"])
-        except (OSError, ValueError) as exc:
-            self.statusBar().showMessage(f"Autosave failed: {exc}", 8000)
-            return None
-
-    def offer_autosaved_session(self) -> str:
-        """Offer the session autosaved at the last quit in a banner (never a modal dialog).
-
-        Returns
-        -------
-        str
-            ``"offered"``, ``"none"``, ``"off"`` or ``"corrupt"`` (the bad file is moved aside
-            to ``*.bad`` and the banner says why).
-        """
-        path = session_store.autosave_path()
-        if not session_store.offer_restore():
-            return "off"
-        if not path.is_file():
-            return "none"
-        try:
-            document = parse_session(path.read_bytes(), path.name)
-        except (SessionError, OSError) as exc:
-            bad = path.with_suffix(".bad")
-            try:
-                path.replace(bad)
-            except OSError:
-                pass
-            self.banner.show_message(f"The autosaved session could not be read ({exc}); "
-                                     "starting with the defaults.")
-            return "corrupt"
-        saved = document.get("saved_at", "")
-        self.banner.offer(f"Restore the session you left on {saved.replace('T', ' ')}?",
-                          lambda: self._restore(document))
-        return "offered"
-
-    def _restore(self, document: dict) -> None:
-        try:
-            self.apply_session(document)
-        except SessionError as exc:
-            self.banner.show_message(f"The autosaved session was not restored: {exc}")
-            return
-        self.statusBar().showMessage("Restored the last session", 8000)
-
     # -- presentation ----------------------------------------------------------------------
     def all_figures(self) -> list:
         """Return every figure of every tab."""
         figures = []
         for widget in self.tab_widgets():
-            func = getattr(widget, "figures", None)
-            figures.extend(func() if callable(func) else [])
+            figures.extend(widget.figures())
         return figures
 
     def toggle_presentation(self) -> None:
@@ -449,9 +302,7 @@ class MainWindow(QtWidgets.QMainWindow):
         presentation.scale_plot_text(figures, factor)
         presentation.scale_lines(figures, lines)
         for widget in self.tab_widgets():
-            tuck = getattr(widget, "set_controls_visible", None)
-            if callable(tuck):
-                tuck(not self._presentation)
+            widget.set_controls_visible(not self._presentation)
         self.showFullScreen() if self._presentation else self.showNormal()
         self.presentation_action.setChecked(self._presentation)
 
@@ -459,9 +310,7 @@ class MainWindow(QtWidgets.QMainWindow):
         """Lock (or unlock) the controls: the class sees the grid and the Play button only."""
         self.locked = not self.locked
         for widget in self.tab_widgets():
-            lock = getattr(widget, "set_locked", None)
-            if callable(lock):
-                lock(self.locked)
+            widget.set_locked(self.locked)
         self.tabs.tabBar().setEnabled(not self.locked)
         for menu in (self.file_menu, self.presets_menu):
             menu.setEnabled(not self.locked)
@@ -481,7 +330,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # -- closing ---------------------------------------------------------------------------
     def shutdown(self) -> None:
-        """Autosave if asked to, then call ``shutdown()`` on every tab that has it (once)."""
+        """Autosave if asked to, then call ``shutdown()`` on every tab (once)."""
         if self._closed:
             return
         self._closed = True
@@ -489,52 +338,9 @@ class MainWindow(QtWidgets.QMainWindow):
             self.autosave()
         self._status_timer.stop()
         for widget in self.tab_widgets():
-            stop = getattr(widget, "shutdown", None)
-            if callable(stop):
-                stop()
+            widget.shutdown()
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 - Qt's name
         """Stop every tab's work before the window goes."""
         self.shutdown()
         super().closeEvent(event)
-
-
-class SessionBanner(QtWidgets.QFrame):
-    """A slim, non-modal bar at the top of the window: a message and optional Restore button."""
-
-    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("banner")
-        self.setStyleSheet("#banner { background: #2b3a55; } QLabel { color: #ffffff; }")
-        layout = QtWidgets.QHBoxLayout(self)
-        layout.setContentsMargins(10, 4, 10, 4)
-        self.label = QtWidgets.QLabel()
-        self.label.setWordWrap(True)
-        self.restore_button = QtWidgets.QPushButton("Restore")
-        self.dismiss_button = QtWidgets.QPushButton("Dismiss")
-        layout.addWidget(self.label, 1)
-        layout.addWidget(self.restore_button)
-        layout.addWidget(self.dismiss_button)
-        self.dismiss_button.clicked.connect(self.hide)
-        self._on_restore = None
-        self.restore_button.clicked.connect(self._restore)
-        self.hide()
-
-    def offer(self, text: str, on_restore) -> None:
-        """Show `text` with a Restore button that calls `on_restore`."""
-        self._on_restore = on_restore
-        self.label.setText(text)
-        self.restore_button.show()
-        self.show()
-
-    def show_message(self, text: str) -> None:
-        """Show `text` with only a Dismiss button."""
-        self._on_restore = None
-        self.label.setText(text)
-        self.restore_button.hide()
-        self.show()
-
-    def _restore(self) -> None:
-        self.hide()
-        if self._on_restore is not None:
-            self._on_restore()

@@ -1,4 +1,4 @@
-"""One way to run background work: a callable in a QThread, reported by signals with request ids."""
+"""One way to run background work: a callable in a thread, reported by signals with request ids."""
 
 from __future__ import annotations
 
@@ -42,36 +42,12 @@ class Task:
         self._emit(payload)
 
 
-class _Worker(QtCore.QObject):
-    """Runs one callable in its thread and posts every outcome as one signal."""
-
-    report = QtCore.Signal(int, str, object)  # request id, kind, payload
-
-    def __init__(self, request: int, work: Callable[[Task], Any]) -> None:
-        super().__init__()
-        self.work = work
-        self.task = Task(request, lambda payload: self.report.emit(request, "progress", payload))
-
-    @QtCore.Slot()
-    def run(self) -> None:
-        request = self.task.request
-        try:
-            value = self.work(self.task)
-        except Exception as exc:  # noqa: BLE001 - reported to the view as one line
-            self.report.emit(request, "failed", one_line(exc))
-        else:
-            self.report.emit(request, "cancelled" if self.task.cancelled() else "finished", value)
-        finally:
-            app = QtCore.QCoreApplication.instance()
-            if app is not None:
-                self.moveToThread(app.thread())  # so the GUI thread can delete it
-            QtCore.QThread.currentThread().quit()
-
-
 class Runner(QtCore.QObject):
     """Run one callable at a time off the UI thread; the latest request wins.
 
-    ``start(work)`` runs ``work(task)`` in a fresh ``QThread`` and returns its request id.
+    ``start(work)`` runs ``work(task)`` in a fresh daemon thread and returns its request id
+    (a daemon thread, not a ``QThread``: one still finishing a long step when the window
+    goes cannot abort the process, it ends with the interpreter).
     The callable reports with ``task.report(payload)``, checks ``task.cancelled()`` (or
     hands ``task.cancel_event`` to code that takes a ``threading.Event``) and returns its
     result. Starting while a run is going cancels it and defers the new one until the old
@@ -95,14 +71,16 @@ class Runner(QtCore.QObject):
     finished = QtCore.Signal(int, object)
     cancelled = QtCore.Signal(int, object)
     failed = QtCore.Signal(int, str)
+    _report = QtCore.Signal(int, str, object)  # from the run's thread: request, kind, payload
 
     def __init__(self, name: str = "runner", parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
         self.name = name
         self._request = 0
-        self._thread: QtCore.QThread | None = None
-        self._worker: _Worker | None = None
+        self._thread: threading.Thread | None = None
+        self._task: Task | None = None
         self._next: tuple[int, Callable[[Task], Any]] | None = None
+        self._report.connect(self._on_report, QtCore.Qt.ConnectionType.QueuedConnection)
 
     @property
     def request(self) -> int:
@@ -116,7 +94,7 @@ class Runner(QtCore.QObject):
 
     def is_running(self) -> bool:
         """True while a run's thread is alive (a deferred run does not count)."""
-        return self._thread is not None and self._thread.isRunning()
+        return self._thread is not None and self._thread.is_alive()
 
     def start(self, work: Callable[[Task], Any]) -> int:
         """Run ``work(task)`` off the UI thread (cancelling any current run); return its id.
@@ -133,8 +111,8 @@ class Runner(QtCore.QObject):
         """
         self._request += 1
         self._next = (self._request, work)
-        if self._worker is not None:
-            self._worker.task.cancel_event.set()
+        if self._task is not None:
+            self._task.cancel_event.set()
         else:
             self._launch()
         return self._request
@@ -145,52 +123,69 @@ class Runner(QtCore.QObject):
             request = self._next[0]
             self._next = None
             QtCore.QTimer.singleShot(0, self, lambda: self._on_report(request, "cancelled", None))
-        if self._worker is not None:
-            self._worker.task.cancel_event.set()
+        if self._task is not None:
+            self._task.cancel_event.set()
 
     def join(self, timeout: float = 2.0) -> bool:
         """Block up to `timeout` seconds for the current thread; return True if none runs."""
         thread = self._thread
         if thread is None:
             return True
-        return bool(thread.wait(max(0, int(timeout * 1000))))
+        thread.join(max(0.0, timeout))
+        return not thread.is_alive()
 
     def shutdown(self, timeout: float = 2.0) -> bool:
         """Cancel, and wait up to `timeout` seconds for the thread; return True if it ended."""
         self.cancel()
         ended = self.join(timeout)
         if ended:
-            self._on_thread_finished()
+            self._thread = self._task = None
         return ended
 
-    # ----- internals (GUI thread) ------------------------------------------------------
+    # ----- internals ---------------------------------------------------------------------
     def _launch(self) -> None:
         request, work = self._next
         self._next = None
-        thread = QtCore.QThread(self)
-        thread.setObjectName(f"{self.name}-{request}")
-        worker = _Worker(request, work)
-        worker.moveToThread(thread)
-        worker.report.connect(self._on_report)
-        thread.started.connect(worker.run)
-        thread.finished.connect(self._on_thread_finished)
-        self._thread, self._worker = thread, worker
+        emit = self._emit
+        task = Task(request, lambda payload: emit(request, "progress", payload))
+        thread = threading.Thread(target=self._run, args=(task, work), daemon=True,
+                                  name=f"{self.name}-{request}")
+        self._thread, self._task = thread, task
         thread.start()
+
+    def _emit(self, request: int, kind: str, payload: object) -> None:
+        """Post one report to the GUI thread (from the run's thread)."""
+        try:
+            self._report.emit(request, kind, payload)
+        except RuntimeError:
+            pass  # the runner was deleted with its window: nobody is listening
+
+    def _run(self, task: Task, work: Callable[[Task], Any]) -> None:
+        request = task.request
+        try:
+            value = work(task)
+        except Exception as exc:  # noqa: BLE001 - reported to the view as one line
+            self._emit(request, "failed", one_line(exc))
+        else:
+            self._emit(request, "cancelled" if task.cancelled() else "finished", value)
+        finally:
+            self._emit(request, "ended", task)
 
     @QtCore.Slot(int, str, object)
     def _on_report(self, request: int, kind: str, payload: object) -> None:
+        if kind == "ended":
+            self._on_ended(payload)
+            return
         if request != self._request:
             return  # stale: cancelled or superseded
         getattr(self, kind).emit(request, payload)
 
-    @QtCore.Slot()
-    def _on_thread_finished(self) -> None:
-        thread, worker = self._thread, self._worker
-        if thread is None or not thread.wait(2000):
-            return
-        self._thread = self._worker = None
-        worker.deleteLater()
-        thread.deleteLater()
+    def _on_ended(self, task: Task) -> None:
+        if task is not self._task:
+            return  # a run already let go of by `shutdown`
+        if self._thread is not None:
+            self._thread.join(2.0)  # it has only to return from `_run`
+        self._thread = self._task = None
         if self._next is not None:
             self._launch()
 

@@ -17,6 +17,10 @@ if "RELU_LAB_CONFIG_DIR" not in os.environ:
 
 import pytest  # noqa: E402
 
+# A grid that trains fast: two activations x two learning rates of 16 units.
+SMALL_GRID = {"width": 16, "activations": ("relu", "leaky_relu"), "lrs": (0.03, 3.0),
+              "log_every": 5}
+
 
 @pytest.fixture
 def lab_app(qapp):
@@ -26,16 +30,69 @@ def lab_app(qapp):
     return create_app()
 
 
+@pytest.fixture
+def make_window(qtbot, lab_app):
+    """Return ``make(config=None, all_tabs=True)``: a shown window on `config` (the small grid).
+
+    Every window made is closed after the test, and its training thread must have ended.
+    """
+    from gui.main_window import MainWindow
+    from gui.networks.tab import NetworksTab
+    from models.config import ExperimentConfig
+
+    windows = []
+
+    def make(config=None, all_tabs: bool = True):
+        win = MainWindow(NetworksTab(config or ExperimentConfig(**SMALL_GRID)),
+                         all_tabs=all_tabs)
+        qtbot.addWidget(win)
+        win.show()
+        windows.append(win)
+        return win
+
+    yield make
+    for win in windows:
+        win.close()
+        assert not win.networks.worker.is_running()
+
+
+@pytest.fixture
+def run_main(capsys):
+    """Return ``run(*argv) -> (status, stdout, stderr)``: `main.main` in this process."""
+    import main
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        try:
+            status = main.main(list(argv))
+        except SystemExit as exc:  # argparse refuses with SystemExit(2)
+            status = exc.code if isinstance(exc.code, int) else 1
+        captured = capsys.readouterr()
+        return status, captured.out, captured.err
+
+    return run
+
+
 def pytest_collection_modifyitems(session, config, items):
-    """Start the soak window as soon as it is known to be wanted: it then runs its minutes
-    beside the rest of the suite, and `test_window_soak` collects its verdict at the end."""
+    """Run the soak test last, so the rest of the suite runs beside its window's minutes."""
     soak = [item for item in items if item.name == "test_window_soak"]
     if soak:
-        items[:] = [item for item in items if item.name != "test_window_soak"] + soak  # last
-        if not getattr(config, "relu_lab_soak", None):
-            from tests.test_soak import start_soak
+        items[:] = [item for item in items if item.name != "test_window_soak"] + soak
 
-            config.relu_lab_soak = start_soak()
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session):
+    """Start the soak window only if the soak test is still selected.
+
+    This runs after every ``pytest_collection_modifyitems`` (so after ``-m`` and ``-k``
+    have deselected), and never for ``--collect-only``.
+    """
+    config = session.config
+    if config.option.collectonly or getattr(config, "relu_lab_soak", None):
+        return
+    if any(item.name == "test_window_soak" for item in session.items):
+        from tests.test_soak import start_soak
+
+        config.relu_lab_soak = start_soak()
 
 
 def pytest_unconfigure(config):

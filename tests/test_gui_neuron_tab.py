@@ -1,6 +1,5 @@
 """The Neuron tab offscreen: inline validation, worker runs, cache, figures, shutdown."""
 
-import time
 
 import numpy as np
 import pytest
@@ -106,9 +105,7 @@ def test_closing_mid_simulation_leaves_no_thread_running(qtbot):
     widget.show()  # first show starts the runs by itself
     qtbot.waitUntil(lambda: widget.progress_bar.value() > 0, timeout=30000)
     assert widget.runner.is_running()
-    start = time.perf_counter()
-    widget.close()
-    assert time.perf_counter() - start < 2.0
+    widget.close()  # how long this takes is measured by benchmarks/gui.py, not asserted
     assert not widget.runner.is_running()
     assert all(not t.isRunning() for t in widget.findChildren(QtCore.QThread))
 
@@ -236,7 +233,7 @@ def test_every_plot_is_fully_visible_with_room_to_read(tab, qtbot, size):
     tab.resize(*size)
     for index in range(tab.views.count()):
         tab.views.setCurrentIndex(index)
-        qtbot.wait(50)
+        qtbot.waitUntil(lambda: sum(g.isVisible() for g in tab.graphics.values()) == 1)
         page = tab.views.currentWidget()
         graphics = [g for g in tab.graphics.values() if g.isVisible()]
         assert len(graphics) == 1
@@ -269,9 +266,7 @@ def test_closing_mid_simulation_leaves_no_child_process(qtbot):
     qtbot.waitUntil(lambda: widget.progress_bar.value() > 0, timeout=30000)
     pid = widget.runner.child_pid
     assert pid is not None and psutil.pid_exists(pid)
-    start = time.perf_counter()
     widget.close()
-    assert time.perf_counter() - start < 2.0
     assert not psutil.pid_exists(pid)  # neither running nor a zombie: reaped
     assert widget.runner.child_pid is None
     assert widget.shutdown()  # a second shutdown (app quit after close) is harmless

@@ -100,3 +100,22 @@ def test_wait_until_returns_the_condition(qapp):
 
     assert wait_until(lambda: True, 0.0)
     assert not wait_until(lambda: False, 0.0)
+
+
+def test_a_run_outliving_its_runner_ends_quietly(qtbot, qapp, monkeypatch):
+    from shiboken6 import isValid
+
+    from gui.runner import Runner
+
+    errors = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: errors.append(args.exc_value))
+    runner, gate = Runner("orphan"), threading.Event()
+    runner.start(lambda task: gate.wait(10))
+    qtbot.waitUntil(runner.is_running, timeout=10_000)
+    thread = runner._thread
+    assert not runner.shutdown(0.0)  # still going: the window closes anyway
+    runner.deleteLater()
+    qtbot.waitUntil(lambda: not isValid(runner), timeout=10_000)
+    gate.set()
+    thread.join(10)
+    assert not thread.is_alive() and errors == []

@@ -20,13 +20,9 @@ SMALL = ExperimentConfig(width=16, activations=("relu", "leaky_relu"), lrs=(0.03
 
 
 @pytest.fixture
-def window(qtbot, lab_app, tmp_path, monkeypatch):
+def window(make_window, tmp_path, monkeypatch):
     monkeypatch.setenv("RELU_LAB_CONFIG_DIR", str(tmp_path / "config"))
-    win = MainWindow(NetworksTab(SMALL))
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
+    return make_window(SMALL)
 
 
 def train_losses(qtbot, tab, steps=20) -> np.ndarray:

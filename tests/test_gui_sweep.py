@@ -1,7 +1,6 @@
 """The Sweep tab offscreen: settings, a run with progress, heatmaps, hover, cancel, export."""
 
 import concurrent.futures as cf
-import time
 
 import numpy as np
 import pyqtgraph as pg
@@ -24,9 +23,7 @@ def tab(qtbot):
     widget.show()
     qtbot.waitExposed(widget)
     yield widget
-    start = time.monotonic()
-    assert widget.shutdown()
-    assert time.monotonic() - start < 2.5
+    assert widget.shutdown()  # ended within its own 2 s budget (timed in benchmarks/gui.py)
 
 
 @pytest.mark.parametrize("key,value", [("lrs", [0.0]), ("seeds", 0), ("activations", ["x"]),
@@ -69,7 +66,9 @@ def test_run_draws_heatmaps_hover_and_exports(tab, tmp_path, qtbot):
     assert s.count.sum() == 8 and s.mean["dead_fraction"].shape == (2, 2)
     # hover a cell: spread over seeds
     plot = tab.dead_plots[0]
-    qtbot.wait(50)
+    # the heatmap is laid out: the cell's centre maps inside the plot's view box
+    qtbot.waitUntil(lambda: plot.vb.sceneBoundingRect().contains(
+        plot.vb.mapViewToScene(pg.Point(1.5, 0.5))))
     pos = plot.vb.mapViewToScene(pg.Point(1.5, 0.5))  # column lr 3.0, row relu
     tab._on_hover(tab.dead_view, pos)
     assert "seeds" in tab.hover_label.text() and "relu" in tab.hover_label.text()
@@ -90,7 +89,7 @@ def test_run_draws_heatmaps_hover_and_exports(tab, tmp_path, qtbot):
     np.testing.assert_array_equal(tab.summaries[0].count, s.count)
 
 
-def test_cancel_keeps_rows_and_stale_reports_are_dropped(tab, tmp_path):
+def test_cancel_keeps_rows_and_stale_reports_are_dropped(qtbot, tab, tmp_path):
     out = tmp_path / "c.csv"
     # 200 runs of 2000 steps: far more than can finish before the first row is seen and
     # cancelled, even on a loaded machine
@@ -98,13 +97,10 @@ def test_cancel_keeps_rows_and_stale_reports_are_dropped(tab, tmp_path):
     states = []
     tab.sweep_done.connect(states.append)
     with cf.ThreadPoolExecutor(1) as pool:
-        started = time.monotonic()
         tab.run(executor=pool)
-        deadline = started + 30
-        while not tab.rows and time.monotonic() < deadline:
-            tab.wait_until_idle(0.05)
-        # the window saw the first rows promptly: redrawing never starves its event loop
-        assert 0 < len(tab.rows) and time.monotonic() - started < 15
+        # the window sees the first rows while the sweep runs: redrawing never starves its
+        # event loop (how promptly is measured by benchmarks/gui.py)
+        qtbot.waitUntil(lambda: len(tab.rows) > 0, timeout=30_000)
         tab.cancel()
         assert tab.wait_until_idle(10)
     assert states == ["cancelled"]

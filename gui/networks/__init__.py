@@ -4,9 +4,12 @@ __all__ = [
     "controls",
     "detail",
     "figures",
+    "frame",
     "grid",
     "history",
+    "layout",
     "probe",
+    "session",
     "tab",
     "training_worker",
 ]

@@ -122,3 +122,33 @@ def curves_figure(name: str, title: str, y_label: str, steps: np.ndarray,
         return header, np.column_stack([steps, values])
 
     return widget, Figure(name, plot, table)
+
+
+def grid_table(snapshot) -> tuple[list[str], list[list]]:
+    """Return the grid's numbers as a table: one row per unit of every cell.
+
+    Parameters
+    ----------
+    snapshot : models.experiment.Snapshot or None
+        The snapshot on show (None: no rows yet).
+
+    Returns
+    -------
+    header, rows
+        Columns ``activation, lr, layer, unit, activity_fraction, dead, cell_dead_fraction,
+        cell_loss, diverged, step``.
+    """
+    header = ["activation", "lr", "layer", "unit", "activity_fraction", "dead",
+              "cell_dead_fraction", "cell_loss", "diverged", "step"]
+    if snapshot is None:
+        return header, []
+    s = snapshot
+    rows = []
+    for k, (act, lr) in enumerate(s.labels):
+        depth, width = s.activity[k].shape
+        for layer in range(depth):
+            for unit in range(width):
+                rows.append([act, lr, layer + 1, unit, float(s.activity[k, layer, unit]),
+                             int(s.dead[k, layer, unit]), float(s.dead_fraction[k]),
+                             float(s.losses[k]), int(s.diverged[k]), s.step])
+    return header, rows

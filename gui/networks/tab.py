@@ -8,12 +8,13 @@ from typing import Any
 
 from PySide6 import QtCore, QtWidgets
 
-from gui import theme
 from gui.figures import Figure
-from gui.networks.controls import ControlsPanel
-from gui.networks.detail import DetailView
-from gui.networks.grid import GridView, format_lr, pretty_activation
+from gui.lab_tab import LabTab
+from gui.networks.figures import grid_table
+from gui.networks.grid import format_lr, pretty_activation
 from gui.networks.history import History
+from gui.networks.layout import INTRO, build_ui
+from gui.networks.session import parse_settings
 from gui.networks.training_worker import Frame, TrainingWorker
 from models.config import ExperimentConfig
 from models.experiment import Experiment
@@ -23,18 +24,10 @@ from models.presets import Preset, PresetError, load_preset
 FRAME_INTERVAL_S = 1.0 / 60.0  # never draw faster than the screen
 DRAW_SHARE = 0.2  # drawing may take at most this share of the GUI thread's (and GIL's) time
 DETAIL_INTERVAL_S = 0.25  # the detail plots change slowly: redraw them at most 4 times a second
-SETTINGS_KEYS = ("config", "preset", "selected", "scope")
-
-INTRO = ("Every cell is the same network (same data, same minibatches, same initial weights) "
-         "trained with the activation of its row and the learning rate of its column. Its "
-         "heatmap shows each hidden unit's activity, the fraction of data points on which "
-         "it is switched on (z > 0): layers are rows, units are columns. A unit in red is "
-         "dead: it is off on every data point, so it receives no gradient and can never "
-         "learn again. Press Play and watch the high learning rates kill ReLU units while "
-         "Leaky ReLU's keep their slope; click a cell to see its history below.")
 
 
-class NetworksTab(QtWidgets.QWidget):
+
+class NetworksTab(QtWidgets.QWidget, LabTab):
     """The live grid, its knobs, play controls, interventions and the selected cell's detail.
 
     Parameters
@@ -82,6 +75,7 @@ class NetworksTab(QtWidgets.QWidget):
         self.frame_cpu_times: deque[float] = deque(maxlen=240)
         self._history_drawn = (-1, -1, -1)
         self.playing = False
+        self.locked = False
         self._closed = False
 
         self.worker = TrainingWorker(max_rate=max_rate)
@@ -103,103 +97,7 @@ class NetworksTab(QtWidgets.QWidget):
 
     # -- layout ---------------------------------------------------------------------------
     def _build_ui(self) -> None:
-        self.controls = ControlsPanel()
-        self.controls.edited.connect(self._on_controls_edited)
-        scroll = self.controls_scroll = QtWidgets.QScrollArea()
-        scroll.setWidget(self.controls)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(300)
-        scroll.setMaximumWidth(360)
-
-        style = self.style()
-        self._icons = {
-            "play": style.standardIcon(QtWidgets.QStyle.StandardPixmap.SP_MediaPlay),
-            "pause": style.standardIcon(QtWidgets.QStyle.StandardPixmap.SP_MediaPause)}
-        self.play_button = QtWidgets.QPushButton(self._icons["play"], "Play")
-        self.play_button.setToolTip("Play / pause training (Space)")
-        self.play_button.setCheckable(True)
-        self.play_button.clicked.connect(lambda checked: self.play() if checked else self.pause())
-        self.step_button = QtWidgets.QPushButton(
-            style.standardIcon(QtWidgets.QStyle.StandardPixmap.SP_MediaSeekForward), "Step")
-        self.step_button.setToolTip("Take one probe interval of training steps (S)")
-        self.step_button.clicked.connect(lambda: self.step_once())
-        self.reset_button = QtWidgets.QPushButton(
-            style.standardIcon(QtWidgets.QStyle.StandardPixmap.SP_BrowserReload), "Reset")
-        self.reset_button.setToolTip("Rebuild every network from its initial weights (R)")
-        self.reset_button.clicked.connect(self.reset)
-        self.scope = QtWidgets.QComboBox()
-        self.scope.addItems(["all cells", "selected cell"])
-        self.scope.setToolTip("Which networks the kick and the outlier act on")
-        self.kick_button = QtWidgets.QPushButton("Thermal kick dead units")
-        self.kick_button.setToolTip("Add a large random perturbation to the incoming weights "
-                                    "and bias of every dead unit")
-        self.kick_button.clicked.connect(lambda: self.thermal_kick())
-        self.switch_button = QtWidgets.QPushButton("Switch selected to Leaky ReLU")
-        self.switch_button.setToolTip("Keep the selected network's weights, change its "
-                                      "activation to Leaky ReLU")
-        self.switch_button.clicked.connect(lambda: self.switch_selected())
-        self.outlier_button = QtWidgets.QPushButton("Inject outlier batch")
-        self.outlier_button.setToolTip("The next training step sees one huge abnormal input")
-        self.outlier_button.clicked.connect(lambda: self.inject_outlier())
-        bar = QtWidgets.QHBoxLayout()
-        bar.setSpacing(6)
-        for widget in (self.play_button, self.step_button, self.reset_button):
-            bar.addWidget(widget)
-        bar.addSpacing(18)
-        self.scope_label = QtWidgets.QLabel("interventions on")
-        bar.addWidget(self.scope_label)
-        bar.addWidget(self.scope)
-        for widget in (self.kick_button, self.outlier_button, self.switch_button):
-            bar.addWidget(widget)
-        bar.addStretch(1)
-        self.step_label = QtWidgets.QLabel("step 0")
-        self.step_label.setObjectName("stepLabel")
-        bar.addWidget(self.step_label)
-
-        self.explanation_title = QtWidgets.QLabel()
-        self.explanation_title.setObjectName("presetTitle")
-        self.explanation = QtWidgets.QLabel()
-        self.explanation.setWordWrap(True)
-        self.explanation.setObjectName("explanation")
-        self.explanation.setTextInteractionFlags(
-            QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.notice = QtWidgets.QLabel()
-        self.notice.setWordWrap(True)
-        self.notice.setStyleSheet(f"color: {theme.ERROR_HEX}; font-weight: bold;")
-        self.notice.setVisible(False)
-        self.events = QtWidgets.QLabel()
-        self.events.setObjectName("events")
-        self.events.setStyleSheet(f"color: {theme.SELECTED_HEX};")
-        story = QtWidgets.QFrame()
-        story.setObjectName("story")
-        story_layout = QtWidgets.QVBoxLayout(story)
-        story_layout.setContentsMargins(10, 6, 10, 6)
-        story_layout.setSpacing(2)
-        story_layout.addWidget(self.explanation_title)
-        story_layout.addWidget(self.explanation)
-        story_layout.addWidget(self.notice)
-        story_layout.addWidget(self.events)
-
-        self.grid = GridView()
-        self.grid.cell_clicked.connect(self.select)
-        self.detail = DetailView()
-        splitter = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
-        splitter.addWidget(self.grid)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setChildrenCollapsible(False)
-
-        right = QtWidgets.QVBoxLayout()
-        right.setContentsMargins(0, 0, 0, 0)
-        right.addLayout(bar)
-        right.addWidget(story)
-        right.addWidget(splitter, 1)
-        layout = QtWidgets.QHBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(scroll)
-        layout.addLayout(right, 1)
+        build_ui(self)
 
     # -- experiment lifecycle -------------------------------------------------------------
     def apply_config(self, config: ExperimentConfig, preset: Preset | None = None) -> bool:
@@ -342,15 +240,15 @@ class NetworksTab(QtWidgets.QWidget):
 
     def thermal_kick(self, scope: str | None = None) -> None:
         """Kick the dead units of every cell (``scope="all"``) or the selected one."""
-        self.worker.intervene("thermal_kick", self._scope_cells(scope))
+        self.worker.intervene(Experiment.thermal_kick, self._scope_cells(scope))
 
     def switch_selected(self, name: str = "leaky_relu") -> None:
         """Switch the selected cell to activation `name` (Leaky ReLU by default)."""
-        self.worker.intervene("switch_activation", self.selected, name)
+        self.worker.intervene(Experiment.switch_activation, self.selected, name)
 
     def inject_outlier(self, scope: str | None = None) -> None:
         """Make the next step of every cell (or the selected one) use an outlier batch."""
-        self.worker.intervene("inject_outlier", self._scope_cells(scope))
+        self.worker.intervene(Experiment.inject_outlier, self._scope_cells(scope))
 
     def select(self, index: int) -> None:
         """Select cell `index` for the detail plots."""
@@ -453,7 +351,7 @@ class NetworksTab(QtWidgets.QWidget):
             self._sync_buttons()
 
     # -- status ---------------------------------------------------------------------------
-    def status(self) -> dict[str, Any]:
+    def live_status(self) -> dict[str, Any]:
         """Return the step shown, training steps per second and frames per second."""
         steps_per_s = 0.0
         marks = [m for m in self._rate_marks if m[0] > time.perf_counter() - 3.0]
@@ -477,21 +375,7 @@ class NetworksTab(QtWidgets.QWidget):
                 Figure("selected_output", d.output_plot, d.output_table)]
 
     def _grid_table(self):
-        header = ["activation", "lr", "layer", "unit", "activity_fraction", "dead",
-                  "cell_dead_fraction", "cell_loss", "diverged", "step"]
-        frame = self.last_frame
-        if frame is None:
-            return header, []
-        s = frame.snapshot
-        rows = []
-        for k, (act, lr) in enumerate(s.labels):
-            depth, width = s.activity[k].shape
-            for layer in range(depth):
-                for unit in range(width):
-                    rows.append([act, lr, layer + 1, unit, float(s.activity[k, layer, unit]),
-                                 int(s.dead[k, layer, unit]), float(s.dead_fraction[k]),
-                                 float(s.losses[k]), int(s.diverged[k]), s.step])
-        return header, rows
+        return grid_table(self.last_frame.snapshot if self.last_frame is not None else None)
 
     def settings(self) -> dict[str, Any]:
         """Return the tab's state as a JSON-able dict."""
@@ -507,38 +391,7 @@ class NetworksTab(QtWidgets.QWidget):
         ValueError
             Naming the bad field (``config.lrs``, ``preset``, ``selected`` ...).
         """
-        if not isinstance(settings, dict):
-            raise ValueError("networks settings: expected a JSON object")
-        unknown = sorted(set(settings) - set(SETTINGS_KEYS))
-        if unknown:
-            raise ValueError(f"networks settings: unknown field {unknown[0]!r}; "
-                             f"allowed: {', '.join(SETTINGS_KEYS)}")
-        preset = None
-        name = settings.get("preset")
-        if name is not None:
-            if not isinstance(name, str):
-                raise ValueError(f"preset: expected a preset name, got {name!r}")
-            try:
-                preset = load_preset(name)
-            except PresetError as exc:
-                raise ValueError(f"preset: {exc}") from None
-        try:
-            config = ExperimentConfig.from_dict(settings["config"]) if "config" in settings \
-                else (preset.config if preset else self.config)
-        except ValueError as exc:
-            raise ValueError(f"config.{exc}") from None
-        selected = settings.get("selected", 0)
-        if not isinstance(selected, int) or isinstance(selected, bool) or \
-                not 0 <= selected < config.n_networks:
-            raise ValueError(f"selected: {selected!r} is not a cell index "
-                             f"0..{config.n_networks - 1}")
-        scope = settings.get("scope", "all")
-        if scope not in ("all", "selected"):
-            raise ValueError(f"scope: {scope!r}; choose all or selected")
-        try:
-            Experiment(config)
-        except (ValueError, OSError) as exc:
-            raise ValueError(f"config: {exc}") from None
+        config, preset, name, selected, scope = parse_settings(settings, self.config)
         self.selected = selected
         self.scope.setCurrentIndex(1 if scope == "selected" else 0)
         self.apply_config(config, preset)
@@ -548,7 +401,7 @@ class NetworksTab(QtWidgets.QWidget):
     # -- presentation -------------------------------------------------------------------
     def set_controls_visible(self, visible: bool) -> None:
         """Show or tuck away the settings panel (presentation mode tucks it away)."""
-        self.controls_scroll.setVisible(visible and not getattr(self, "locked", False))
+        self.controls_scroll.setVisible(visible and not self.locked)
 
     def set_locked(self, locked: bool) -> None:
         """Lock the tab for a class: only the grid, the story and the Play button remain."""

@@ -20,55 +20,21 @@ import threading
 import time
 import traceback
 from collections import deque
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
 import numpy as np
 from PySide6 import QtCore
 
+from gui.networks.frame import Frame, output_grid
 from gui.networks.probe import RollingProbe
 from models.blas import single_thread_blas
-from models.experiment import Experiment, Snapshot
+from models.experiment import Experiment
 
-BOUNDARY_RESOLUTION = 72  # decision-boundary grid points per axis (2-D datasets)
-CURVE_RESOLUTION = 256  # points of the fitted curve (1-D datasets)
 PROBE_SHARE = 0.06  # about this share of the worker's time goes to probes while playing
 LIVE_RATE = 12.0  # most frames a second while training (fluid, and leaves the GIL to steps)
 MAX_IN_FLIGHT = 2  # frames sent but not yet acknowledged by the GUI
 PROGRESS_RATE = 250.0  # most progress signals a second
 OUTPUT_INTERVAL_S = 0.25  # the selected cell's boundary / fit is recomputed at most this often
-
-
-@dataclass
-class Frame:
-    """What the worker sends to the view: a snapshot plus the selected cell's output.
-
-    Attributes
-    ----------
-    generation : int
-        Id of the experiment this frame belongs to (increments on every reset).
-    snapshot : Snapshot
-        The grid's state (arrays only).
-    selected : int
-        Index of the cell whose output is in `grid_x` / `output`.
-    grid_x : numpy.ndarray
-        For 2-D data: (2, n) the x and y coordinates of the output grid (each axis `n`
-        points); for 1-D data: (n,) the input values of the fitted curve.
-    output : numpy.ndarray
-        For 2-D data: (n, n) the selected network's output on the grid, row = y index;
-        for 1-D data: (n,) its output on `grid_x`.
-    playing : bool
-        Whether the worker is training.
-    events : list of str
-        Messages of interventions applied since the previous frame.
-    """
-
-    generation: int
-    snapshot: Snapshot
-    selected: int
-    grid_x: np.ndarray
-    output: np.ndarray
-    playing: bool
-    events: list[str] = field(default_factory=list)
 
 
 class TrainingWorker(QtCore.QObject):
@@ -151,7 +117,9 @@ class TrainingWorker(QtCore.QObject):
         return self._thread is not None and self._thread.isRunning()
 
     # -- commands (any thread) ------------------------------------------------------------
-    def _post(self, *command) -> None:
+    # Each command is a callable run in the worker thread; it returns True when the
+    # state it changed should be shown in a frame.
+    def _post(self, command: Callable[[], bool]) -> None:
         with self._cond:
             self._commands.append(command)
             self._cond.notify_all()
@@ -161,33 +129,35 @@ class TrainingWorker(QtCore.QObject):
         with self._cond:
             self.generation += 1
             generation = self.generation
-            self._commands.append(("reset", experiment, preset, generation))
+            self._commands.append(lambda: self._do_reset(experiment, preset, generation))
             self._cond.notify_all()
         return generation
 
     def play(self) -> None:
         """Start (or continue) training."""
-        self._post("play")
+        self._post(self._do_play)
 
     def pause(self) -> None:
         """Pause after the current chunk; a final frame shows the paused state."""
-        self._post("pause")
+        self._post(self._do_pause)
 
     def step(self, steps: int = 1) -> None:
         """Pause and take `steps` training steps, then emit a frame."""
-        self._post("step", int(steps))
+        steps = int(steps)
+        self._post(lambda: self._do_step(steps))
 
     def select(self, index: int) -> None:
         """Make `index` the cell whose output (boundary or fit) frames carry."""
-        self._post("select", int(index))
+        index = int(index)
+        self._post(lambda: self._do_select(index))
 
-    def intervene(self, name: str, *args) -> None:
-        """Queue an `Experiment` intervention (``thermal_kick``, ``switch_activation`` ...)."""
-        self._post("intervene", name, args)
+    def intervene(self, action: Callable[..., object], *args) -> None:
+        """Queue an intervention: ``action(experiment, *args)``, e.g. `Experiment.thermal_kick`."""
+        self._post(lambda: self._do_intervene(action, args))
 
     def request_frame(self) -> None:
         """Ask for a frame of the current state even when paused."""
-        self._post("frame")
+        self._post(lambda: True)
 
     def acknowledge(self) -> None:
         """Tell the worker the GUI has consumed one frame (back-pressure)."""
@@ -219,54 +189,55 @@ class TrainingWorker(QtCore.QObject):
     def _can_train(self) -> bool:
         return self.playing and self.experiment is not None
 
-    def _apply(self, command: tuple) -> bool:
-        kind = command[0]
-        if kind == "reset":
-            _, experiment, preset, generation = command
-            self.experiment, self.preset = experiment, preset
-            self._run_generation = generation
-            self._last_preset_step = -1
-            self._grid_cache = None
-            self._output = None
-            self._probe = RollingProbe(experiment)
-            self._pending_events = []
-            self._apply_schedule()
-            return True
-        if self.experiment is None:
-            if kind == "play":
-                self.playing = True
-            elif kind == "pause":
-                self.playing = False
-            return False
-        if kind == "play":
-            if self.experiment.step >= self.experiment.config.steps:
-                self.playing = False
-                self.finished_steps.emit(self._run_generation)
-                return True
-            self.playing = True
-            return False
-        if kind == "pause":
-            was = self.playing
+    def _apply(self, command: Callable[[], bool]) -> bool:
+        return bool(command())
+
+    def _do_reset(self, experiment: Experiment, preset, generation: int) -> bool:
+        self.experiment, self.preset = experiment, preset
+        self._run_generation = generation
+        self._last_preset_step = -1
+        self._grid_cache = None
+        self._output = None
+        self._probe = RollingProbe(experiment)
+        self._pending_events = []
+        self._apply_schedule()
+        return True
+
+    def _do_play(self) -> bool:
+        if self.experiment is not None and self.experiment.step >= self.experiment.config.steps:
             self.playing = False
-            return was
-        if kind == "step":
-            self.playing = False
-            self._run(command[1])
+            self.finished_steps.emit(self._run_generation)
             return True
-        if kind == "select":
-            self.selected = min(max(command[1], 0), len(self.experiment.networks) - 1)
-            return True
-        if kind == "frame":
-            return True
-        if kind == "intervene":
-            _, name, args = command
-            try:
-                with self.busy:
-                    getattr(self.experiment, name)(*args)
-            except (ValueError, IndexError) as exc:
-                self.error.emit(self._run_generation, f"{name}: {exc}")
-            return True
+        self.playing = True
         return False
+
+    def _do_pause(self) -> bool:
+        was = self.playing
+        self.playing = False
+        return was and self.experiment is not None
+
+    def _do_step(self, steps: int) -> bool:
+        if self.experiment is None:
+            return False
+        self.playing = False
+        self._run(steps)
+        return True
+
+    def _do_select(self, index: int) -> bool:
+        if self.experiment is None:
+            return False
+        self.selected = min(max(index, 0), len(self.experiment.networks) - 1)
+        return True
+
+    def _do_intervene(self, action: Callable[..., object], args: tuple) -> bool:
+        if self.experiment is None:
+            return False
+        try:
+            with self.busy:
+                action(self.experiment, *args)
+        except (ValueError, IndexError) as exc:
+            self.error.emit(self._run_generation, f"{action.__name__}: {exc}")
+        return True
 
     def _apply_schedule(self) -> None:
         if self.preset is None or self.experiment is None:
@@ -388,37 +359,6 @@ class TrainingWorker(QtCore.QObject):
             out = out.reshape(n, n)
         self._output = (index, now, grid_x, out)
         return grid_x, out
-
-
-def output_grid(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return the grid on which to show a network's output for data `x`.
-
-    Parameters
-    ----------
-    x : numpy.ndarray
-        (n, d) training inputs, d = 1 or 2 (other d: the first input only).
-
-    Returns
-    -------
-    grid_x : numpy.ndarray
-        (2, n) axis coordinates (2-D) or (n,) input values (1-D).
-    points : numpy.ndarray
-        The points to evaluate, (n*n, 2) row-major over (y, x) or (n, d).
-    """
-    lo, hi = x.min(axis=0), x.max(axis=0)
-    pad = 0.1 * np.maximum(hi - lo, 1e-9)
-    lo, hi = lo - pad, hi + pad
-    if x.shape[1] == 2:
-        n = BOUNDARY_RESOLUTION
-        gx = np.linspace(lo[0], hi[0], n)
-        gy = np.linspace(lo[1], hi[1], n)
-        xx, yy = np.meshgrid(gx, gy)
-        return np.stack([gx, gy]), np.column_stack([xx.ravel(), yy.ravel()])
-    n = CURVE_RESOLUTION
-    gx = np.linspace(lo[0], hi[0], n)
-    points = np.zeros((n, x.shape[1]))
-    points[:, 0] = gx
-    return gx, points
 
 
 def _describe(exc: BaseException) -> str:

@@ -2,7 +2,11 @@
 
 __all__ = [
     "figures",
+    "layout",
+    "plot_style",
     "plots",
+    "response_plots",
+    "settings",
     "tab",
     "worker",
 ]

@@ -4,133 +4,34 @@ from __future__ import annotations
 
 import json
 from dataclasses import fields
-from pathlib import Path
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
 from gui.figures import Figure
+from gui.lab_tab import LabTab
 from gui.neuron import figures as neuron_figures
 from gui.neuron import plots as neuron_plots
+from gui.neuron.layout import build_panel, build_views
+from gui.neuron.settings import (
+    CUSTOM_PRESET,
+    FIELD_LABELS,
+    JOBS,
+    SCAN_CHOICES,
+    SCHEMA_VERSION,
+    START_PRESET,
+    load_presets,
+    parse_currents,
+    parse_freqs,
+    validate_settings,
+)
 from gui.neuron.worker import NeuronRunner
 from gui.runner import wait_until
 from neuro.frequency_response import DEFAULT_FREQS_HZ
 from neuro.parameters import LifParameters
 
-PRESET_DIR = Path(__file__).resolve().parents[2] / "resources" / "presets" / "neuron"
-SCHEMA_VERSION = 1
-JOBS = ("drive", "fi", "scan", "response")  # slowest last: the first tabs fill first
 
-FIELD_LABELS = {
-    "g_leak_ns": ("leak conductance g_L", "nS"), "c_m_pf": ("capacitance C_m", "pF"),
-    "e_leak_mv": ("leak reversal E_L", "mV"), "v_th_mv": ("threshold V_th", "mV"),
-    "v_reset_mv": ("reset V_reset", "mV"), "t_ref_ms": ("refractory t_ref", "ms"),
-    "noise_mv": ("noise sigma", "mV"), "i0_na": ("mean current I_0", "nA"),
-    "i1_na": ("amplitude I_1", "nA"), "freq_hz": ("drive frequency f", "Hz"),
-    "n_neurons": ("neurons N", ""), "duration_s": ("duration", "s"), "seed": ("seed", ""),
-    "dt_ms": ("time step dt", "ms"),
-}
-EXTRA_LABELS = {"currents": ("f-I currents", "nA"), "freqs": ("response frequencies", "Hz")}
-SCAN_CHOICES = {"noise_mv": "noise sigma", "g_leak_ns": "leak g_L"}
-FIELD_GROUPS = (
-    ("Membrane", ("g_leak_ns", "c_m_pf", "e_leak_mv", "v_th_mv", "v_reset_mv", "t_ref_ms")),
-    ("Input", ("i0_na", "i1_na", "freq_hz", "noise_mv")),
-    ("Simulation", ("n_neurons", "duration_s", "seed", "dt_ms")),
-    ("Analyses", ("currents", "freqs")),
-)
-FIELD_TIPS = {
-    "noise_mv": "white-noise amplitude sigma (tau dV/dt = ... + sigma sqrt(tau) xi); "
-                "0 makes every neuron identical and phase-locked",
-    "currents": "a,b,c or START:STOP:N in nA; empty: 40 currents centred on the rheobase "
-                "(0 to 2.5x rheobase, 40% of them below it)",
-    "freqs": "comma-separated drive frequencies in Hz for the frequency response",
-}
-START_PRESET = "noisy"  # the tab opens on this preset (the command line keeps noise 0)
-CUSTOM_PRESET = "(custom)"
-# Sub-tabs: (title, one-line caption, rows of plot names).
-VIEW_LAYOUT = (
-    ("Drive", "Sinusoidal drive I0 + I1 sin(2 pi f t). The leak current follows V; for slow "
-              "drive the noisy population's rate follows the Leaky ReLU's rate for the same "
-              "input.",
-     (("currents", "voltage"), ("raster", "population_rate"))),
-    ("f-I curve", "Noise lets the neuron fire below rheobase: a smooth foot on the f-I curve. "
-                  "alpha of the 3-parameter fit stays 0: its leaky side is negative; with an "
-                  "output offset, alpha grows with noise. The line and numbers show the "
-                  "3-parameter fit of the spec (as in the command line's fit.json) so you see "
-                  "the analogy fail first; tick \"fit with output offset\" to see the foot "
-                  "fitted. Right: the fit's alpha, gain and threshold against noise or g_L. "
-                  "At dt = 0.1 ms the simulated noisy rate sits 3-6% below Siegert near "
-                  "threshold (a discrete-time bias); dt = 0.02 ms cuts that to 1-3% but the "
-                  "f-I curve then takes ~4x as long (about 11 s).",
-     (("fi_curve", "alpha_scan"),)),
-    ("Frequency response", "A Leaky ReLU is instantaneous: flat gain, no lag. A noisy LIF "
-                           "population is low-pass: its gain falls and its phase lags "
-                           "toward -45 deg as the drive gets faster. Here the analogy breaks. "
-                           "Dashed orange: the LIF's static slope dr/dI at I0 (Siegert), where "
-                           "its gain starts at low f; the Leaky ReLU's gain comes from a "
-                           "global fit and differs from it before any dynamics.",
-     (("response_gain",), ("response_phase",))),
-)
-PLACEHOLDER_TITLES = {
-    "currents": "Input and leak current", "voltage": "Membrane potential and spikes",
-    "raster": "Spike raster", "population_rate": "Population rate",
-    "fi_curve": "f-I curve", "alpha_scan": "Fitted Leaky ReLU: alpha, gain, threshold",
-    "response_gain": "Frequency response: gain", "response_phase": "Frequency response: phase",
-}
-
-
-def parse_currents(text: str) -> list[float] | None:
-    """Parse ``a,b,c`` or ``START:STOP:N`` (empty: the default range). Raises ValueError."""
-    text = text.strip()
-    if not text:
-        return None
-    if ":" in text:
-        parts = text.split(":")
-        if len(parts) != 3:
-            raise ValueError(f"currents: {text!r} is not START:STOP:N")
-        start, stop = (_number(p, "currents") for p in parts[:2])
-        try:
-            count = int(parts[2])
-        except ValueError:
-            raise ValueError(f"currents: {parts[2]!r} is not an integer") from None
-        if count < 1:
-            raise ValueError(f"currents: N in {text!r} must be at least 1")
-        return [float(v) for v in np.linspace(start, stop, count)]
-    return [_number(t, "currents") for t in text.split(",") if t.strip()]
-
-
-def parse_freqs(text: str) -> list[float]:
-    """Parse a comma list of positive frequencies (empty: the defaults). Raises ValueError."""
-    if not text.strip():
-        return list(DEFAULT_FREQS_HZ)
-    values = [_number(t, "freqs") for t in text.split(",") if t.strip()]
-    for value in values:
-        if value <= 0:
-            raise ValueError(f"freqs: {value:g} must be greater than 0")
-    return values
-
-
-def _number(text: str, name: str) -> float:
-    try:
-        value = float(text.strip())
-    except ValueError:
-        raise ValueError(f"{name}: {text.strip()!r} is not a number") from None
-    if not np.isfinite(value):
-        raise ValueError(f"{name}: {text.strip()!r} is not a finite number")
-    return value
-
-
-def load_presets() -> dict[str, dict]:
-    """Return the neuron presets ``{name: {"description", "parameters"}}`` from JSON files."""
-    presets = {}
-    for path in sorted(PRESET_DIR.glob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        presets[data["name"]] = data
-    return presets
-
-
-class NeuronTab(QtWidgets.QWidget):
+class NeuronTab(QtWidgets.QWidget, LabTab):
     """Parameter panel, presets, Run / Cancel, progress and eight plots in three sub-tabs.
 
     The tab opens on the ``noisy`` preset. Simulations run in a persistent child process
@@ -171,129 +72,8 @@ class NeuronTab(QtWidgets.QWidget):
 
     # ----- construction -------------------------------------------------------------
     def _build(self) -> None:
-        self.presets = load_presets()
-        self.preset_box = QtWidgets.QComboBox()
-        self.preset_box.addItem(CUSTOM_PRESET)
-        for name, data in self.presets.items():
-            self.preset_box.addItem(name)
-            self.preset_box.setItemData(self.preset_box.count() - 1, data["description"],
-                                        QtCore.Qt.ItemDataRole.ToolTipRole)
-        self.preset_box.activated.connect(self._on_preset)
-        self.preset_text = QtWidgets.QLabel("")
-        self.preset_text.setWordWrap(True)
-        self.run_button = QtWidgets.QPushButton("Run")
-        self.cancel_button = QtWidgets.QPushButton("Cancel")
-        self.cancel_button.setEnabled(False)
-        self.run_button.clicked.connect(self.run)
-        self.cancel_button.clicked.connect(self.cancel)
-        self.progress_bar = QtWidgets.QProgressBar()
-        self.progress_bar.setRange(0, 1000)
-        self.progress_bar.setValue(0)
-        self.status = QtWidgets.QLabel("ready")
-        self.status.setWordWrap(True)
-        self.fit_label = QtWidgets.QLabel("")
-        self.fit_label.setWordWrap(True)
-        self.fit_label.setTextInteractionFlags(
-            QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
-
-        top = QtWidgets.QWidget()
-        top_form = QtWidgets.QFormLayout(top)
-        top_form.setContentsMargins(0, 0, 0, 0)
-        top_form.addRow("preset", self.preset_box)
-        top_form.addRow(self.preset_text)
-        buttons = QtWidgets.QHBoxLayout()
-        buttons.addWidget(self.run_button)
-        buttons.addWidget(self.cancel_button)
-        top_form.addRow(buttons)
-        top_form.addRow(self.progress_bar)
-        top_form.addRow(self.status)
-        self.offset_box = QtWidgets.QCheckBox("fit with output offset")
-        self.offset_box.setObjectName("fit_offset")
-        self.offset_box.setToolTip(
-            "off: the 3-parameter fit gain*max(alpha z, z), whose alpha stays 0 because its "
-            "leaky side is negative; on: offset + gain*max(alpha z, z), whose alpha grows "
-            "with noise")
-        self.offset_box.toggled.connect(self._on_offset_toggled)
-        fit_box = QtWidgets.QGroupBox("Best-fit Leaky ReLU (f-I curve)")
-        fit_layout = QtWidgets.QVBoxLayout(fit_box)
-        fit_layout.addWidget(self.offset_box)
-        fit_layout.addWidget(self.fit_label)
-        top_form.addRow(fit_box)
-
-        fields_panel = QtWidgets.QWidget()
-        fields_layout = QtWidgets.QVBoxLayout(fields_panel)
-        fields_layout.setContentsMargins(0, 0, 4, 0)
-        self.edits: dict[str, QtWidgets.QLineEdit] = {}
-        self.errors: dict[str, QtWidgets.QLabel] = {}
-        labels = {**FIELD_LABELS, **EXTRA_LABELS}
-        for group_name, names in FIELD_GROUPS:
-            group = QtWidgets.QGroupBox(group_name)
-            form = QtWidgets.QFormLayout(group)
-            form.setFieldGrowthPolicy(
-                QtWidgets.QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-            for name in names:
-                label, unit = labels[name]
-                edit = QtWidgets.QLineEdit()
-                edit.setObjectName(name)
-                edit.setToolTip(FIELD_TIPS.get(name, ""))
-                edit.editingFinished.connect(self._on_edited)
-                error = QtWidgets.QLabel()
-                error.setObjectName(f"{name}_error")
-                error.setStyleSheet("color: #e5484d;")
-                error.setWordWrap(True)
-                error.hide()
-                box = QtWidgets.QVBoxLayout()
-                box.setContentsMargins(0, 0, 0, 0)
-                box.addWidget(edit)
-                box.addWidget(error)
-                form.addRow(f"{label} ({unit})" if unit else label, box)
-                self.edits[name], self.errors[name] = edit, error
-            if group_name == "Analyses":
-                self.scan_box = QtWidgets.QComboBox()
-                for key, text in SCAN_CHOICES.items():
-                    self.scan_box.addItem(text, key)
-                self.scan_box.activated.connect(self._on_scan_choice)
-                form.addRow("alpha scan against", self.scan_box)
-            fields_layout.addWidget(group)
-        fields_layout.addStretch(1)
-        scroll = QtWidgets.QScrollArea()
-        scroll.setWidget(fields_panel)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-
-        panel = QtWidgets.QWidget()
-        panel_layout = QtWidgets.QVBoxLayout(panel)
-        panel_layout.setContentsMargins(4, 4, 4, 4)
-        panel_layout.addWidget(top)
-        panel_layout.addWidget(scroll, 1)
-        panel.setMinimumWidth(300)
-        panel.setMaximumWidth(420)
-
-        self.plots: dict[str, pg.PlotItem] = {}
-        self.views = QtWidgets.QTabWidget()
-        self.views.setObjectName("neuron_views")
-        self.graphics: dict[str, pg.GraphicsLayoutWidget] = {}
-        for title, caption, grid in VIEW_LAYOUT:
-            page = QtWidgets.QWidget()
-            page_layout = QtWidgets.QVBoxLayout(page)
-            page_layout.setContentsMargins(4, 4, 4, 4)
-            note = QtWidgets.QLabel(caption)
-            note.setWordWrap(True)
-            page_layout.addWidget(note)
-            graphics = pg.GraphicsLayoutWidget()
-            for row, names in enumerate(grid):
-                for col, name in enumerate(names):
-                    item = neuron_figures.add_figure_item(graphics.ci, name, row, col)
-                    item.setTitle(PLACEHOLDER_TITLES[name])
-                    self.plots[name] = item
-            page_layout.addWidget(graphics, 1)
-            self.graphics[title] = graphics
-            self.views.addTab(page, title)
-        self.plots["voltage"].setXLink(self.plots["currents"])
-        self.plots["population_rate"].setXLink(self.plots["raster"])
-        self.plots["response_phase"].setXLink(self.plots["response_gain"])
-
+        panel = build_panel(self)
+        build_views(self)
         splitter = QtWidgets.QSplitter()
         splitter.addWidget(panel)
         splitter.addWidget(self.views)
@@ -372,27 +152,7 @@ class NeuronTab(QtWidgets.QWidget):
         self._apply_valid(settings)
 
     def _validate(self, settings: dict) -> tuple:
-        if not isinstance(settings, dict):
-            raise ValueError("settings must be a mapping")
-        unknown = set(settings) - {"schema_version", "parameters", "currents", "freqs", "scan",
-                                   "fit_offset"}
-        if unknown:
-            raise ValueError(f"unknown setting {sorted(unknown)[0]!r}")
-        version = settings.get("schema_version", SCHEMA_VERSION)
-        if version != SCHEMA_VERSION:
-            raise ValueError(f"schema_version ({version!r}) must be {SCHEMA_VERSION}")
-        params = LifParameters.from_dict(settings.get("parameters", {}))
-        currents_text = str(settings.get("currents", ""))
-        freqs_text = str(settings.get("freqs", self._freqs_text))
-        parse_currents(currents_text)
-        parse_freqs(freqs_text)
-        scan = settings.get("scan", "noise_mv")
-        if scan not in SCAN_CHOICES:
-            raise ValueError(f"scan ({scan!r}) must be one of {', '.join(SCAN_CHOICES)}")
-        fit_offset = settings.get("fit_offset", False)
-        if not isinstance(fit_offset, bool):
-            raise ValueError(f"fit_offset ({fit_offset!r}) must be true or false")
-        return params, currents_text, freqs_text, scan, fit_offset
+        return validate_settings(settings, self._freqs_text)
 
     def _apply_valid(self, settings: dict) -> None:
         (self.params, self._currents_text, self._freqs_text, self._scan,

@@ -2,6 +2,7 @@
 
 __all__ = [
     "plots",
+    "settings",
     "tab",
     "worker",
 ]

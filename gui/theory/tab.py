@@ -10,6 +10,7 @@ from PySide6 import QtCore, QtWidgets
 
 from gui.field_widgets import field_label, field_widget, widget_value
 from gui.figures import Figure
+from gui.lab_tab import LabTab
 from gui.run_controls import RunControls
 from gui.runner import Runner, wait_until
 from gui.theory import plots
@@ -35,7 +36,7 @@ def validate_settings(settings: dict) -> dict:
     return out
 
 
-class TheoryTab(QtWidgets.QWidget):
+class TheoryTab(QtWidgets.QWidget, LabTab):
     """Controls, Compute / Cancel, seven plots and a predicted-vs-measured table.
 
     Public API: `figures`, `settings`, `apply_settings`, `run`, `cancel`, `wait_until_idle`,
@@ -163,6 +164,10 @@ class TheoryTab(QtWidgets.QWidget):
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         return self._request
+
+    def run_default(self) -> None:
+        """Compute with the current settings (headless export); see `wait_until_idle`."""
+        self.run()
 
     def cancel(self) -> None:
         """Stop after the section being computed."""

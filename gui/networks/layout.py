@@ -1,0 +1,121 @@
+"""The Networks tab's widgets: settings panel, transport and intervention bar, story, grid."""
+
+from __future__ import annotations
+
+from PySide6 import QtCore, QtWidgets
+
+from gui import theme
+from gui.networks.controls import ControlsPanel
+from gui.networks.detail import DetailView
+from gui.networks.grid import GridView
+
+__all__ = ["INTRO", "build_ui"]
+
+INTRO = ("Every cell is the same network (same data, same minibatches, same initial weights) "
+         "trained with the activation of its row and the learning rate of its column. Its "
+         "heatmap shows each hidden unit's activity, the fraction of data points on which "
+         "it is switched on (z > 0): layers are rows, units are columns. A unit in red is "
+         "dead: it is off on every data point, so it receives no gradient and can never "
+         "learn again. Press Play and watch the high learning rates kill ReLU units while "
+         "Leaky ReLU's keep their slope; click a cell to see its history below.")
+
+
+def build_ui(tab) -> None:
+    """Build `tab`'s widgets, set them as its attributes and connect them to its slots."""
+    tab.controls = ControlsPanel()
+    tab.controls.edited.connect(tab._on_controls_edited)
+    scroll = tab.controls_scroll = QtWidgets.QScrollArea()
+    scroll.setWidget(tab.controls)
+    scroll.setWidgetResizable(True)
+    scroll.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setMinimumWidth(300)
+    scroll.setMaximumWidth(360)
+
+    style = tab.style()
+    tab._icons = {
+        "play": style.standardIcon(QtWidgets.QStyle.StandardPixmap.SP_MediaPlay),
+        "pause": style.standardIcon(QtWidgets.QStyle.StandardPixmap.SP_MediaPause)}
+    tab.play_button = QtWidgets.QPushButton(tab._icons["play"], "Play")
+    tab.play_button.setToolTip("Play / pause training (Space)")
+    tab.play_button.setCheckable(True)
+    tab.play_button.clicked.connect(lambda checked: tab.play() if checked else tab.pause())
+    tab.step_button = QtWidgets.QPushButton(
+        style.standardIcon(QtWidgets.QStyle.StandardPixmap.SP_MediaSeekForward), "Step")
+    tab.step_button.setToolTip("Take one probe interval of training steps (S)")
+    tab.step_button.clicked.connect(lambda: tab.step_once())
+    tab.reset_button = QtWidgets.QPushButton(
+        style.standardIcon(QtWidgets.QStyle.StandardPixmap.SP_BrowserReload), "Reset")
+    tab.reset_button.setToolTip("Rebuild every network from its initial weights (R)")
+    tab.reset_button.clicked.connect(tab.reset)
+    tab.scope = QtWidgets.QComboBox()
+    tab.scope.addItems(["all cells", "selected cell"])
+    tab.scope.setToolTip("Which networks the kick and the outlier act on")
+    tab.kick_button = QtWidgets.QPushButton("Thermal kick dead units")
+    tab.kick_button.setToolTip("Add a large random perturbation to the incoming weights "
+                                "and bias of every dead unit")
+    tab.kick_button.clicked.connect(lambda: tab.thermal_kick())
+    tab.switch_button = QtWidgets.QPushButton("Switch selected to Leaky ReLU")
+    tab.switch_button.setToolTip("Keep the selected network's weights, change its "
+                                  "activation to Leaky ReLU")
+    tab.switch_button.clicked.connect(lambda: tab.switch_selected())
+    tab.outlier_button = QtWidgets.QPushButton("Inject outlier batch")
+    tab.outlier_button.setToolTip("The next training step sees one huge abnormal input")
+    tab.outlier_button.clicked.connect(lambda: tab.inject_outlier())
+    bar = QtWidgets.QHBoxLayout()
+    bar.setSpacing(6)
+    for widget in (tab.play_button, tab.step_button, tab.reset_button):
+        bar.addWidget(widget)
+    bar.addSpacing(18)
+    tab.scope_label = QtWidgets.QLabel("interventions on")
+    bar.addWidget(tab.scope_label)
+    bar.addWidget(tab.scope)
+    for widget in (tab.kick_button, tab.outlier_button, tab.switch_button):
+        bar.addWidget(widget)
+    bar.addStretch(1)
+    tab.step_label = QtWidgets.QLabel("step 0")
+    tab.step_label.setObjectName("stepLabel")
+    bar.addWidget(tab.step_label)
+
+    tab.explanation_title = QtWidgets.QLabel()
+    tab.explanation_title.setObjectName("presetTitle")
+    tab.explanation = QtWidgets.QLabel()
+    tab.explanation.setWordWrap(True)
+    tab.explanation.setObjectName("explanation")
+    tab.explanation.setTextInteractionFlags(
+        QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+    tab.notice = QtWidgets.QLabel()
+    tab.notice.setWordWrap(True)
+    tab.notice.setStyleSheet(f"color: {theme.ERROR_HEX}; font-weight: bold;")
+    tab.notice.setVisible(False)
+    tab.events = QtWidgets.QLabel()
+    tab.events.setObjectName("events")
+    tab.events.setStyleSheet(f"color: {theme.SELECTED_HEX};")
+    story = QtWidgets.QFrame()
+    story.setObjectName("story")
+    story_layout = QtWidgets.QVBoxLayout(story)
+    story_layout.setContentsMargins(10, 6, 10, 6)
+    story_layout.setSpacing(2)
+    story_layout.addWidget(tab.explanation_title)
+    story_layout.addWidget(tab.explanation)
+    story_layout.addWidget(tab.notice)
+    story_layout.addWidget(tab.events)
+
+    tab.grid = GridView()
+    tab.grid.cell_clicked.connect(tab.select)
+    tab.detail = DetailView()
+    splitter = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
+    splitter.addWidget(tab.grid)
+    splitter.addWidget(tab.detail)
+    splitter.setStretchFactor(0, 3)
+    splitter.setStretchFactor(1, 2)
+    splitter.setChildrenCollapsible(False)
+
+    right = QtWidgets.QVBoxLayout()
+    right.setContentsMargins(0, 0, 0, 0)
+    right.addLayout(bar)
+    right.addWidget(story)
+    right.addWidget(splitter, 1)
+    layout = QtWidgets.QHBoxLayout(tab)
+    layout.setContentsMargins(6, 6, 6, 6)
+    layout.addWidget(scroll)
+    layout.addLayout(right, 1)

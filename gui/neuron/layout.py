@@ -1,0 +1,185 @@
+"""The Neuron tab's widgets: the parameter panel and the three sub-tabs of plots."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6 import QtCore, QtWidgets
+
+from gui.neuron import figures as neuron_figures
+from gui.neuron.settings import (
+    CUSTOM_PRESET,
+    EXTRA_LABELS,
+    FIELD_GROUPS,
+    FIELD_LABELS,
+    FIELD_TIPS,
+    SCAN_CHOICES,
+    load_presets,
+)
+
+__all__ = ["PLACEHOLDER_TITLES", "VIEW_LAYOUT", "build_panel", "build_views"]
+
+# Sub-tabs: (title, one-line caption, rows of plot names).
+VIEW_LAYOUT = (
+    ("Drive", "Sinusoidal drive I0 + I1 sin(2 pi f t). The leak current follows V; for slow "
+              "drive the noisy population's rate follows the Leaky ReLU's rate for the same "
+              "input.",
+     (("currents", "voltage"), ("raster", "population_rate"))),
+    ("f-I curve", "Noise lets the neuron fire below rheobase: a smooth foot on the f-I curve. "
+                  "alpha of the 3-parameter fit stays 0: its leaky side is negative; with an "
+                  "output offset, alpha grows with noise. The line and numbers show the "
+                  "3-parameter fit of the spec (as in the command line's fit.json) so you see "
+                  "the analogy fail first; tick \"fit with output offset\" to see the foot "
+                  "fitted. Right: the fit's alpha, gain and threshold against noise or g_L. "
+                  "At dt = 0.1 ms the simulated noisy rate sits 3-6% below Siegert near "
+                  "threshold (a discrete-time bias); dt = 0.02 ms cuts that to 1-3% but the "
+                  "f-I curve then takes ~4x as long (about 11 s).",
+     (("fi_curve", "alpha_scan"),)),
+    ("Frequency response", "A Leaky ReLU is instantaneous: flat gain, no lag. A noisy LIF "
+                           "population is low-pass: its gain falls and its phase lags "
+                           "toward -45 deg as the drive gets faster. Here the analogy breaks. "
+                           "Dashed orange: the LIF's static slope dr/dI at I0 (Siegert), where "
+                           "its gain starts at low f; the Leaky ReLU's gain comes from a "
+                           "global fit and differs from it before any dynamics.",
+     (("response_gain",), ("response_phase",))),
+)
+PLACEHOLDER_TITLES = {
+    "currents": "Input and leak current", "voltage": "Membrane potential and spikes",
+    "raster": "Spike raster", "population_rate": "Population rate",
+    "fi_curve": "f-I curve", "alpha_scan": "Fitted Leaky ReLU: alpha, gain, threshold",
+    "response_gain": "Frequency response: gain", "response_phase": "Frequency response: phase",
+}
+
+
+def build_panel(tab) -> QtWidgets.QWidget:
+    """Build the left panel of `tab` (presets, Run / Cancel, fit, fields); return it.
+
+    Sets the tab's widget attributes (``preset_box``, ``run_button``, ``edits`` ...) and
+    connects them to its slots.
+    """
+    tab.presets = load_presets()
+    tab.preset_box = QtWidgets.QComboBox()
+    tab.preset_box.addItem(CUSTOM_PRESET)
+    for name, data in tab.presets.items():
+        tab.preset_box.addItem(name)
+        tab.preset_box.setItemData(tab.preset_box.count() - 1, data["description"],
+                                    QtCore.Qt.ItemDataRole.ToolTipRole)
+    tab.preset_box.activated.connect(tab._on_preset)
+    tab.preset_text = QtWidgets.QLabel("")
+    tab.preset_text.setWordWrap(True)
+    tab.run_button = QtWidgets.QPushButton("Run")
+    tab.cancel_button = QtWidgets.QPushButton("Cancel")
+    tab.cancel_button.setEnabled(False)
+    tab.run_button.clicked.connect(tab.run)
+    tab.cancel_button.clicked.connect(tab.cancel)
+    tab.progress_bar = QtWidgets.QProgressBar()
+    tab.progress_bar.setRange(0, 1000)
+    tab.progress_bar.setValue(0)
+    tab.status = QtWidgets.QLabel("ready")
+    tab.status.setWordWrap(True)
+    tab.fit_label = QtWidgets.QLabel("")
+    tab.fit_label.setWordWrap(True)
+    tab.fit_label.setTextInteractionFlags(
+        QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+
+    top = QtWidgets.QWidget()
+    top_form = QtWidgets.QFormLayout(top)
+    top_form.setContentsMargins(0, 0, 0, 0)
+    top_form.addRow("preset", tab.preset_box)
+    top_form.addRow(tab.preset_text)
+    buttons = QtWidgets.QHBoxLayout()
+    buttons.addWidget(tab.run_button)
+    buttons.addWidget(tab.cancel_button)
+    top_form.addRow(buttons)
+    top_form.addRow(tab.progress_bar)
+    top_form.addRow(tab.status)
+    tab.offset_box = QtWidgets.QCheckBox("fit with output offset")
+    tab.offset_box.setObjectName("fit_offset")
+    tab.offset_box.setToolTip(
+        "off: the 3-parameter fit gain*max(alpha z, z), whose alpha stays 0 because its "
+        "leaky side is negative; on: offset + gain*max(alpha z, z), whose alpha grows "
+        "with noise")
+    tab.offset_box.toggled.connect(tab._on_offset_toggled)
+    fit_box = QtWidgets.QGroupBox("Best-fit Leaky ReLU (f-I curve)")
+    fit_layout = QtWidgets.QVBoxLayout(fit_box)
+    fit_layout.addWidget(tab.offset_box)
+    fit_layout.addWidget(tab.fit_label)
+    top_form.addRow(fit_box)
+
+    fields_panel = QtWidgets.QWidget()
+    fields_layout = QtWidgets.QVBoxLayout(fields_panel)
+    fields_layout.setContentsMargins(0, 0, 4, 0)
+    tab.edits: dict[str, QtWidgets.QLineEdit] = {}
+    tab.errors: dict[str, QtWidgets.QLabel] = {}
+    labels = {**FIELD_LABELS, **EXTRA_LABELS}
+    for group_name, names in FIELD_GROUPS:
+        group = QtWidgets.QGroupBox(group_name)
+        form = QtWidgets.QFormLayout(group)
+        form.setFieldGrowthPolicy(
+            QtWidgets.QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for name in names:
+            label, unit = labels[name]
+            edit = QtWidgets.QLineEdit()
+            edit.setObjectName(name)
+            edit.setToolTip(FIELD_TIPS.get(name, ""))
+            edit.editingFinished.connect(tab._on_edited)
+            error = QtWidgets.QLabel()
+            error.setObjectName(f"{name}_error")
+            error.setStyleSheet("color: #e5484d;")
+            error.setWordWrap(True)
+            error.hide()
+            box = QtWidgets.QVBoxLayout()
+            box.setContentsMargins(0, 0, 0, 0)
+            box.addWidget(edit)
+            box.addWidget(error)
+            form.addRow(f"{label} ({unit})" if unit else label, box)
+            tab.edits[name], tab.errors[name] = edit, error
+        if group_name == "Analyses":
+            tab.scan_box = QtWidgets.QComboBox()
+            for key, text in SCAN_CHOICES.items():
+                tab.scan_box.addItem(text, key)
+            tab.scan_box.activated.connect(tab._on_scan_choice)
+            form.addRow("alpha scan against", tab.scan_box)
+        fields_layout.addWidget(group)
+    fields_layout.addStretch(1)
+    scroll = QtWidgets.QScrollArea()
+    scroll.setWidget(fields_panel)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    panel = QtWidgets.QWidget()
+    panel_layout = QtWidgets.QVBoxLayout(panel)
+    panel_layout.setContentsMargins(4, 4, 4, 4)
+    panel_layout.addWidget(top)
+    panel_layout.addWidget(scroll, 1)
+    panel.setMinimumWidth(300)
+    panel.setMaximumWidth(420)
+    return panel
+
+
+def build_views(tab) -> QtWidgets.QTabWidget:
+    """Build the sub-tabs of plots; set ``tab.plots``, ``tab.graphics``, ``tab.views``."""
+    tab.plots = {}
+    tab.views = QtWidgets.QTabWidget()
+    tab.views.setObjectName("neuron_views")
+    tab.graphics = {}
+    for title, caption, grid in VIEW_LAYOUT:
+        page = QtWidgets.QWidget()
+        page_layout = QtWidgets.QVBoxLayout(page)
+        page_layout.setContentsMargins(4, 4, 4, 4)
+        note = QtWidgets.QLabel(caption)
+        note.setWordWrap(True)
+        page_layout.addWidget(note)
+        graphics = pg.GraphicsLayoutWidget()
+        for row, names in enumerate(grid):
+            for col, name in enumerate(names):
+                item = neuron_figures.add_figure_item(graphics.ci, name, row, col)
+                item.setTitle(PLACEHOLDER_TITLES[name])
+                tab.plots[name] = item
+        page_layout.addWidget(graphics, 1)
+        tab.graphics[title] = graphics
+        tab.views.addTab(page, title)
+    tab.plots["voltage"].setXLink(tab.plots["currents"])
+    tab.plots["population_rate"].setXLink(tab.plots["raster"])
+    tab.plots["response_phase"].setXLink(tab.plots["response_gain"])
+    return tab.views

@@ -1,0 +1,218 @@
+"""Neuron-tab plots of the frequency response and of the fitted Leaky ReLU against noise or g_L."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+
+from gui.neuron.plot_style import (
+    ALPHA_PINNED_NOTE,
+    COLORS,
+    NOISELESS_RESPONSE_NOTE,
+    STATIC_SLOPE_NAME,
+    Table,
+    add_note,
+    headroom,
+    log_ticks,
+    pen,
+    prepare,
+)
+
+__all__ = ["PlotStack", "draw_alpha_scan", "draw_response_gain", "draw_response_phase"]
+
+
+def draw_response_gain(plot: pg.PlotItem, freq_hz: np.ndarray, lif_gain: np.ndarray,
+                       leaky_gain: np.ndarray, noisy: bool = True,
+                       static_gain: np.ndarray | None = None) -> Table:
+    """Draw the rate's first-harmonic gain against drive frequency (log axis).
+
+    Parameters
+    ----------
+    plot : pyqtgraph.PlotItem
+        Where to draw.
+    freq_hz, lif_gain, leaky_gain : numpy.ndarray
+        Frequencies (Hz) and gains (Hz/nA) of the LIF population and the Leaky ReLU.
+    noisy : bool
+        False pins a note: a noiseless population phase-locks, the response is not meaningful.
+    static_gain : numpy.ndarray, optional
+        The local slope ``dr/dI`` of the LIF's analytic rate at ``I_0`` (Hz/nA), drawn as a
+        dashed reference: what the LIF gain tends to at low frequency. The Leaky ReLU's
+        gain comes from a global fit and differs from it before any dynamics.
+
+    Returns
+    -------
+    tuple
+        Header ``freq_hz, lif_gain_hz_per_na, leaky_gain_hz_per_na`` (and
+        ``lif_static_gain_hz_per_na`` with `static_gain`) and rows.
+    """
+    prepare(plot, "Frequency response: gain of the rate modulation", "drive frequency f (Hz)",
+             "gain (Hz/nA)", columns=2)
+    plot.setLogMode(x=True, y=False)
+    plot.plot(freq_hz, leaky_gain, pen=pen(COLORS["leaky"], 2.5, pg.QtCore.Qt.PenStyle.DashLine),
+              name="Leaky ReLU (instantaneous)")
+    plot.plot(freq_hz, lif_gain, pen=pen(COLORS["lif"], 2), symbol="o", symbolSize=7,
+              symbolBrush=COLORS["lif"], symbolPen=None, name="LIF population")
+    series = [lif_gain, leaky_gain]
+    if static_gain is not None:
+        static_gain = np.broadcast_to(np.asarray(static_gain, dtype=float), freq_hz.shape)
+        plot.plot(freq_hz, static_gain, pen=pen(COLORS["theory"], 2,
+                                                 pg.QtCore.Qt.PenStyle.DashLine),
+                  name=STATIC_SLOPE_NAME)
+        series.append(static_gain)
+    log_ticks(plot, freq_hz)
+    headroom(plot, *series, floor=0.0, factor=1.3)
+    if not noisy:
+        add_note(plot, NOISELESS_RESPONSE_NOTE, corner="bottom-left", size="10pt",
+                 color="#d55e00")
+    header = ["freq_hz", "lif_gain_hz_per_na", "leaky_gain_hz_per_na"]
+    if static_gain is not None:
+        header.append("lif_static_gain_hz_per_na")
+    return header, np.column_stack([freq_hz, *series])
+
+
+def draw_response_phase(plot: pg.PlotItem, freq_hz: np.ndarray, lif_phase: np.ndarray,
+                        leaky_phase: np.ndarray, noisy: bool = True) -> Table:
+    """Draw the rate's first-harmonic phase against drive frequency (log axis).
+
+    Parameters
+    ----------
+    plot : pyqtgraph.PlotItem
+        Where to draw.
+    freq_hz, lif_phase, leaky_phase : numpy.ndarray
+        Frequencies (Hz) and phases (degrees; negative = lag).
+    noisy : bool
+        False pins the same warning as on the gain plot.
+
+    Returns
+    -------
+    tuple
+        Header ``freq_hz, lif_phase_deg, leaky_phase_deg`` and rows.
+    """
+    prepare(plot, "Frequency response: phase of the rate modulation", "drive frequency f (Hz)",
+             "phase (deg; negative = lag)", columns=3)
+    plot.setLogMode(x=True, y=False)
+    plot.plot(freq_hz, leaky_phase, pen=pen(COLORS["leaky"], 2.5, pg.QtCore.Qt.PenStyle.DashLine),
+              name="Leaky ReLU (no lag)")
+    plot.plot(freq_hz, lif_phase, pen=pen(COLORS["lif"], 2), symbol="o", symbolSize=7,
+              symbolBrush=COLORS["lif"], symbolPen=None, name="LIF population")
+    if freq_hz.size:
+        plot.plot([freq_hz.min(), freq_hz.max()], [-45, -45],
+                  pen=pen(COLORS["reference"], 1.5, pg.QtCore.Qt.PenStyle.DotLine),
+                  name="-45 deg (white-noise limit)")
+    log_ticks(plot, freq_hz)
+    finite = lif_phase[np.isfinite(lif_phase)] if lif_phase.size else np.zeros(0)
+    low = min(-60.0, float(finite.min()) - 10.0) if finite.size else -60.0
+    plot.setYRange(low, 0.45 * abs(low), padding=0)
+    if not noisy:
+        add_note(plot, "No noise: phase-locked population, phase not meaningful",
+                 corner="bottom-left", size="10pt", color="#d55e00")
+    return (["freq_hz", "lif_phase_deg", "leaky_phase_deg"],
+            np.column_stack([freq_hz, lif_phase, leaky_phase]))
+
+
+class PlotStack(pg.GraphicsLayout):
+    """A titled column of plots sharing their x axis: one exportable figure of several panels.
+
+    Quacks like a `pyqtgraph.PlotItem` where the tab and the export need it: `titleLabel`,
+    `setTitle` and `getAxis` (the bottom panel's axes carry the shared x axis).
+
+    Parameters
+    ----------
+    rows : int
+        Number of stacked panels.
+    axis_width : int
+        Fixed width of every left axis, so the panels' x axes line up.
+    """
+
+    def __init__(self, rows: int = 3, axis_width: int = 62) -> None:
+        super().__init__()
+        self.setContentsMargins(0, 0, 0, 0)
+        self.layout.setVerticalSpacing(0)
+        self.titleLabel = pg.LabelItem("", size="11pt")
+        self.addItem(self.titleLabel, row=0, col=0)
+        self.panels: list[pg.PlotItem] = []
+        for row in range(rows):
+            panel = self.addPlot(row=row + 1, col=0)
+            panel.getAxis("left").setWidth(axis_width)
+            if self.panels:
+                panel.setXLink(self.panels[0])
+            self.panels.append(panel)
+        self.layout.setRowStretchFactor(0, 0)
+        for row in range(rows):
+            self.layout.setRowStretchFactor(row + 1, 1)
+
+    def setTitle(self, title: str) -> None:  # noqa: N802 - the PlotItem spelling
+        """Set the title above the panels."""
+        self.titleLabel.setText(title)
+
+    def getAxis(self, name: str) -> pg.AxisItem:  # noqa: N802 - the PlotItem spelling
+        """Return the bottom panel's axis `name` (the shared x axis for ``bottom``)."""
+        return self.panels[-1].getAxis(name)
+
+
+def draw_alpha_scan(plot, x: np.ndarray, x_name: str, x_label: str,
+                    alpha: np.ndarray, alpha_offset: np.ndarray,
+                    current: float | None = None, gain: np.ndarray | None = None,
+                    threshold: np.ndarray | None = None) -> Table:
+    """Draw the fitted Leaky ReLU's alpha, gain and threshold against a scanned parameter.
+
+    Parameters
+    ----------
+    plot : PlotStack or pyqtgraph.PlotItem
+        Where to draw: a three-panel `PlotStack` (alpha, gain, threshold sharing the x
+        axis) or a single plot (alpha only).
+    x : numpy.ndarray
+        Scanned values.
+    x_name, x_label : str
+        Column name with units (``noise_mv``) and axis label (``noise sigma (mV)``).
+    alpha, alpha_offset : numpy.ndarray
+        Fitted alpha of the three-parameter Leaky ReLU and of the one with an output bias.
+    current : float, optional
+        The tab's present value of the scanned parameter, marked with a vertical line.
+    gain, threshold : numpy.ndarray, optional
+        Gain (Hz/nA) and threshold (nA) of the three-parameter fit; default NaN.
+
+    Returns
+    -------
+    tuple
+        Header ``x_name, alpha, alpha_with_offset, gain_hz_per_na, threshold_na`` and rows.
+    """
+    x = np.asarray(x, dtype=float)
+    gain = np.full(x.shape, np.nan) if gain is None else np.asarray(gain, dtype=float)
+    threshold = (np.full(x.shape, np.nan) if threshold is None
+                 else np.asarray(threshold, dtype=float))
+    stacked = isinstance(plot, PlotStack)
+    top = plot.panels[0] if stacked else plot
+    title = (f"Fitted Leaky ReLU against {x_label}" if stacked
+             else f"Fitted Leaky ReLU alpha against {x_label}")
+    prepare(top, "" if stacked else title, "" if stacked else x_label, "alpha", columns=2)
+    if stacked:
+        plot.setTitle(title)
+        top.setTitle(None)
+    top.plot(x, alpha, pen=pen(COLORS["theory"], 2), symbol="s", symbolSize=7,
+             symbolBrush=COLORS["theory"], symbolPen=None, name="3-parameter fit")
+    top.plot(x, alpha_offset, pen=pen(COLORS["leaky"], 2), symbol="o", symbolSize=7,
+             symbolBrush=COLORS["leaky"], symbolPen=None, name="with output offset")
+    headroom(top, alpha, alpha_offset, floor=0.0, factor=1.9 if stacked else 1.6)
+    add_note(top, ALPHA_PINNED_NOTE, corner="below-legend", size="8pt")
+    panels = [top]
+    if stacked:
+        for panel, values, label, key in ((plot.panels[1], gain, "gain (Hz/nA)", "theory"),
+                                          (plot.panels[2], threshold, "I_th (nA)", "lif")):
+            prepare(panel, "", "", label, legend=False)
+            panel.setTitle(None)
+            panel.plot(x, values, pen=pen(COLORS[key], 2), symbol="s", symbolSize=6,
+                       symbolBrush=COLORS[key], symbolPen=None)
+            panels.append(panel)
+        add_note(plot.panels[1], "3-parameter fit", corner="top-right", size="8pt")
+        for panel in panels[:-1]:
+            panel.getAxis("bottom").setStyle(showValues=False)
+            panel.setLabel("bottom", "")
+        panels[-1].getAxis("bottom").setStyle(showValues=True)
+        panels[-1].setLabel("bottom", x_label)
+    if current is not None and np.isfinite(current):
+        for panel in panels:
+            panel.addLine(x=current, pen=pen(COLORS["reference"], 1.5,
+                                               pg.QtCore.Qt.PenStyle.DashLine))
+    return ([x_name, "alpha", "alpha_with_offset", "gain_hz_per_na", "threshold_na"],
+            np.column_stack([x, alpha, alpha_offset, gain, threshold]))

@@ -1,0 +1,134 @@
+"""Neuron-tab settings: field labels and groups, presets, and parsing / validation of values."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from neuro.frequency_response import DEFAULT_FREQS_HZ
+from neuro.parameters import LifParameters
+
+__all__ = ["CUSTOM_PRESET", "EXTRA_LABELS", "FIELD_GROUPS", "FIELD_LABELS", "FIELD_TIPS",
+           "JOBS", "SCAN_CHOICES", "SCHEMA_VERSION", "START_PRESET", "load_presets",
+           "parse_currents", "parse_freqs", "validate_settings"]
+
+PRESET_DIR = Path(__file__).resolve().parents[2] / "resources" / "presets" / "neuron"
+SCHEMA_VERSION = 1
+JOBS = ("drive", "fi", "scan", "response")  # slowest last: the first tabs fill first
+
+FIELD_LABELS = {
+    "g_leak_ns": ("leak conductance g_L", "nS"), "c_m_pf": ("capacitance C_m", "pF"),
+    "e_leak_mv": ("leak reversal E_L", "mV"), "v_th_mv": ("threshold V_th", "mV"),
+    "v_reset_mv": ("reset V_reset", "mV"), "t_ref_ms": ("refractory t_ref", "ms"),
+    "noise_mv": ("noise sigma", "mV"), "i0_na": ("mean current I_0", "nA"),
+    "i1_na": ("amplitude I_1", "nA"), "freq_hz": ("drive frequency f", "Hz"),
+    "n_neurons": ("neurons N", ""), "duration_s": ("duration", "s"), "seed": ("seed", ""),
+    "dt_ms": ("time step dt", "ms"),
+}
+EXTRA_LABELS = {"currents": ("f-I currents", "nA"), "freqs": ("response frequencies", "Hz")}
+SCAN_CHOICES = {"noise_mv": "noise sigma", "g_leak_ns": "leak g_L"}
+FIELD_GROUPS = (
+    ("Membrane", ("g_leak_ns", "c_m_pf", "e_leak_mv", "v_th_mv", "v_reset_mv", "t_ref_ms")),
+    ("Input", ("i0_na", "i1_na", "freq_hz", "noise_mv")),
+    ("Simulation", ("n_neurons", "duration_s", "seed", "dt_ms")),
+    ("Analyses", ("currents", "freqs")),
+)
+FIELD_TIPS = {
+    "noise_mv": "white-noise amplitude sigma (tau dV/dt = ... + sigma sqrt(tau) xi); "
+                "0 makes every neuron identical and phase-locked",
+    "currents": "a,b,c or START:STOP:N in nA; empty: 40 currents centred on the rheobase "
+                "(0 to 2.5x rheobase, 40% of them below it)",
+    "freqs": "comma-separated drive frequencies in Hz for the frequency response",
+}
+START_PRESET = "noisy"  # the tab opens on this preset (the command line keeps noise 0)
+CUSTOM_PRESET = "(custom)"
+
+
+def parse_currents(text: str) -> list[float] | None:
+    """Parse ``a,b,c`` or ``START:STOP:N`` (empty: the default range). Raises ValueError."""
+    text = text.strip()
+    if not text:
+        return None
+    if ":" in text:
+        parts = text.split(":")
+        if len(parts) != 3:
+            raise ValueError(f"currents: {text!r} is not START:STOP:N")
+        start, stop = (_number(p, "currents") for p in parts[:2])
+        try:
+            count = int(parts[2])
+        except ValueError:
+            raise ValueError(f"currents: {parts[2]!r} is not an integer") from None
+        if count < 1:
+            raise ValueError(f"currents: N in {text!r} must be at least 1")
+        return [float(v) for v in np.linspace(start, stop, count)]
+    return [_number(t, "currents") for t in text.split(",") if t.strip()]
+
+
+def parse_freqs(text: str) -> list[float]:
+    """Parse a comma list of positive frequencies (empty: the defaults). Raises ValueError."""
+    if not text.strip():
+        return list(DEFAULT_FREQS_HZ)
+    values = [_number(t, "freqs") for t in text.split(",") if t.strip()]
+    for value in values:
+        if value <= 0:
+            raise ValueError(f"freqs: {value:g} must be greater than 0")
+    return values
+
+
+def _number(text: str, name: str) -> float:
+    try:
+        value = float(text.strip())
+    except ValueError:
+        raise ValueError(f"{name}: {text.strip()!r} is not a number") from None
+    if not np.isfinite(value):
+        raise ValueError(f"{name}: {text.strip()!r} is not a finite number")
+    return value
+
+
+def load_presets() -> dict[str, dict]:
+    """Return the neuron presets ``{name: {"description", "parameters"}}`` from JSON files."""
+    presets = {}
+    for path in sorted(PRESET_DIR.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        presets[data["name"]] = data
+    return presets
+
+
+def validate_settings(settings: dict, freqs_default: str) -> tuple:
+    """Check a Neuron-tab settings dict; raise ValueError naming the bad field.
+
+    Parameters
+    ----------
+    settings : dict
+        ``schema_version``, ``parameters``, ``currents``, ``freqs``, ``scan``, ``fit_offset``.
+    freqs_default : str
+        The frequency text to use when ``freqs`` is missing.
+
+    Returns
+    -------
+    tuple
+        ``(params, currents_text, freqs_text, scan, fit_offset)``.
+    """
+    if not isinstance(settings, dict):
+        raise ValueError("settings must be a mapping")
+    unknown = set(settings) - {"schema_version", "parameters", "currents", "freqs", "scan",
+                               "fit_offset"}
+    if unknown:
+        raise ValueError(f"unknown setting {sorted(unknown)[0]!r}")
+    version = settings.get("schema_version", SCHEMA_VERSION)
+    if version != SCHEMA_VERSION:
+        raise ValueError(f"schema_version ({version!r}) must be {SCHEMA_VERSION}")
+    params = LifParameters.from_dict(settings.get("parameters", {}))
+    currents_text = str(settings.get("currents", ""))
+    freqs_text = str(settings.get("freqs", freqs_default))
+    parse_currents(currents_text)
+    parse_freqs(freqs_text)
+    scan = settings.get("scan", "noise_mv")
+    if scan not in SCAN_CHOICES:
+        raise ValueError(f"scan ({scan!r}) must be one of {', '.join(SCAN_CHOICES)}")
+    fit_offset = settings.get("fit_offset", False)
+    if not isinstance(fit_offset, bool):
+        raise ValueError(f"fit_offset ({fit_offset!r}) must be true or false")
+    return params, currents_text, freqs_text, scan, fit_offset
