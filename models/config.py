@@ -11,7 +11,7 @@ from typing import Any
 from models.activations import ACTIVATION_NAMES
 from models.datasets import DATASET_NAMES, REGRESSION
 from models.initializers import INIT_NAMES
-from models.network import LOSS_NAMES
+from models.network import BN_PROBE_MODES, LOSS_NAMES
 from models.optimizers import OPTIMIZER_NAMES
 
 SCHEMA_VERSION = 1
@@ -50,6 +50,7 @@ class ExperimentConfig:
     momentum: float = 0.9
     batch_size: int = 128
     batch_norm: bool = False
+    bn_probe: str = "batch"
     loss: str = "auto"
     activations: tuple[str, ...] = ("relu", "leaky_relu", "elu", "gelu", "tanh")
     lrs: tuple[float, ...] = (0.003, 0.03, 0.3, 3.0)
@@ -198,6 +199,7 @@ def _validate(c: ExperimentConfig) -> None:
     _check_int("batch_size", c.batch_size, 1, c.n_samples)
     if not isinstance(c.batch_norm, bool):
         raise ConfigError(f"batch_norm: expected true or false, got {c.batch_norm!r}")
+    _check_choice("bn_probe", c.bn_probe, BN_PROBE_MODES)
     _check_choice("loss", c.loss, ("auto",) + LOSS_NAMES)
     if not c.activations:
         raise ConfigError("activations: choose at least one activation")
