@@ -208,7 +208,7 @@ class ProbeHistory:
         dict
             ``steps`` (n,), ``loss`` (n,), ``dead_fraction`` (n,), ``dead_layers``
             (n, depth), ``activity`` (n, depth, width) float32, ``state`` (n, depth, width)
-            uint8, ``diverged`` (n,) bool.
+            uint8, ``dead`` (n, depth, width) bool, ``diverged`` (n,) bool.
         """
         n = self.count
         return {"steps": self.steps[:n].copy(), "loss": self.losses[:n, index].copy(),
@@ -216,6 +216,7 @@ class ProbeHistory:
                 "dead_layers": self.dead_layers[:n, index].copy(),
                 "activity": (self.active[:n, index] / self.n_points).astype(np.float32),
                 "state": self.state[:n, index].copy(),
+                "dead": self.state[:n, index] == DEAD,
                 "diverged": self.diverged[:n, index].copy()}
 
     def events_for(self, cell: int | None = None) -> list[Event]:

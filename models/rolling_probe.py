@@ -27,6 +27,7 @@ class RollingProbe:
         self.results: list | None = None
         self.cost_per_net = 0.0  # seconds, running mean
         self._next = 0
+        self._taken = -1  # step of the experiment's recorded probe last taken over
 
     def full(self) -> Snapshot:
         """Probe every network (the engine's own snapshot) and remember the results."""
@@ -40,6 +41,10 @@ class RollingProbe:
     def partial(self, budget_s: float, always: int) -> tuple[Snapshot, int]:
         """Probe networks in turn for about `budget_s` seconds (and network `always`).
 
+        When the experiment has recorded a probe of every network (its history, every
+        ``log_every`` steps) since the last call, those results are taken over and only
+        network `always` is probed again (none when the record is of the current step).
+
         Returns
         -------
         snapshot : Snapshot
@@ -51,6 +56,16 @@ class RollingProbe:
         n = len(exp.networks)
         if self.results is None or len(self.results) != n:
             return self.full(), n
+        if exp.latest is not None and exp.latest_step > self._taken:
+            self._taken = exp.latest_step
+            self.results = list(exp.latest)
+            chosen = [always] if 0 <= always < n and exp.latest_step != exp.step else []
+            start = time.perf_counter()
+            for k in chosen:
+                self.results[k] = exp.probe_network(k)
+            if chosen:
+                self._measure(start, len(chosen))
+            return self._assemble(), len(chosen)
         count = n if self.cost_per_net <= 0 else int(budget_s / self.cost_per_net)
         count = min(max(count, 1), n)
         chosen = [(self._next + i) % n for i in range(count)]

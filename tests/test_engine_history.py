@@ -123,3 +123,19 @@ def test_an_intervention_at_a_recorded_step_updates_that_record():
     h = exp.history
     assert h.recorded_steps[-1] == 300 and h.count == 31
     assert h.dead_fraction[h.count - 1, 0] == exp.snapshot().dead_fraction[0]
+
+
+def test_rolling_probe_takes_over_the_recorded_probe():
+    from models.rolling_probe import RollingProbe
+
+    exp = Experiment(SMALL.replace(activations=("relu", "tanh"), lrs=(0.1, 3.0)))
+    rolling = RollingProbe(exp)
+    rolling.full()
+    exp.run(10)                     # a recorded probe of every network at step 10
+    snap, probed = rolling.partial(1.0, always=1)
+    assert probed == 0 and snap.step == 10
+    np.testing.assert_array_equal(snap.state, exp.snapshot().state)
+    exp.run(3)                      # not a probe step: only the selected one is probed now
+    snap, probed = rolling.partial(0.0, always=1)
+    assert probed >= 1
+    np.testing.assert_array_equal(snap.activity[1], exp.snapshot().activity[1])
