@@ -330,7 +330,8 @@ class Experiment:
         self._event("outlier", chosen, "outlier batch injected")
 
 
-def train(config: ExperimentConfig, dataset: Dataset | None = None) -> Iterator[Snapshot]:
+def train(config: ExperimentConfig, dataset: Dataset | None = None,
+          schedule: Iterable = ()) -> Iterator[Snapshot]:
     """Train a config's grid, yielding a `Snapshot` at step 0 and every ``log_every`` steps.
 
     Parameters
@@ -339,10 +340,12 @@ def train(config: ExperimentConfig, dataset: Dataset | None = None) -> Iterator[
         What to train; the same config and seed give identical numbers.
     dataset : Dataset, optional
         Data to use instead of the one the config names.
+    schedule : iterable of ScheduledAction, optional
+        Interventions applied at their steps (a preset's schedule).
 
     Yields
     ------
     Snapshot
         The grid's state.
     """
-    yield from Experiment(config, dataset).iterate()
+    yield from Experiment(config, dataset, schedule).iterate()
