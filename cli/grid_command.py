@@ -13,6 +13,8 @@ from models.atomic_write import atomic_write_text, write_csv
 from models.blas import single_thread_blas
 from models.datasets import DatasetError
 from models.experiment import Experiment, Snapshot
+from models.history import event_rows, history_rows
+from models.presets import load_preset
 
 
 def register(subparsers) -> None:
@@ -20,8 +22,11 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "grid", help="train an activation x learning-rate grid; write grid.csv and figures",
         description="Train every (activation, learning rate) cell on the same data, minibatches "
-        "and initial weights; write grid.csv (one row per network per logged step), the "
-        "config as JSON, and figures (final activity heatmaps, loss, dead fraction) as PNG/SVG.")
+        "and initial weights, applying a preset's schedule (kicks, switches, outliers) at its "
+        "steps exactly as the window does; write grid.csv (one row per network per probe: "
+        "step 0 and every --log-every steps; layers numbered from 1, the layer nearest the "
+        "input), events.csv (step, kind, cells, message), the config as JSON, and figures "
+        "(final activity heatmaps, loss, dead fraction) as PNG/SVG.")
     add_config_options(parser)
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
     parser.add_argument("--no-figures", action="store_true", help="write only CSV and JSON")
@@ -32,22 +37,23 @@ def run(args: argparse.Namespace) -> int:
     """Train the grid and write its outputs; return the exit status."""
     config = config_from_args(args)
     out = writable_dir(args.out)
+    schedule = load_preset(args.preset).schedule if args.preset else ()
     try:
-        experiment = Experiment(config)
+        experiment = Experiment(config, schedule=schedule)
     except DatasetError as exc:
         raise UsageError(f"--csv: {exc}") from None
-    depth = config.depth
-    header = ["activation", "lr", "seed", "step", "loss", "dead_fraction",
-              *[f"dead_fraction_layer{i}" for i in range(depth)], "diverged"]
-    rows, history = [], []
+    except ValueError as exc:  # a preset schedule naming cells the changed grid lacks
+        raise UsageError(f"--preset: {exc}") from None
+    history = []
     progress = Progress(config.steps, "grid", "steps")
     with single_thread_blas():
         for snap in experiment.iterate():
             history.append(snap)
-            rows.extend(_rows(snap, config.seed))
             progress.update(snap.step)
     progress.close()
+    header, rows = history_rows(experiment.history, config.seed)
     write_csv(out / "grid.csv", header, rows)
+    write_csv(out / "events.csv", *event_rows(experiment.history))
     atomic_write_text(out / "config.json", config.to_json())
     final = history[-1]
     if not args.no_figures:
@@ -59,12 +65,6 @@ def run(args: argparse.Namespace) -> int:
                                  for (a, lr), d in zip(final.labels, final.dead_fraction)}}
     print(json.dumps(summary, indent=2))
     return 0
-
-
-def _rows(snap: Snapshot, seed: int) -> list[list]:
-    return [[act, lr, seed, snap.step, float(snap.losses[k]), float(snap.dead_fraction[k]),
-             *[float(v) for v in snap.dead_fraction_layers[k]], int(snap.diverged[k])]
-            for k, (act, lr) in enumerate(snap.labels)]
 
 
 def _write_figures(out, experiment, history: list[Snapshot]) -> None:

@@ -11,7 +11,7 @@ from models.activations import ACTIVATION_NAMES
 from models.datasets import DATASET_NAMES, REGRESSION
 from models.fields import FieldError, check_fields, field_table, setting
 from models.initializers import INIT_NAMES
-from models.network import LOSS_NAMES
+from models.network import BN_PROBE_MODES, LOSS_NAMES
 from models.optimizers import OPTIMIZER_NAMES
 
 SCHEMA_VERSION = 1
@@ -68,6 +68,9 @@ class ExperimentConfig:
     batch_size: int = setting(128, "int", "batch size", "minibatch size (at most the samples)",
                               low=1, high=MAX_SAMPLES)
     batch_norm: bool = setting(False, "bool", "batch norm", "batch norm before every activation")
+    bn_probe: str = setting("batch", "choice", "batch-norm probe",
+                            "statistics a batch-norm net is probed with: the probe set's own "
+                            "(batch) or the running averages (running)", choices=BN_PROBE_MODES)
     loss: str = setting("auto", "choice", "loss",
                         "training loss; auto: BCE for classification, MSE for regression",
                         choices=("auto",) + LOSS_NAMES)
@@ -88,9 +91,9 @@ class ExperimentConfig:
                          low=0.0, high=1.0, low_open=True)
     dtype: str = setting("float32", "choice", "precision", "floating-point precision",
                          choices=("float32", "float64"))
-    outlier_factor: float = setting(300.0, "float", "outlier size",
-                                    "size of the injected outlier, in data standard deviations",
-                                    low=1.0, high=1e6)
+    outlier_factor: float = setting(10_000.0, "float", "outlier size",
+                                    "size of the one abnormal point of an outlier batch, in "
+                                    "units of the data's scale", low=1.0, high=1e6)
     kick_std: float = setting(1.0, "float", "kick std",
                               "standard deviation of the thermal kick", low=0.0, high=100.0,
                               low_open=True)

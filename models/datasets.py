@@ -125,14 +125,14 @@ _CLASSIFIERS = {"circle": _circle, "xor": _xor, "gaussian": _gaussian, "spiral":
                 "moons": _moons}
 
 
-def outlier_batch(dataset: Dataset, factor: float = 300.0,
-                  seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Return a batch made of one abnormal input: a feature `factor` times the data's scale.
+def outlier_batch(dataset: Dataset, factor: float = 300.0, seed: int = 0,
+                  batch: tuple[np.ndarray, np.ndarray] | None = None,
+                  size: int = 128) -> tuple[np.ndarray, np.ndarray]:
+    """Return an ordinary batch in which one point is abnormal: one feature is huge.
 
-    For classification the abnormal input appears twice, labelled 0 and 1, so that whatever
-    a network predicts for it, one copy is badly wrong (the error is huge, not saturated);
-    for regression it keeps the target of the ordinary point it was made from, which is far
-    from what a network outputs on such an input.
+    The abnormal point keeps its target (a sensor glitch, not a relabelling); every other
+    point of the batch is untouched, so the batch has its ordinary spread (under batch norm
+    a batch of identical points would have zero variance and zero gradient).
 
     Parameters
     ----------
@@ -141,22 +141,29 @@ def outlier_batch(dataset: Dataset, factor: float = 300.0,
     factor : float
         How many times the data's scale the outlier's feature is (10^2 to 10^3 is typical).
     seed : int
-        Seed for choosing the point, the feature and its sign.
+        Seed for choosing the point, the feature and its sign (and the rows when `batch`
+        is None).
+    batch : (numpy.ndarray, numpy.ndarray), optional
+        The ordinary batch (inputs, targets) to put the outlier in; copied, not modified.
+        When None, `size` rows of `dataset` drawn without replacement.
+    size : int
+        Rows of the batch drawn when `batch` is None (at most the data's length).
 
     Returns
     -------
     (numpy.ndarray, numpy.ndarray)
-        Inputs and targets of the batch.
+        Inputs and targets of the batch, in the dtype of `batch` (float64 when drawn).
     """
     rng = np.random.default_rng(seed)
-    row = int(rng.integers(0, len(dataset)))
-    x = dataset.x[row:row + 1].copy()
-    y = dataset.y[row:row + 1].copy()
+    if batch is None:
+        rows = rng.choice(len(dataset), size=min(int(size), len(dataset)), replace=False)
+        x, y = dataset.x[rows].copy(), dataset.y[rows].copy()
+    else:
+        x, y = np.array(batch[0], copy=True), np.array(batch[1], copy=True)
+    row = int(rng.integers(0, len(x)))
     scale = float(np.max(np.abs(dataset.x))) or 1.0
-    feature = int(rng.integers(0, dataset.n_inputs))
-    x[0, feature] = factor * scale * rng.choice([-1.0, 1.0])
-    if dataset.task == "classification":
-        return np.repeat(x, 2, axis=0), np.array([[0.0], [1.0]])
+    feature = int(rng.integers(0, x.shape[1]))
+    x[row, feature] = factor * scale * rng.choice([-1.0, 1.0])
     return x, y
 
 

@@ -2,55 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 
 from models.config import ExperimentConfig
 from models.datasets import Dataset, load_csv, make_dataset, outlier_batch
+from models.history import Event, ProbeHistory
 from models.network import Network, ProbeResult
+from models.schedule import Schedule
+from models.snapshot import Snapshot
 
-
-@dataclass
-class Snapshot:
-    """The state of every network of a grid at one step: arrays only, safe to hand to a view.
-
-    Attributes
-    ----------
-    step : int
-        Training steps taken.
-    labels : list of (str, float)
-        (activation, learning rate) of each network, row-major over the grid.
-    losses : numpy.ndarray
-        (K,) loss on the probe set (NaN once diverged).
-    activity : numpy.ndarray
-        (K, depth, width) fraction of probe points on which each unit has ``z > 0``.
-    dead : numpy.ndarray
-        (K, depth, width) bool dead mask.
-    dead_fraction : numpy.ndarray
-        (K,) fraction of hidden units dead.
-    dead_fraction_layers : numpy.ndarray
-        (K, depth) fraction dead per layer.
-    zero_gradient_fraction : numpy.ndarray
-        (K,) fraction of (probe point, unit) pairs with activation derivative exactly 0.
-    grad_norms : numpy.ndarray
-        (K, depth + 1) gradient norm per layer at the last step.
-    diverged : numpy.ndarray
-        (K,) bool.
-    """
-
-    step: int
-    labels: list[tuple[str, float]]
-    losses: np.ndarray
-    activity: np.ndarray
-    dead: np.ndarray
-    dead_fraction: np.ndarray
-    dead_fraction_layers: np.ndarray
-    zero_gradient_fraction: np.ndarray
-    grad_norms: np.ndarray
-    diverged: np.ndarray
-    events: list[str] = field(default_factory=list)
+__all__ = ["Experiment", "Snapshot", "load_dataset", "train"]
 
 
 def load_dataset(config: ExperimentConfig) -> Dataset:
@@ -66,15 +29,24 @@ class Experiment:
     All networks start from the same initial weights (same seed, same init; ``he_leaky``
     rescales the same draws by each activation's alpha) and see the same minibatches.
 
+    The experiment applies its schedule (a preset's kicks, switches and outliers) and
+    records every probe, at step 0 and every ``config.log_every`` steps, in `history`, all
+    inside `run`: whoever drives it (the window's worker, the command line, a test) gets the
+    same numbers. Scheduled actions at step S are applied when step S is reached, before the
+    probe of step S.
+
     Parameters
     ----------
     config : ExperimentConfig
         What to train.
     dataset : Dataset, optional
         Use this data instead of the one the config names (for imported data).
+    schedule : iterable of ScheduledAction, optional
+        Interventions to apply at their steps (`models.presets.Preset.schedule`).
     """
 
-    def __init__(self, config: ExperimentConfig, dataset: Dataset | None = None) -> None:
+    def __init__(self, config: ExperimentConfig, dataset: Dataset | None = None,
+                 schedule: Iterable = ()) -> None:
         self.config = config
         self.dtype = np.dtype(config.dtype)
         data = dataset if dataset is not None else load_dataset(config)
@@ -99,6 +71,57 @@ class Experiment:
         self._outlier_for: set[int] = set()
         self._outlier_count = 0
         self.events: list[str] = []
+        self.schedule = Schedule()
+        self.set_schedule(schedule)
+        self.history = ProbeHistory(len(self.networks), config.depth, config.width,
+                                    len(self.probe_x), expected=config.steps
+                                    // config.log_every + 2)
+        self.latest: list[ProbeResult] | None = None  # the last recorded probe, at latest_step
+        self.latest_step = -1
+        self._started = False
+        self._in_schedule = False
+
+    def set_schedule(self, actions: Iterable) -> None:
+        """Set the interventions to apply at their steps (before the experiment has started).
+
+        Raises
+        ------
+        ValueError
+            When training has started, or an action names a cell outside the grid.
+        """
+        if getattr(self, "_started", False):
+            raise ValueError("schedule: set it before the experiment starts")
+        schedule = Schedule(actions)
+        schedule.check(len(self.networks))
+        self.schedule = schedule
+
+    def start(self) -> None:
+        """Apply step-0 actions and record the step-0 probe (done once, on first use)."""
+        if self._started:
+            return
+        self._started = True
+        self._apply_schedule()
+        self._record()
+
+    def _apply_schedule(self) -> None:
+        self._in_schedule = True
+        try:
+            for action in self.schedule.due(self.step):
+                action.apply(self)
+        finally:
+            self._in_schedule = False
+
+    def _record(self) -> None:
+        """Probe every network and record the probe in the history."""
+        results = self.probe()
+        self.latest, self.latest_step = results, self.step
+        self.history.add(self._assemble(results, take_events=False))
+
+    def _event(self, kind: str, cells, message: str) -> None:
+        self.events.append(message)
+        self.history.add_event(Event(self.step, kind, tuple(int(c) for c in cells), message))
+        if self._started and not self._in_schedule and self.latest_step == self.step:
+            self._record()  # the record of this step shows the state after the intervention
 
     def _new_network(self, activation: str, lr: float) -> Network:
         c = self.config
@@ -118,23 +141,45 @@ class Experiment:
         return self.x[rows], self.y[rows]
 
     def run(self, steps: int, record_grad_norms_last: bool = True) -> None:
-        """Take `steps` training steps on every network that has not diverged."""
+        """Take `steps` training steps on every network that has not diverged.
+
+        After each step: divergences become events, scheduled actions due at the new step
+        are applied, and at every ``log_every``-th step every network is probed and recorded.
+        """
+        self.start()
+        every = self.config.log_every
         with np.errstate(all="ignore"):
             for k in range(int(steps)):
                 xb, yb = self._next_batch()
                 outliers = self._outlier_for
                 if outliers:
                     ox, oy = outlier_batch(self.dataset, self.config.outlier_factor,
-                                           seed=self.config.seed + self._outlier_count)
-                    ox, oy = ox.astype(self.dtype), oy.astype(self.dtype)
+                                           seed=self.config.seed + self._outlier_count,
+                                           batch=(xb, yb))
                     self._outlier_for = set()
+                    if self.loss_name == "bce":
+                        row = int(np.argmax(np.abs(ox).max(axis=1)))
                 record = record_grad_norms_last and k == steps - 1
+                was = [net.diverged for net in self.networks]
                 for index, net in enumerate(self.networks):
                     if index in outliers:
+                        if self.loss_name == "bce":
+                            # labelled with the class this network gets wrong on it
+                            wrong = float(net.forward(ox[row:row + 1])[0, 0] <= 0)
+                            oy = oy.copy()
+                            oy[row, 0] = wrong
                         net.train_step(ox, oy, record)
                     else:
                         net.train_step(xb, yb, record)
                 self.step += 1
+                new = [i for i, net in enumerate(self.networks) if net.diverged and not was[i]]
+                if new:
+                    names = ", ".join(f"{self.labels[i][0]} @ lr {self.labels[i][1]:g}"
+                                      for i in new)
+                    self._event("divergence", new, f"diverged: {names}")
+                self._apply_schedule()
+                if self.step % every == 0:
+                    self._record()
 
     def iterate(self, steps: int | None = None,
                 log_every: int | None = None) -> Iterator[Snapshot]:
@@ -145,31 +190,48 @@ class Experiment:
         steps = self.config.steps if steps is None else int(steps)
         log_every = self.config.log_every if log_every is None else int(log_every)
         end = self.step + steps
-        yield self.snapshot()
+        yield self.current_snapshot()
         while self.step < end:
             self.run(min(log_every, end - self.step))
-            yield self.snapshot()
+            yield self.current_snapshot()
 
     # -- diagnostics ----------------------------------------------------------------------
+    def probe_network(self, index: int) -> ProbeResult:
+        """Probe network `index` on the probe set (with the config's eps and bn_probe)."""
+        with np.errstate(all="ignore"):
+            return self.networks[index].probe(self.probe_x, self.probe_y, self.config.eps,
+                                              self.config.bn_probe)
+
     def probe(self) -> list[ProbeResult]:
         """Probe every network on the probe set."""
-        with np.errstate(all="ignore"):
-            return [net.probe(self.probe_x, self.probe_y, self.config.eps)
-                    for net in self.networks]
+        return [self.probe_network(k) for k in range(len(self.networks))]
 
     def snapshot(self) -> Snapshot:
         """Probe every network and return the grid's state as arrays."""
+        self.start()
         return self.assemble_snapshot(self.probe())
+
+    def current_snapshot(self) -> Snapshot:
+        """Return the grid's state now: the recorded probe when this step has one."""
+        self.start()
+        if self.latest is not None and self.latest_step == self.step:
+            return self.assemble_snapshot(self.latest)
+        return self.snapshot()
 
     def assemble_snapshot(self, results: list[ProbeResult]) -> Snapshot:
         """Return the grid's state from one probe result per network (probed now or earlier).
 
         Events recorded since the last snapshot are handed over with it.
         """
+        return self._assemble(results, take_events=True)
+
+    def _assemble(self, results: list[ProbeResult], take_events: bool) -> Snapshot:
         depth = self.config.depth
         dead = np.stack([r.dead for r in results])
         layers = dead.mean(axis=2) if dead.size else np.zeros((len(results), depth))
-        events, self.events = self.events, []
+        events = []
+        if take_events:
+            events, self.events = self.events, []
         return Snapshot(
             step=self.step,
             labels=list(self.labels),
@@ -182,6 +244,7 @@ class Experiment:
             grad_norms=np.stack([net.last_grad_norms for net in self.networks]),
             diverged=np.array([net.diverged for net in self.networks]),
             events=events,
+            state=np.stack([r.state for r in results]),
         )
 
     def predict(self, x: np.ndarray, index: int) -> np.ndarray:
@@ -219,9 +282,11 @@ class Experiment:
             How many units were kicked.
         """
         std = self.config.kick_std if std is None else float(std)
+        self.start()
         kicked = 0
         results = self.probe()
-        for i in self._indices(indices):
+        chosen = self._indices(indices)
+        for i in chosen:
             net = self.networks[i]
             if net.diverged:
                 continue
@@ -229,38 +294,44 @@ class Experiment:
                 units = np.flatnonzero(results[i].dead[layer, :net.widths[layer]])
                 net.kick_units(layer, units, std, self._kick_rng)
                 kicked += units.size
-        self.events.append(f"thermal kick: {kicked} dead units kicked (std {std:g})")
+        self._event("kick", chosen, f"thermal kick: {kicked} dead units kicked (std {std:g})")
         return kicked
 
     def reinit_dead(self, indices=None) -> int:
         """Redraw the incoming weights of every dead unit (He normal, zero bias); return count."""
+        self.start()
         count = 0
         results = self.probe()
-        for i in self._indices(indices):
+        chosen = self._indices(indices)
+        for i in chosen:
             net = self.networks[i]
             for layer in range(net.depth):
                 units = np.flatnonzero(results[i].dead[layer, :net.widths[layer]])
                 net.reinit_units(layer, units, self._kick_rng)
                 count += units.size
-        self.events.append(f"re-initialised {count} dead units")
+        self._event("reinit", chosen, f"re-initialised {count} dead units")
         return count
 
     def switch_activation(self, index: int, name: str) -> None:
         """Switch network `index` to activation `name`, keeping its weights."""
+        self.start()
         i = self._indices(index)[0]
         self.networks[i].set_activation(name)
         old = self.labels[i]
         self.labels[i] = (name, old[1])
-        self.events.append(f"cell {old[0]} @ lr {old[1]:g} switched to {name}")
+        self._event("switch", [i], f"cell {old[0]} @ lr {old[1]:g} switched to {name}")
 
     def inject_outlier(self, indices=None) -> None:
         """Make the next training step of the chosen networks use an outlier batch."""
-        self._outlier_for = set(self._indices(indices))
+        self.start()
+        chosen = self._indices(indices)
+        self._outlier_for = set(chosen)
         self._outlier_count += 1
-        self.events.append("outlier batch injected")
+        self._event("outlier", chosen, "outlier batch injected")
 
 
-def train(config: ExperimentConfig, dataset: Dataset | None = None) -> Iterator[Snapshot]:
+def train(config: ExperimentConfig, dataset: Dataset | None = None,
+          schedule: Iterable = ()) -> Iterator[Snapshot]:
     """Train a config's grid, yielding a `Snapshot` at step 0 and every ``log_every`` steps.
 
     Parameters
@@ -269,10 +340,12 @@ def train(config: ExperimentConfig, dataset: Dataset | None = None) -> Iterator[
         What to train; the same config and seed give identical numbers.
     dataset : Dataset, optional
         Data to use instead of the one the config names.
+    schedule : iterable of ScheduledAction, optional
+        Interventions applied at their steps (a preset's schedule).
 
     Yields
     ------
     Snapshot
         The grid's state.
     """
-    yield from Experiment(config, dataset).iterate()
+    yield from Experiment(config, dataset, schedule).iterate()

@@ -9,11 +9,13 @@ import numpy as np
 from models.activations import default_param, get_activation
 from models.initializers import init_layer
 from models.optimizers import Optimizer
+from models.unit_states import DEAD, flat_units, unit_states
 
 LOSS_NAMES: tuple[str, ...] = ("mse", "bce")
 _add_reduce = np.add.reduce
 BN_EPS = 1e-5
 BN_MOMENTUM = 0.1
+BN_PROBE_MODES: tuple[str, ...] = ("batch", "running")
 
 
 @dataclass
@@ -23,19 +25,24 @@ class ProbeResult:
     Attributes
     ----------
     loss : float
-        Loss on the probe set (batch norm in evaluation mode).
+        Loss on the probe set (batch norm with the statistics the probe used).
     activity : numpy.ndarray
         (depth, width) fraction of probe points with pre-activation ``z > 0``.
     dead : numpy.ndarray
-        (depth, width) bool: the activation's derivative is below ``eps`` on every point.
+        (depth, width) bool: ``|phi'(z)| < eps`` on every point and ``z <= 0`` on every
+        point (state `DEAD`).
     zero_gradient_fraction : float
         Fraction of (point, unit) pairs whose activation derivative is exactly 0.
+    state : numpy.ndarray
+        (depth, width) uint8 unit states (`models.unit_states`: alive, dormant, saturated,
+        dead); padding beyond a layer's width is alive.
     """
 
     loss: float
     activity: np.ndarray
     dead: np.ndarray
     zero_gradient_fraction: float
+    state: np.ndarray | None = None
 
 
 class _Buffers:
@@ -180,7 +187,8 @@ class Network:
             buffers = self._buffers[n] = _Buffers(n, self.widths, self.dtype)
         return buffers
 
-    def forward(self, x: np.ndarray, train: bool = False) -> np.ndarray:
+    def forward(self, x: np.ndarray, train: bool = False,
+                batch_stats: bool | None = None) -> np.ndarray:
         """Return the network's output (logits for BCE) for inputs `x`, shape (n, 1).
 
         Parameters
@@ -188,8 +196,10 @@ class Network:
         x : numpy.ndarray
             Inputs, shape (n, n_inputs), in the network's dtype.
         train : bool
-            Batch norm uses the batch statistics (and updates the running ones) when True,
-            the running statistics when False.
+            Batch norm uses the batch statistics and updates the running ones when True.
+        batch_stats : bool, optional
+            Batch norm normalises with the statistics of `x` itself (True) or with the
+            running ones (False); `train` when None. Only training updates running ones.
 
         Returns
         -------
@@ -199,13 +209,15 @@ class Network:
         buf = self._buffers_for(x.shape[0])
         h = x
         spec, params = self.spec, self.params_act
+        batch_stats = train if batch_stats is None else bool(batch_stats)
         for layer in range(self.depth):
             a = buf.a[layer]
             np.matmul(h, self.W[layer], out=a)
             a += self.b[layer]
             z = a
             if self.batch_norm:
-                z = self._batch_norm(layer, a, buf.xhat[layer], buf.z[layer], train)
+                z = self._batch_norm(layer, a, buf.xhat[layer], buf.z[layer], train,
+                                     batch_stats)
             spec.forward(z, params[layer], buf.h[layer])
             h = buf.h[layer]
         np.matmul(h, self.W[-1], out=buf.out)
@@ -213,21 +225,23 @@ class Network:
         return buf.out
 
     def _batch_norm(self, layer: int, a: np.ndarray, xhat: np.ndarray, z: np.ndarray,
-                    train: bool) -> np.ndarray:
-        if train:
-            mean = a.mean(axis=0)
-            var = a.var(axis=0)
-            if not self._bn_started:
-                self.running_mean[layer][...] = mean
-                self.running_var[layer][...] = var
-            else:
-                self.running_mean[layer] *= 1 - BN_MOMENTUM
-                self.running_mean[layer] += BN_MOMENTUM * mean
-                self.running_var[layer] *= 1 - BN_MOMENTUM
-                self.running_var[layer] += BN_MOMENTUM * var
+                    train: bool, batch_stats: bool = True) -> np.ndarray:
+        if train or batch_stats:
+            # statistics accumulated in float64: one outlier in a float32 batch otherwise
+            # leaves the ordinary points' small spread to round-off
+            mean = a.mean(axis=0, dtype=np.float64)
+            var = a.var(axis=0, dtype=np.float64)
         else:
             mean, var = self.running_mean[layer], self.running_var[layer]
-        inv_std = (1.0 / np.sqrt(var + BN_EPS)).astype(self.dtype, copy=False)
+        if train and not self._bn_started:
+            self.running_mean[layer][...] = mean
+            self.running_var[layer][...] = var
+        elif train:
+            self.running_mean[layer] *= 1 - BN_MOMENTUM
+            self.running_mean[layer] += BN_MOMENTUM * mean
+            self.running_var[layer] *= 1 - BN_MOMENTUM
+            self.running_var[layer] += BN_MOMENTUM * var
+        inv_std = 1.0 / np.sqrt(var + BN_EPS)
         np.subtract(a, mean, out=xhat)
         xhat *= inv_std
         if train:
@@ -309,14 +323,19 @@ class Network:
                 dxhat = dz * gamma
                 da = buf.a[layer]
                 np.multiply(dxhat, n, out=da)
-                da -= dxhat.sum(axis=0)
-                da -= xhat * np.sum(dxhat * xhat, axis=0)
+                da -= dxhat.sum(axis=0, dtype=np.float64)
+                da -= xhat * np.sum(dxhat * xhat, axis=0, dtype=np.float64)
                 da *= self._inv_std[layer] / n
             else:
                 da = dz
             prev = buf.h[layer - 1] if layer else x
             np.matmul(prev.T, da, out=g[2 * layer])
-            _add_reduce(da, axis=0, out=g[2 * layer + 1])
+            if self.batch_norm:
+                # batch norm subtracts the batch mean: the bias before it has exactly zero
+                # gradient (summing da would give float32 round-off, not 0)
+                g[2 * layer + 1].fill(0)
+            else:
+                _add_reduce(da, axis=0, out=g[2 * layer + 1])
             if layer:
                 np.matmul(da, self.W[layer].T, out=buf.dh[layer - 1])
 
@@ -362,27 +381,36 @@ class Network:
                          for k in range(self.depth + 1)])
 
     # -- diagnostics ------------------------------------------------------------------------
-    def probe(self, x: np.ndarray, y: np.ndarray, eps: float = 1e-6) -> ProbeResult:
-        """Measure activity, dead units and loss on a probe set (evaluation mode).
+    def probe(self, x: np.ndarray, y: np.ndarray, eps: float = 1e-6,
+              bn_probe: str = "batch") -> ProbeResult:
+        """Measure activity, unit states, dead units and loss on a probe set.
 
         Parameters
         ----------
         x, y : numpy.ndarray
             The probe set.
         eps : float
-            A unit is dead when its activation derivative is below `eps` on every point.
+            A unit has no gradient when ``|phi'(z)| < eps`` on every point; it is dead when
+            it is also off (``z <= 0``) on every point, saturated when it is on somewhere.
+        bn_probe : str
+            Batch norm normalises the probe set with its own statistics (``"batch"``, the
+            default: the running ones start at 0 and 1 and say nothing early on) or with
+            the running statistics (``"running"``, evaluation mode).
 
         Returns
         -------
         ProbeResult
-            Loss, activity rates, dead mask and the zero-gradient fraction.
+            Loss, activity rates, dead mask, unit states and the zero-gradient fraction.
         """
-        out = self.forward(x, train=False)
+        if bn_probe not in BN_PROBE_MODES:
+            raise ValueError(f"bn_probe: {bn_probe!r} is not allowed; choose from "
+                             f"{', '.join(BN_PROBE_MODES)}")
+        out = self.forward(x, train=False, batch_stats=bn_probe == "batch")
         loss = self._loss_and_dout(out, y)[0] if not self.diverged else float("nan")
         buf = self._buffers_for(x.shape[0])
         width = max(self.widths, default=0)
         activity = np.zeros((self.depth, width))
-        dead = np.zeros((self.depth, width), bool)
+        state = np.zeros((self.depth, width), np.uint8)
         zeros = 0
         total = 0
         n = x.shape[0]
@@ -391,15 +419,17 @@ class Network:
             w = self.widths[layer]
             positive = np.count_nonzero(z > 0, axis=0)
             activity[layer, :w] = positive / n
-            if self.activation == "relu":
-                dead[layer, :w] = positive == 0
+            if self.activation == "relu":  # phi' is 1 for z > 0, exactly 0 otherwise
+                flat = positive == 0
                 zeros += n * w - int(positive.sum())
             else:
                 d = self.spec.derivative(z, buf.h[layer], self.params_act[layer], buf.d[layer])
-                dead[layer, :w] = d.max(axis=0) < eps
+                flat = flat_units(d, eps)
                 zeros += int(np.count_nonzero(d == 0))
+            state[layer, :w] = unit_states(positive, flat)
             total += n * w
-        return ProbeResult(loss, activity, dead, zeros / total if total else 0.0)
+        return ProbeResult(loss, activity, state == DEAD, zeros / total if total else 0.0,
+                           state)
 
     # -- interventions ----------------------------------------------------------------------
     def kick_units(self, layer: int, units: np.ndarray, std: float,

@@ -48,7 +48,10 @@ def test_he_init_is_mostly_alive():
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_outlier_batch_kills_units_a_clean_run_keeps(seed):
-    config = ExperimentConfig(seed=seed, activations=("relu",), lrs=(0.1,))
+    # one abnormal point among 128 ordinary ones weighs 1/128 of the batch: it needs a
+    # feature ~10^4 times the data's scale to do what the old two-row batch did at 300
+    config = ExperimentConfig(seed=seed, activations=("relu",), lrs=(0.1,),
+                              outlier_factor=10_000.0)
     clean, hit = Experiment(config), Experiment(config)
     clean.run(200)
     hit.run(200)
@@ -62,7 +65,8 @@ def test_outlier_batch_kills_units_a_clean_run_keeps(seed):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_thermal_kick_revives_dead_units(seed):
-    config = ExperimentConfig(seed=seed, activations=("relu",), lrs=(0.1,), kick_std=1.0)
+    config = ExperimentConfig(seed=seed, activations=("relu",), lrs=(0.1,), kick_std=1.0,
+                              outlier_factor=10_000.0)
     experiment = Experiment(config)
     experiment.run(200)
     experiment.inject_outlier()
@@ -73,7 +77,11 @@ def test_thermal_kick_revives_dead_units(seed):
     assert kicked == before.sum() > 0
     revived = before & ~after
     assert revived.sum() >= 0.2 * before.sum()
-    assert not np.any(after & ~before)  # units alive before the kick were not touched
+    # units alive before the kick were not touched: in the first layer, whose input is the
+    # fixed data, none can die of it; a deeper unit's input moves with the kicked layer
+    # below it, so there a few may die (and others revive) without being touched
+    assert not np.any(after[0] & ~before[0])
+    assert np.sum(after & ~before) <= 0.1 * revived.sum()
 
 
 def test_thermal_kick_only_moves_dead_units_incoming_weights():
@@ -98,7 +106,8 @@ def test_batch_norm_lowers_the_dead_fraction(seed):
 
 def test_batch_norm_protects_against_the_outlier():
     for seed in SEEDS:
-        config = ExperimentConfig(seed=seed, activations=("relu",), lrs=(0.1,), batch_norm=True)
+        config = ExperimentConfig(seed=seed, activations=("relu",), lrs=(0.1,), batch_norm=True,
+                                  outlier_factor=10_000.0)
         experiment = Experiment(config)
         experiment.run(200)
         experiment.inject_outlier()

@@ -8,7 +8,6 @@ __all__ = [
     "grid",
     "history",
     "layout",
-    "probe",
     "session",
     "tab",
     "training_worker",

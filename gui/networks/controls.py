@@ -14,7 +14,8 @@ from models.initializers import INIT_DESCRIPTIONS
 GROUPS = (
     ("Grid (rows × columns)", ("activations", "lrs")),
     ("Data", ("dataset", "csv_path", "n_samples", "noise", "probe", "seed")),
-    ("Network", ("width", "depth", "init", "bias_value", "alpha", "batch_norm")),
+    ("Network", ("width", "depth", "init", "bias_value", "alpha", "batch_norm",
+                 "bn_probe")),
     ("Training", ("optimizer", "momentum", "batch_size", "loss", "steps", "log_every",
                   "dtype")),
     ("Diagnostics and interventions", ("eps", "outlier_factor", "kick_std")),

@@ -26,9 +26,9 @@ import numpy as np
 from PySide6 import QtCore
 
 from gui.networks.frame import Frame, output_grid
-from gui.networks.probe import RollingProbe
 from models.blas import single_thread_blas
 from models.experiment import Experiment
+from models.rolling_probe import RollingProbe
 
 PROBE_SHARE = 0.06  # about this share of the worker's time goes to probes while playing
 LIVE_RATE = 12.0  # most frames a second while training (fluid, and leaves the GIL to steps)
@@ -77,7 +77,6 @@ class TrainingWorker(QtCore.QObject):
         self.playing = False
         self.selected = 0
         self.steps_done = 0
-        self._last_preset_step = -1
         self._pending_events: list[str] = []
         self._thread: QtCore.QThread | None = None
         self._probe: RollingProbe | None = None
@@ -195,7 +194,6 @@ class TrainingWorker(QtCore.QObject):
     def _do_reset(self, experiment: Experiment, preset, generation: int) -> bool:
         self.experiment, self.preset = experiment, preset
         self._run_generation = generation
-        self._last_preset_step = -1
         self._grid_cache = None
         self._output = None
         self._probe = RollingProbe(experiment)
@@ -240,25 +238,24 @@ class TrainingWorker(QtCore.QObject):
         return True
 
     def _apply_schedule(self) -> None:
-        if self.preset is None or self.experiment is None:
+        """Hand the preset's schedule to the experiment, which applies it as it trains."""
+        if self.experiment is None:
             return
-        step = self.experiment.step
-        for action in self.preset.due(self._last_preset_step, step):
-            try:
-                with self.busy:
-                    action.apply(self.experiment)
-            except (ValueError, IndexError) as exc:
-                self.error.emit(self._run_generation, f"preset schedule: {exc}")
-        self._last_preset_step = step
+        try:
+            with self.busy:
+                if self.preset is not None and not self.experiment.schedule.actions:
+                    self.experiment.set_schedule(self.preset.schedule)
+                self.experiment.start()
+        except (ValueError, IndexError) as exc:
+            self.error.emit(self._run_generation, f"preset schedule: {exc}")
 
     def _next_stop(self, limit: int) -> int:
         """Return how many steps to take before something must happen (<= limit)."""
         exp = self.experiment
         steps = min(limit, max(exp.config.steps - exp.step, 0))
-        if self.preset is not None:
-            later = [a.step for a in self.preset.schedule if a.step > exp.step]
-            if later:
-                steps = min(steps, min(later) - exp.step)
+        later = exp.schedule.next_step(exp.step)
+        if later is not None:
+            steps = min(steps, later - exp.step)
         return steps
 
     def _run(self, steps: int, deadline: float | None = None) -> None:
@@ -282,7 +279,6 @@ class TrainingWorker(QtCore.QObject):
                 return
             self.steps_done += done
             remaining -= done
-            self._apply_schedule()
             if done < chunk:
                 return
 
