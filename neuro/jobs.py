@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from neuro.lif_simulation import ProgressFn, SimulationCancelled, StopFn
 
 JOB_KINDS = ("drive", "fi", "response", "scan")
@@ -77,11 +75,7 @@ def _scan(payload, report, should_stop):
             raise SimulationCancelled("scan cancelled")
         parts.append(scan_alpha(payload["params"], payload["scan"], [value]))
         report((k + 1) / len(values))
-    return AlphaScan(name=payload["scan"], values=values,
-                     alpha=np.concatenate([p.alpha for p in parts]),
-                     gain_hz_per_na=np.concatenate([p.gain_hz_per_na for p in parts]),
-                     threshold_na=np.concatenate([p.threshold_na for p in parts]),
-                     alpha_with_offset=np.concatenate([p.alpha_with_offset for p in parts]))
+    return AlphaScan.concatenate(parts)
 
 
 _JOBS = {"drive": _drive, "fi": _fi, "response": _response, "scan": _scan}
