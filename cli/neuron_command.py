@@ -153,13 +153,13 @@ def _interruptible():
         return
     from neuro.brian_import import import_brian2
 
-    import_brian2()
-
     def handler(signum, frame):
         raise _Interrupted(signum)
 
     previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
+        import_brian2()  # its SIGINT handler wraps ours; put ours back on top
+        signal.signal(signal.SIGINT, handler)
         yield
     finally:
         for sig, old in previous.items():
