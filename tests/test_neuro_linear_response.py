@@ -85,3 +85,10 @@ def test_dense_theory_curve_for_the_plot():
     np.testing.assert_allclose(phase, direct_phase)
     with pytest.raises(ValueError, match="f_min_hz"):
         linear_response_curve(params, 10.0, 1.0)
+
+
+def test_without_noise_the_response_has_no_theory_and_says_why():
+    params = LifParameters(noise_mv=0.0, i0_na=0.3, i1_na=0.05, n_neurons=4, duration_s=0.5)
+    response = simulate_frequency_response(params, [10.0])
+    assert response.theory_gain_hz_per_na is None and response.theory_phase_deg is None
+    assert "small-signal" in response.amplitude_note
