@@ -280,10 +280,11 @@ def _run_fi(args, params, folder, report, written):
                               target=args.target, progress=report,
                               crossing_correction=args.crossing_correction,
                               fit_range_na=args.fit_range)
+    se = curve.rate_sim_se_hz
     rows = zip(curve.current_na, curve.rate_sim_hz, curve.rate_theory_hz,
-               curve.rate_leaky_fit_hz)
+               curve.rate_leaky_fit_hz, [None] * curve.current_na.size if se is None else se)
     written.append(write_csv(folder / "fi.csv", ["current_na", "rate_sim_hz", "rate_theory_hz",
-                                                 "rate_leaky_fit_hz"],
+                                                 "rate_leaky_fit_hz", "rate_sim_se_hz"],
                              ([_cell(v) for v in row] for row in rows)))
     fit = curve.fit.to_dict()
     if not args.fit_offset:

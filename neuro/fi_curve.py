@@ -53,6 +53,10 @@ class FiCurve:
         fit range, best (lowest rmse) first; empty with fewer than 3 distinct currents.
     crossing_correction : bool
         Whether the simulation used the threshold-crossing correction.
+    rate_sim_se_hz : numpy.ndarray or None
+        Standard error of each simulated rate under noise: the spread of the per-neuron
+        rates over the independent neurons of a current, over ``sqrt(trials)`` (NaN with
+        one trial). 0 without noise: a deterministic neuron has no sampling error.
     """
 
     current_na: np.ndarray
@@ -67,6 +71,7 @@ class FiCurve:
     fit_range_na: tuple[float, float] | None = None
     shape_fits: tuple = ()
     crossing_correction: bool = True
+    rate_sim_se_hz: np.ndarray | None = None
 
     def leaky_fit(self, offset: bool = False) -> LeakyFit:
         """Return the fit without (`offset` False) or with an output bias; `fit` if not stored."""
@@ -204,6 +209,44 @@ def stationary_rates_hz(spike_neuron: np.ndarray, spike_t_ms: np.ndarray, n_neur
     return 1000.0 * counts / (per_group * (duration_ms - warmup_ms))
 
 
+def rate_standard_errors_hz(spike_neuron: np.ndarray, spike_t_ms: np.ndarray, n_neurons: int,
+                            duration_ms: float, groups: np.ndarray, n_groups: int,
+                            warmup_ms: float) -> np.ndarray:
+    """Return the standard error of each group's count rate from its neurons' spread.
+
+    Each neuron's rate after the warm-up is one independent sample; the error of the group
+    mean is their standard deviation over ``sqrt(neurons)`` (NaN for a single neuron). No
+    Poisson assumption: a regular LIF's counts vary less than a Poisson process's.
+
+    Parameters
+    ----------
+    spike_neuron, spike_t_ms : numpy.ndarray
+        Spikes (neuron index, time in ms).
+    n_neurons : int
+        Population size.
+    duration_ms, warmup_ms : float
+        Simulated time and the warm-up left out.
+    groups : numpy.ndarray
+        Group of each neuron.
+    n_groups : int
+        Number of groups.
+
+    Returns
+    -------
+    numpy.ndarray
+        Standard error per group, Hz.
+    """
+    late = spike_t_ms >= warmup_ms
+    per_neuron = np.bincount(spike_neuron[late], minlength=n_neurons) * (
+        1000.0 / (duration_ms - warmup_ms))
+    errors = np.full(n_groups, np.nan)
+    for g in range(n_groups):
+        rates = per_neuron[groups == g]
+        if rates.size >= 2:
+            errors[g] = float(np.std(rates, ddof=1) / np.sqrt(rates.size))
+    return errors
+
+
 def simulate_fi_curve(params: LifParameters, currents_na=None, *, trials: int | None = None,
                       fit_offset: bool = False, dt_ms: float | None = None,
                       target: str = "numpy",
@@ -259,6 +302,11 @@ def simulate_fi_curve(params: LifParameters, currents_na=None, *, trials: int | 
     warmup_ms = min(100.0, run.duration_ms / 5)
     rate_sim = stationary_rates_hz(run.spike_neuron, run.spike_t_ms, n, run.duration_ms, groups,
                                    currents.size, warmup_ms, regular=not noisy)
+    if noisy:
+        rate_se = rate_standard_errors_hz(run.spike_neuron, run.spike_t_ms, n, run.duration_ms,
+                                          groups, currents.size, warmup_ms)
+    else:  # deterministic: no sampling error (only the time step's, well below 1 %)
+        rate_se = np.zeros(currents.size)
     rate_theory = theory_rate_hz(currents, params)
     inside, _, span = select_range(currents, rate_sim, fit_range_na)
     shapes: tuple = ()
@@ -273,4 +321,4 @@ def simulate_fi_curve(params: LifParameters, currents_na=None, *, trials: int | 
                    fit=biased if fit_offset else plain, trials=trials, target=run.target,
                    three_parameter_fit=plain, offset_fit=biased, dt_ms=params.dt_ms,
                    fit_range_na=span, shape_fits=shapes,
-                   crossing_correction=crossing_correction)
+                   crossing_correction=crossing_correction, rate_sim_se_hz=rate_se)

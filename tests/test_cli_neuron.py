@@ -46,7 +46,8 @@ def test_fi_writes_csv_fit_and_figures(tmp_path):
                      "--duration-s", "0.5")
     assert result.returncode == 0, result.stderr
     header, rows = read_csv(tmp_path / "fi.csv")
-    assert header == ["current_na", "rate_sim_hz", "rate_theory_hz", "rate_leaky_fit_hz"]
+    assert header == ["current_na", "rate_sim_hz", "rate_theory_hz", "rate_leaky_fit_hz",
+                      "rate_sim_se_hz"]
     assert [r[0] for r in rows] == pytest.approx([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6])
     fit = json.loads((tmp_path / "fit.json").read_text())
     assert set(fit) == {"alpha", "gain_hz_per_na", "threshold_na", "rmse_hz", "fit_range_na",
