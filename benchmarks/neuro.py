@@ -1,7 +1,8 @@
 """Benchmark the Neuron mode: Brian2 run per target, f-I curve, frequency response, UI lateness.
 
 ``python benchmarks/neuro.py`` prints everything as JSON; ``--event-loop-only`` measures only
-the event loop's lateness (process worker against an in-process thread).
+the event loop's lateness (process worker against an in-process thread); ``--crossing-only``
+only the threshold-crossing correction's convergence in dt (correction on and off).
 """
 
 from __future__ import annotations
@@ -143,10 +144,51 @@ def event_loop_lateness() -> dict:
     return out
 
 
+def crossing_convergence(dts=(0.2, 0.1, 0.05, 0.025), multiples=(0.5, 1.0),
+                         trials: int = 2000, duration_s: float = 2.0) -> dict:
+    """Relative error of the simulated noisy rate against Siegert per dt, correction on/off.
+
+    Noise 5 mV, default neuron; ``trials`` neurons per current. Without the correction the
+    error shrinks like sqrt(dt); with it, it sits at the statistical error (~1/sqrt(spikes)).
+    """
+    import numpy as np
+
+    from neuro.analytic import theory_rate_hz
+    from neuro.fi_curve import simulate_fi_curve
+    from neuro.parameters import LifParameters
+
+    params = LifParameters(noise_mv=5.0, duration_s=duration_s, seed=7)
+    currents = params.rheobase_na * np.asarray(multiples)
+    rows = []
+    for dt in dts:
+        row: dict = {"dt_ms": dt}
+        for flag in (True, False):
+            start = time.perf_counter()
+            curve = simulate_fi_curve(params.replace(dt_ms=dt), currents, trials=trials,
+                                      crossing_correction=flag)
+            key = "corrected" if flag else "plain"
+            row[f"{key}_relative_error"] = {
+                f"{m:g}x_rheobase": round(float(e), 4)
+                for m, e in zip(multiples, curve.rate_sim_hz / curve.rate_theory_hz - 1)}
+            row[f"{key}_s"] = round(time.perf_counter() - start, 2)
+        rows.append(row)
+    expected = [round(float(np.sqrt(1.0 / (r * trials * (duration_s - 0.1)))), 4)
+                for r in theory_rate_hz(currents, params)]
+    return {"noise_mv": 5.0, "trials_per_current": trials, "duration_s": duration_s,
+            "poisson_relative_error": dict(zip((f"{m:g}x_rheobase" for m in multiples),
+                                               expected)),
+            "by_dt": rows}
+
+
 def main() -> None:
     from neuro.brian_import import import_brian2
 
     out: dict = {"load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
+    if "--crossing-only" in sys.argv:
+        out["crossing_correction_convergence"] = crossing_convergence()
+        out["load_average_1_5_15"] = [round(x, 2) for x in os.getloadavg()]
+        print(json.dumps(out, indent=2))
+        return
     if "--event-loop-only" in sys.argv:
         out["event_loop_lateness_during_drive"] = event_loop_lateness()
         out["load_average_1_5_15"] = [round(x, 2) for x in os.getloadavg()]
@@ -186,6 +228,7 @@ def main() -> None:
     out["frequency_response_10_freqs_s"] = {"median": round(statistics.median(resp), 3),
                                             "neurons": 1000 * len(DEFAULT_FREQS_HZ),
                                             "duration_s": noisy.duration_s}
+    out["crossing_correction_convergence"] = crossing_convergence()
     out["event_loop_lateness_during_drive"] = event_loop_lateness()
     out["cores"] = os.cpu_count()
     out["load_average_1_5_15"] = [round(x, 2) for x in os.getloadavg()]

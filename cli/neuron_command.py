@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import signal
+import sys
+import threading
+from contextlib import contextmanager
+from pathlib import Path
 
 from cli.arguments import float_list, range_or_list, writable_dir
 from cli.errors import UsageError
@@ -12,7 +18,7 @@ from cli.progress import Progress
 from models.atomic_write import atomic_write_text, write_csv
 from models.fields import FieldError
 
-FIGURE_FORMATS = ("png", "svg", "pdf")  # the CSVs above hold every figure\'s data
+FIGURE_FORMATS = ("png", "svg", "pdf")  # the CSVs above hold every figure's data
 
 
 def _add_common(parser: argparse.ArgumentParser, dt_help: str | None = None) -> None:
@@ -42,10 +48,9 @@ def register(subparsers) -> None:
     fi = kinds.add_parser("fi", help="f-I curve: simulated, analytic and Leaky ReLU fit",
                           description="f-I curve: one neuron per current (many under noise); "
                                       "writes fi.csv, fit.json, fi_curve.png/.svg.")
-    _add_common(fi, dt_help="at 0.1 the simulated noisy rate sits 3-6%% below Siegert near "
-                            "threshold (discrete-time threshold-crossing bias); 0.02 cuts that "
-                            "to 1-3%% but a 40-point noisy f-I curve then takes ~4x as long, "
-                            "about 11 s on a loaded 2-core machine")
+    _add_common(fi, dt_help="with the threshold-crossing correction the noisy rate at 0.1 "
+                            "is within 2%% of Siegert from 0.75x rheobase up (4%% at 0.5x); "
+                            "without it, 4-14%% below")
     fi.add_argument("--currents", type=range_or_list("--currents"), default=None,
                     metavar="LIST", help="currents in nA: a,b,c or START:STOP:N (default 40 "
                                          "centred on the rheobase: 0 to 2.5x rheobase)")
@@ -53,6 +58,9 @@ def register(subparsers) -> None:
                     help="fit an output bias too: offset + gain*max(alpha z, z); fit.json "
                          "then adds offset_hz (without it, the 3-parameter fit's alpha stays "
                          "0: its leaky side is negative)")
+    fi.add_argument("--fit-range", type=_fit_range, default=None, metavar="LOW:HIGH",
+                    help="fit only the currents from LOW to HIGH nA (default: all of them); "
+                         "fit.json records the range (alpha depends on it)")
     drive = kinds.add_parser("drive", help="sinusoidal drive: traces, spikes and rates",
                              description="Sinusoidal drive I0 + I1 sin(2 pi f t); writes "
                                          "trace.csv, spikes.csv and four figures.")
@@ -66,7 +74,58 @@ def register(subparsers) -> None:
                           help="drive frequencies in Hz, comma-separated "
                                "(default 1,2,3,5,10,20,30,50,100,200)")
     for parser in (fi, drive, response):
+        parser.add_argument("--no-crossing-correction", dest="crossing_correction",
+                            action="store_false",
+                            help="turn off the Brownian-bridge threshold-crossing correction "
+                                 "(then the noisy rate sits below Siegert by ~sqrt(dt))")
         parser.set_defaults(func=run)
+
+
+def _fit_range(text: str) -> tuple[float, float]:
+    """Parse ``LOW:HIGH`` (nA) for ``--fit-range``."""
+    parts = text.split(":")
+    try:
+        low, high = (float(v) for v in parts)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--fit-range: {text!r} must be LOW:HIGH in nA, e.g. 0:0.8") from None
+    if not (math.isfinite(low) and math.isfinite(high) and low < high):
+        raise argparse.ArgumentTypeError(
+            f"--fit-range: {text!r} must be two finite numbers with LOW below HIGH")
+    return low, high
+
+
+class _Interrupted(Exception):
+    """SIGINT or SIGTERM arrived during a neuron command."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextmanager
+def _interruptible():
+    """Turn SIGINT and SIGTERM into `_Interrupted` for the command's duration (main thread).
+
+    Brian2's import installs a SIGINT handler that only ends the run early (and logs a
+    warning); it is imported first so this handler replaces it.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    from neuro.brian_import import import_brian2
+
+    def handler(signum, frame):
+        raise _Interrupted(signum)
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        import_brian2()  # its SIGINT handler wraps ours; put ours back on top
+        signal.signal(signal.SIGINT, handler)
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 def _parameters(args: argparse.Namespace):
@@ -95,66 +154,165 @@ def run(args: argparse.Namespace) -> int:
             params.replace(freq_hz=freq)
         except FieldError as exc:
             raise UsageError(f"--freqs: {freq:g} Hz: {exc.problem}") from None
+    if kind == "fi":
+        _check_fit_currents(args, params)
     folder = writable_dir(args.out)
     progress = Progress(100, f"neuron {kind}", unit="%")
     report = lambda fraction: progress.update(int(round(100 * fraction)))  # noqa: E731
+    from neuro.lif_simulation import SimulationInterrupted
+
+    before = {p.name for p in folder.iterdir()}
+    written: list[Path] = []
     try:
-        written = {"fi": _run_fi, "drive": _run_drive, "response": _run_response}[kind](
-            args, params, folder, report)
-    finally:
+        with _interruptible():
+            {"fi": _run_fi, "drive": _run_drive, "response": _run_response}[kind](
+                args, params, folder, report, written)
+    except (_Interrupted, SimulationInterrupted, KeyboardInterrupt) as exc:
+        signum = getattr(exc, "signum", signal.SIGINT)
+        for path in [*written, *(p for p in folder.iterdir() if p.name not in before)]:
+            if path.is_file():  # an interrupted run leaves nothing that looks complete
+                path.unlink(missing_ok=True)
+        newline = "\n" if progress.done and progress.stream.isatty() else ""
+        sys.stderr.write(f"{newline}main.py: neuron {kind} interrupted by "
+                         f"{signal.Signals(signum).name}; nothing written\n")
+        return 128 + int(signum)
+    except BaseException:
         progress.close()
+        raise
+    progress.close()
     for path in written:
         print(path)
     return 0
 
 
-def _run_fi(args, params, folder, report):
+def _check_fit_currents(args, params) -> None:
+    """Refuse, before any work, currents that leave fewer than 3 distinct points to fit."""
+    import numpy as np
+
+    from neuro.fi_curve import default_currents_na
+
+    currents = default_currents_na(params) if args.currents is None else np.asarray(
+        args.currents, dtype=float)
+    inside = currents
+    if args.fit_range is not None:
+        low, high = args.fit_range
+        inside = currents[(currents >= low) & (currents <= high)]
+    distinct = np.unique(inside).size
+    if distinct < 3:
+        where = " inside --fit-range" if args.fit_range is not None else ""
+        raise UsageError(f"--currents: a fit needs at least 3 distinct currents{where} "
+                         f"(got {distinct})")
+
+
+def _json(data) -> str:
+    """JSON text with no NaN or infinity (they become null)."""
+    def clean(value):
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [clean(v) for v in value]
+        return value
+
+    return json.dumps(clean(data), indent=2, allow_nan=False) + "\n"
+
+
+def _cell(value):
+    """A CSV cell: a missing or non-finite number is left empty."""
+    if value is None:
+        return ""
+    value = float(value)
+    return value if math.isfinite(value) else ""
+
+
+def _run_fi(args, params, folder, report, written):
     from figures.export import export_figures
     from figures.neuron_figures import fi_figure
     from neuro.fi_curve import simulate_fi_curve
+    from neuro.shape_fits import ranking_sentence
 
     curve = simulate_fi_curve(params, args.currents, fit_offset=args.fit_offset,
-                              target=args.target, progress=report)
+                              target=args.target, progress=report,
+                              crossing_correction=args.crossing_correction,
+                              fit_range_na=args.fit_range)
+    se = curve.rate_sim_se_hz
     rows = zip(curve.current_na, curve.rate_sim_hz, curve.rate_theory_hz,
-               curve.rate_leaky_fit_hz)
-    written = [write_csv(folder / "fi.csv", ["current_na", "rate_sim_hz", "rate_theory_hz",
-                                             "rate_leaky_fit_hz"], rows)]
+               curve.rate_leaky_fit_hz, [None] * curve.current_na.size if se is None else se)
+    written.append(write_csv(folder / "fi.csv", ["current_na", "rate_sim_hz", "rate_theory_hz",
+                                                 "rate_leaky_fit_hz", "rate_sim_se_hz"],
+                             ([_cell(v) for v in row] for row in rows)))
     fit = curve.fit.to_dict()
     if not args.fit_offset:
         fit.pop("offset_hz")
-    written.append(atomic_write_text(folder / "fit.json", json.dumps(fit, indent=2) + "\n"))
+    fit["fit_range_na"] = [fit.pop("range_low_na"), fit.pop("range_high_na")]
+    fit["crossing_correction"] = curve.crossing_correction
+    fit["shape_ranking"] = [shape.to_dict() for shape in curve.shape_fits]
+    fit["shape_verdict"] = ranking_sentence(list(curve.shape_fits))
+    written.append(atomic_write_text(folder / "fit.json", _json(fit)))
     written += export_figures([fi_figure(curve, params.noise_mv > 0, offset=args.fit_offset)],
                               folder, formats=FIGURE_FORMATS)
-    return written
 
 
-def _run_drive(args, params, folder, report):
+def _run_drive(args, params, folder, report, written):
     from figures.export import export_figures
     from figures.neuron_figures import drive_figures
     from neuro.drive import run_drive
 
-    result = run_drive(params, target=args.target, progress=report)
+    result = run_drive(params, target=args.target, progress=report,
+                       crossing_correction=args.crossing_correction)
     header, rows = result.trace_table()
-    written = [write_csv(folder / "trace.csv", header, rows)]
+    written.append(write_csv(folder / "trace.csv", header, rows))
     spikes = zip(result.run.spike_neuron.tolist(), result.run.spike_t_ms.tolist())
     written.append(write_csv(folder / "spikes.csv", ["neuron", "t_ms"], spikes))
+    isi = result.isi_statistics()
+    written.append(write_csv(folder / "isi.csv", ["isi_low_ms", "isi_high_ms", "count"],
+                             zip(isi.edges_ms[:-1], isi.edges_ms[1:], isi.counts.tolist())))
+    summary = {"rate_kernel_sigma_ms": result.kernel_ms, "rate_bin_ms": result.bin_ms,
+               "rate_smoothing": "both rates binned at rate_bin_ms, then Gaussian-smoothed "
+                                 "with sigma rate_kernel_sigma_ms",
+               "isi_cv": isi.cv, "isi_mean_ms": isi.mean_isi_ms, "isi_count": int(isi.isi_ms.size),
+               "isi_from_ms": result.warmup_ms,
+               "crossing_correction": args.crossing_correction,
+               "leaky_fit": result.fit.to_dict()}
+    written.append(atomic_write_text(folder / "drive.json", _json(summary)))
     written += export_figures(drive_figures(result, params.v_th_mv, params.noise_mv > 0,
                                             params.freq_hz), folder, formats=FIGURE_FORMATS)
-    return written
 
 
-def _run_response(args, params, folder, report):
+def _run_response(args, params, folder, report, written):
+    import numpy as np
+
     from figures.export import export_figures
     from figures.neuron_figures import response_figures
-    from neuro.frequency_response import DEFAULT_FREQS_HZ, simulate_frequency_response
+    from neuro.frequency_response import BLOCKS, DEFAULT_FREQS_HZ, simulate_frequency_response
 
     freqs = DEFAULT_FREQS_HZ if args.freqs is None else args.freqs
-    response = simulate_frequency_response(params, freqs, target=args.target, progress=report)
-    rows = zip(response.freq_hz, response.lif_gain_hz_per_na, response.lif_phase_deg,
-               response.leaky_gain_hz_per_na, response.leaky_phase_deg)
-    written = [write_csv(folder / "response.csv",
-                         ["freq_hz", "lif_gain_hz_per_na", "lif_phase_deg",
-                          "leaky_gain_hz_per_na", "leaky_phase_deg"], rows)]
+    response = simulate_frequency_response(params, freqs, target=args.target, progress=report,
+                                           crossing_correction=args.crossing_correction)
+    missing = np.full(response.freq_hz.size, np.nan)
+    theory_gain = missing if response.theory_gain_hz_per_na is None else (
+        response.theory_gain_hz_per_na)
+    theory_phase = missing if response.theory_phase_deg is None else response.theory_phase_deg
+    columns = [response.freq_hz, response.lif_gain_hz_per_na, response.lif_gain_se_hz_per_na,
+               response.lif_phase_deg, response.lif_phase_se_deg, theory_gain, theory_phase,
+               response.leaky_gain_hz_per_na, response.leaky_phase_deg,
+               response.lif_mean_rate_hz]
+    rows = ([_cell(v) for v in row] for row in zip(*columns))
+    written.append(write_csv(folder / "response.csv",
+                             ["freq_hz", "lif_gain_hz_per_na", "lif_gain_se_hz_per_na",
+                              "lif_phase_deg", "lif_phase_se_deg", "theory_gain_hz_per_na",
+                              "theory_phase_deg", "leaky_gain_hz_per_na", "leaky_phase_deg",
+                              "lif_mean_rate_hz"], rows))
+    summary = {"i0_na": params.i0_na, "i1_na": params.i1_na,
+               "amplitude_note": response.amplitude_note,
+               "standard_error": f"spread of the harmonic over {BLOCKS} independent "
+                                 "sub-populations per frequency, divided by sqrt(blocks)",
+               "theory": ("white-noise LIF linear response (Lindner & Schimansky-Geier 2001; "
+                          "Brunel et al. 2001), small I1 only" if params.noise_mv > 0 else
+                          "none: the linear response theory needs noise"),
+               "phase": "degrees against the input sine, negative = lag, unwrapped along f",
+               "crossing_correction": response.crossing_correction}
+    written.append(atomic_write_text(folder / "response.json", _json(summary)))
     written += export_figures(response_figures(response, params.noise_mv > 0), folder,
                               formats=FIGURE_FORMATS)
-    return written

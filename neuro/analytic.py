@@ -59,7 +59,8 @@ def deterministic_rate_hz(current_na, params: LifParameters) -> np.ndarray:
     safe_above = np.where(above > 0, above, 1.0)
     ratio = (mu + params.e_leak_mv - params.v_reset_mv) / safe_above
     period_ms = params.t_ref_ms + params.tau_m_ms * np.log(np.where(above > 0, ratio, 1.0))
-    return np.where(above > 0, 1000.0 / np.where(above > 0, period_ms, 1.0), 0.0)  # t_ref 0
+    # below rheobase the period is unused (and 0 when t_ref = 0): never divide there
+    return np.where(above > 0, 1000.0 / np.where(above > 0, period_ms, 1.0), 0.0)
 
 
 def siegert_integral(lower: float, upper: float) -> float:

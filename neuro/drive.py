@@ -8,6 +8,7 @@ import numpy as np
 from scipy.ndimage import gaussian_filter1d
 
 from neuro.fi_curve import fit_currents_na, theory_fit
+from neuro.isi import CvCurve, IsiStatistics, cv_curve, isi_statistics
 from neuro.leaky_fit import LeakyFit
 from neuro.lif_simulation import (
     ProgressFn,
@@ -40,6 +41,12 @@ class DriveResult:
         Rate bin width (fine: the kernel sets the effective resolution).
     fit : LeakyFit
         The Leaky ReLU (fitted to the analytic f-I curve of the same neuron).
+    kernel_ms : float
+        Standard deviation of the Gaussian kernel both rates are smoothed with.
+    params : LifParameters or None
+        The parameters of the run.
+    warmup_ms : float
+        Spikes before this time are left out of the ISI statistics.
     """
 
     run: SpikeRun
@@ -49,21 +56,45 @@ class DriveResult:
     bin_ms: float
     fit: LeakyFit
     kernel_ms: float = 0.0
+    params: LifParameters | None = None
+    warmup_ms: float = 0.0
+
+    TRACE_HEADER = ("t_ms", "i_in_na", "i_leak_na", "v_mv", "rate_lif_smoothed_hz",
+                    "rate_leaky_smoothed_hz")
 
     def trace_table(self) -> tuple[list[str], np.ndarray]:
         """Return ``trace.csv``'s header and rows for the first recorded neuron.
 
-        Columns: ``t_ms, i_in_na, i_leak_na, v_mv, rate_hz, rate_leaky_hz``; the rates
-        are those of the bin containing each sample (the Leaky ReLU's at the sample).
+        Columns: ``t_ms, i_in_na, i_leak_na, v_mv, rate_lif_smoothed_hz,
+        rate_leaky_smoothed_hz``: both rates are the population rate binned at `bin_ms`
+        and smoothed with the same Gaussian kernel (`kernel_ms`), taken at the bin that
+        holds each sample, so the two columns are directly comparable.
         """
         run = self.run
-        header = ["t_ms", "i_in_na", "i_leak_na", "v_mv", "rate_hz", "rate_leaky_hz"]
+        header = list(self.TRACE_HEADER)
         if run.v_mv.shape[0] == 0:
             return header, np.zeros((0, 6))
         index = np.clip((run.t_ms // self.bin_ms).astype(int), 0, self.rate_hz.size - 1)
         rows = np.column_stack([run.t_ms, run.i_in_na[0], run.i_leak_na[0], run.v_mv[0],
-                                self.rate_hz[index], self.fit.rate_hz(run.i_in_na[0])])
+                                self.rate_hz[index], self.rate_leaky_hz[index]])
         return header, rows
+
+    def isi_statistics(self, bins: int = 50) -> IsiStatistics:
+        """Return the population's ISI histogram and CV after the warm-up (see `neuro.isi`)."""
+        return isi_statistics(self.run.spike_neuron, self.run.spike_t_ms,
+                              start_ms=self.warmup_ms, bins=bins)
+
+    def cv_against_input(self, currents_na=None, **kwargs) -> CvCurve:
+        """Return the CV against mean input at this run's noise (`neuro.isi.cv_curve`).
+
+        Raises
+        ------
+        ValueError
+            Without noise, or if the run's parameters are unknown.
+        """
+        if self.params is None:
+            raise ValueError("the drive result does not carry its parameters")
+        return cv_curve(self.params, currents_na, **kwargs)
 
 
 def input_current_na(params: LifParameters, t_ms) -> np.ndarray:
@@ -74,7 +105,7 @@ def input_current_na(params: LifParameters, t_ms) -> np.ndarray:
 
 def run_drive(params: LifParameters, *, fit: LeakyFit | None = None, target: str = "numpy",
               progress: ProgressFn | None = None, should_stop: StopFn | None = None,
-              record: int = RECORDED_NEURONS) -> DriveResult:
+              record: int = RECORDED_NEURONS, crossing_correction: bool = True) -> DriveResult:
     """Simulate the population under ``I0 + I1 sin(2 pi f t)`` and compare it with Leaky ReLU.
 
     Parameters
@@ -90,6 +121,8 @@ def run_drive(params: LifParameters, *, fit: LeakyFit | None = None, target: str
         See `neuro.lif_simulation.simulate`.
     record : int
         Neurons whose traces are kept.
+    crossing_correction : bool
+        Threshold-crossing correction in the simulation (default True).
 
     Returns
     -------
@@ -97,7 +130,8 @@ def run_drive(params: LifParameters, *, fit: LeakyFit | None = None, target: str
         Traces, spikes and rates (both rates smoothed with the same Gaussian kernel).
     """
     run = simulate(params, record=record, record_dt_ms=max(params.dt_ms, 0.1),
-                   target=target, progress=progress, should_stop=should_stop)
+                   target=target, progress=progress, should_stop=should_stop,
+                   crossing_correction=crossing_correction)
     kernel_ms = rate_kernel_ms(params)
     bin_ms = rate_bin_ms(params, kernel_ms)
     centres, rate = population_rate_hz(run.spike_t_ms, run.n_neurons, run.duration_ms, bin_ms)
@@ -106,7 +140,8 @@ def run_drive(params: LifParameters, *, fit: LeakyFit | None = None, target: str
     leaky = fit.rate_hz(input_current_na(params, centres))
     return DriveResult(run=run, rate_t_ms=centres, rate_hz=smooth_rate(rate, bin_ms, kernel_ms),
                        rate_leaky_hz=smooth_rate(leaky, bin_ms, kernel_ms), bin_ms=bin_ms,
-                       fit=fit, kernel_ms=kernel_ms)
+                       fit=fit, kernel_ms=kernel_ms, params=params,
+                       warmup_ms=min(100.0, run.duration_ms / 5))
 
 
 def rate_kernel_ms(params: LifParameters) -> float:

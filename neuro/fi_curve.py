@@ -8,15 +8,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from neuro.analytic import theory_rate_hz
-from neuro.leaky_fit import LeakyFit, fit_leaky_relu
+from neuro.leaky_fit import LeakyFit, fit_leaky_relu, select_range
 from neuro.lif_simulation import ProgressFn, StopFn, simulate
 from neuro.parameters import LifParameters
+from neuro.shape_fits import rank_shapes
 
-# At dt = 0.1 ms the Euler-Maruyama threshold crossing is missed between steps and the noisy
-# rate sits 3-6 % below Siegert near threshold (the Brunel-Hakim discrete-time shift, ~sqrt(dt));
-# this step keeps it near 1-3 %, but a 40-point noisy f-I curve then takes ~4x as long
-# (10.6-11.8 s with the numpy target on a loaded 2-core machine, against 2.4-2.8 s at 0.1 ms),
-# over the 10 s budget, so the f-I runs at the neuron's dt unless asked (see simulate_fi_curve).
+# Without the threshold-crossing correction (neuro.lif_simulation), Euler-Maruyama misses
+# crossings between steps and at dt = 0.1 ms the noisy rate sits 4-14 % below Siegert near and
+# below threshold (~sqrt(dt)); 0.02 ms halves that at ~4x the run time. With the correction
+# (the default) 0.1 ms is within 2 % from 0.75x rheobase up; this finer step remains on offer.
 ACCURATE_FI_DT_MS = 0.02
 # With (almost) no rheobase (a perfect integrator), the range's scale is the current that
 # charges the membrane from reset to threshold this often: I = rate * C_m (V_th - V_reset).
@@ -46,6 +46,17 @@ class FiCurve:
         ``offset + gain * max(alpha z, z)`` (``z = I - I_th``); see `leaky_fit`.
     dt_ms : float or None
         Integration time step of the simulation, ms.
+    fit_range_na : tuple of float or None
+        The current range every fit used, nA (the whole curve unless asked).
+    shape_fits : tuple of ShapeFit
+        Leaky ReLU (with offset), softplus and ELU fitted to the simulated rates over the
+        fit range, best (lowest rmse) first; empty with fewer than 3 distinct currents.
+    crossing_correction : bool
+        Whether the simulation used the threshold-crossing correction.
+    rate_sim_se_hz : numpy.ndarray or None
+        Standard error of each simulated rate under noise: the spread of the per-neuron
+        rates over the independent neurons of a current, over ``sqrt(trials)`` (NaN with
+        one trial). 0 without noise: a deterministic neuron has no sampling error.
     """
 
     current_na: np.ndarray
@@ -57,6 +68,10 @@ class FiCurve:
     three_parameter_fit: LeakyFit | None = None
     offset_fit: LeakyFit | None = None
     dt_ms: float | None = None
+    fit_range_na: tuple[float, float] | None = None
+    shape_fits: tuple = ()
+    crossing_correction: bool = True
+    rate_sim_se_hz: np.ndarray | None = None
 
     def leaky_fit(self, offset: bool = False) -> LeakyFit:
         """Return the fit without (`offset` False) or with an output bias; `fit` if not stored."""
@@ -121,7 +136,8 @@ def fit_currents_na(params: LifParameters, count: int = 40) -> np.ndarray:
     return np.linspace(low, high, count)
 
 
-def theory_fit(params: LifParameters, currents_na=None, offset: bool = False) -> LeakyFit:
+def theory_fit(params: LifParameters, currents_na=None, offset: bool = False,
+               fit_range_na: tuple[float, float] | None = None) -> LeakyFit:
     """Fit a Leaky ReLU to the analytic f-I curve of `params` (fast, no simulation).
 
     Parameters
@@ -133,14 +149,17 @@ def theory_fit(params: LifParameters, currents_na=None, offset: bool = False) ->
         the rheobase); pass `fit_currents_na` to cover a drive.
     offset : bool
         Fit an output bias too (see `fit_leaky_relu`).
+    fit_range_na : tuple of float, optional
+        Fit only the currents inside ``(low, high)``.
 
     Returns
     -------
     LeakyFit
-        The fit.
+        The fit (its range included).
     """
     currents = default_currents_na(params) if currents_na is None else np.asarray(currents_na)
-    return fit_leaky_relu(currents, theory_rate_hz(currents, params), offset=offset)
+    return fit_leaky_relu(currents, theory_rate_hz(currents, params), offset=offset,
+                          fit_range_na=fit_range_na)
 
 
 def stationary_rates_hz(spike_neuron: np.ndarray, spike_t_ms: np.ndarray, n_neurons: int,
@@ -190,12 +209,51 @@ def stationary_rates_hz(spike_neuron: np.ndarray, spike_t_ms: np.ndarray, n_neur
     return 1000.0 * counts / (per_group * (duration_ms - warmup_ms))
 
 
+def rate_standard_errors_hz(spike_neuron: np.ndarray, spike_t_ms: np.ndarray, n_neurons: int,
+                            duration_ms: float, groups: np.ndarray, n_groups: int,
+                            warmup_ms: float) -> np.ndarray:
+    """Return the standard error of each group's count rate from its neurons' spread.
+
+    Each neuron's rate after the warm-up is one independent sample; the error of the group
+    mean is their standard deviation over ``sqrt(neurons)`` (NaN for a single neuron). No
+    Poisson assumption: a regular LIF's counts vary less than a Poisson process's.
+
+    Parameters
+    ----------
+    spike_neuron, spike_t_ms : numpy.ndarray
+        Spikes (neuron index, time in ms).
+    n_neurons : int
+        Population size.
+    duration_ms, warmup_ms : float
+        Simulated time and the warm-up left out.
+    groups : numpy.ndarray
+        Group of each neuron.
+    n_groups : int
+        Number of groups.
+
+    Returns
+    -------
+    numpy.ndarray
+        Standard error per group, Hz.
+    """
+    late = spike_t_ms >= warmup_ms
+    per_neuron = np.bincount(spike_neuron[late], minlength=n_neurons) * (
+        1000.0 / (duration_ms - warmup_ms))
+    errors = np.full(n_groups, np.nan)
+    for g in range(n_groups):
+        rates = per_neuron[groups == g]
+        if rates.size >= 2:
+            errors[g] = float(np.std(rates, ddof=1) / np.sqrt(rates.size))
+    return errors
+
+
 def simulate_fi_curve(params: LifParameters, currents_na=None, *, trials: int | None = None,
                       fit_offset: bool = False, dt_ms: float | None = None,
                       target: str = "numpy",
                       progress: ProgressFn | None = None,
                       should_stop: StopFn | None = None,
-                      crossing_correction: bool = True) -> FiCurve:
+                      crossing_correction: bool = True,
+                      fit_range_na: tuple[float, float] | None = None) -> FiCurve:
     """Simulate the f-I curve: constant currents, no sinusoid, one run for every current.
 
     Parameters
@@ -209,13 +267,18 @@ def simulate_fi_curve(params: LifParameters, currents_na=None, *, trials: int | 
     fit_offset : bool
         Make `FiCurve.fit` the fit with an output bias (both fits are stored anyway).
     dt_ms : float, optional
-        Integration time step; defaults to ``params.dt_ms``. At 0.1 ms noisy rates sit
-        3-6 % below Siegert near threshold; `ACCURATE_FI_DT_MS` (0.02 ms) cuts that to
-        1-3 % at about 4x the run time. Must be valid for `params`.
+        Integration time step; defaults to ``params.dt_ms``. With the crossing correction
+        0.1 ms is within 2 % of Siegert from 0.75x rheobase up (4 % at 0.5x); without it
+        the rate sits 4-14 % below, and `ACCURATE_FI_DT_MS` (0.02 ms) halves that at about
+        4x the run time. Must be valid for `params`.
     target : str
         Code-generation target.
     progress, should_stop : callable, optional
         See `neuro.lif_simulation.simulate`.
+    crossing_correction : bool
+        Threshold-crossing correction in the simulation (default True).
+    fit_range_na : tuple of float, optional
+        Fit only the currents inside ``(low, high)`` nA (default: all of them).
 
     Returns
     -------
@@ -239,12 +302,23 @@ def simulate_fi_curve(params: LifParameters, currents_na=None, *, trials: int | 
     warmup_ms = min(100.0, run.duration_ms / 5)
     rate_sim = stationary_rates_hz(run.spike_neuron, run.spike_t_ms, n, run.duration_ms, groups,
                                    currents.size, warmup_ms, regular=not noisy)
+    if noisy:
+        rate_se = rate_standard_errors_hz(run.spike_neuron, run.spike_t_ms, n, run.duration_ms,
+                                          groups, currents.size, warmup_ms)
+    else:  # deterministic: no sampling error (only the time step's, well below 1 %)
+        rate_se = np.zeros(currents.size)
     rate_theory = theory_rate_hz(currents, params)
-    if np.unique(currents).size >= 3:
-        plain = fit_leaky_relu(currents, rate_sim)
-        biased = fit_leaky_relu(currents, rate_sim, offset=True)
-    else:
-        plain = biased = LeakyFit(0.0, 0.0, 0.0, float("nan"))
+    inside, _, span = select_range(currents, rate_sim, fit_range_na)
+    shapes: tuple = ()
+    if np.unique(inside).size >= 3:
+        plain = fit_leaky_relu(currents, rate_sim, fit_range_na=fit_range_na)
+        biased = fit_leaky_relu(currents, rate_sim, offset=True, fit_range_na=fit_range_na)
+        shapes = tuple(rank_shapes(currents, rate_sim, fit_range_na))
+    else:  # too few currents to fit: every fitted number is missing (None in JSON)
+        nan = float("nan")
+        plain = biased = LeakyFit(nan, nan, nan, nan, nan, *span)
     return FiCurve(current_na=currents, rate_sim_hz=rate_sim, rate_theory_hz=rate_theory,
                    fit=biased if fit_offset else plain, trials=trials, target=run.target,
-                   three_parameter_fit=plain, offset_fit=biased, dt_ms=params.dt_ms)
+                   three_parameter_fit=plain, offset_fit=biased, dt_ms=params.dt_ms,
+                   fit_range_na=span, shape_fits=shapes,
+                   crossing_correction=crossing_correction, rate_sim_se_hz=rate_se)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from neuro.lif_simulation import ProgressFn, SimulationCancelled, StopFn
 
 JOB_KINDS = ("drive", "fi", "response", "scan")
@@ -20,7 +18,8 @@ def run_job(kind: str, payload: dict, progress: ProgressFn | None = None,
     payload : dict
         ``params`` (`neuro.parameters.LifParameters`) and, by kind, ``currents`` (list of
         nA or None), ``freqs`` (list of Hz), ``scan`` (``noise_mv`` or ``g_leak_ns``) and
-        optionally ``target``.
+        optionally ``target``, ``crossing_correction`` (bool, default True) and
+        ``fit_range_na`` (``(low, high)`` for fi and scan, default None).
     progress : callable, optional
         Called with the completed fraction (0 to 1).
     should_stop : callable, optional
@@ -49,14 +48,17 @@ def _drive(payload, report, should_stop):
     from neuro.drive import run_drive
 
     return run_drive(payload["params"], progress=report, should_stop=should_stop,
-                     target=payload.get("target", "numpy"))
+                     target=payload.get("target", "numpy"),
+                     crossing_correction=payload.get("crossing_correction", True))
 
 
 def _fi(payload, report, should_stop):
     from neuro.fi_curve import simulate_fi_curve
 
     return simulate_fi_curve(payload["params"], payload.get("currents"), progress=report,
-                             should_stop=should_stop, target=payload.get("target", "numpy"))
+                             should_stop=should_stop, target=payload.get("target", "numpy"),
+                             crossing_correction=payload.get("crossing_correction", True),
+                             fit_range_na=payload.get("fit_range_na"))
 
 
 def _response(payload, report, should_stop):
@@ -64,7 +66,9 @@ def _response(payload, report, should_stop):
 
     return simulate_frequency_response(payload["params"], payload["freqs"], progress=report,
                                        should_stop=should_stop,
-                                       target=payload.get("target", "numpy"))
+                                       target=payload.get("target", "numpy"),
+                                       crossing_correction=payload.get("crossing_correction",
+                                                                       True))
 
 
 def _scan(payload, report, should_stop):
@@ -75,13 +79,10 @@ def _scan(payload, report, should_stop):
     for k, value in enumerate(values):
         if should_stop():
             raise SimulationCancelled("scan cancelled")
-        parts.append(scan_alpha(payload["params"], payload["scan"], [value]))
+        parts.append(scan_alpha(payload["params"], payload["scan"], [value],
+                                fit_range_na=payload.get("fit_range_na")))
         report((k + 1) / len(values))
-    return AlphaScan(name=payload["scan"], values=values,
-                     alpha=np.concatenate([p.alpha for p in parts]),
-                     gain_hz_per_na=np.concatenate([p.gain_hz_per_na for p in parts]),
-                     threshold_na=np.concatenate([p.threshold_na for p in parts]),
-                     alpha_with_offset=np.concatenate([p.alpha_with_offset for p in parts]))
+    return AlphaScan.concatenate(parts)
 
 
 _JOBS = {"drive": _drive, "fi": _fi, "response": _response, "scan": _scan}

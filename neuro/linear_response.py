@@ -117,3 +117,37 @@ def linear_response(freq_hz, params: LifParameters, i0_na: float | None = None
     """
     chi = susceptibility_hz_per_na(freq_hz, params, i0_na)
     return np.abs(chi), np.degrees(np.angle(chi))
+
+
+def linear_response_curve(params: LifParameters, f_min_hz: float = 0.5,
+                          f_max_hz: float = 1000.0, count: int = 60,
+                          i0_na: float | None = None
+                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return a dense theory curve for the frequency-response plot.
+
+    Parameters
+    ----------
+    params : LifParameters
+        The neuron (noise above 0).
+    f_min_hz, f_max_hz : float
+        Frequency span (log-spaced), Hz.
+    count : int
+        Number of frequencies (at least 2).
+    i0_na : float, optional
+        Operating point; defaults to ``params.i0_na``.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Frequencies (Hz), gain (Hz/nA) and phase (degrees, lag negative, unwrapped).
+
+    Raises
+    ------
+    ValueError
+        Without noise, or on a bad span.
+    """
+    if not (0 < f_min_hz < f_max_hz and np.isfinite(f_max_hz)) or count < 2:
+        raise ValueError("the theory curve needs 0 < f_min_hz < f_max_hz and count >= 2")
+    freqs = np.geomspace(f_min_hz, f_max_hz, int(count))
+    gain, phase = linear_response(freqs, params, i0_na)
+    return freqs, gain, np.degrees(np.unwrap(np.radians(phase)))

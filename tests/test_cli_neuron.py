@@ -46,10 +46,12 @@ def test_fi_writes_csv_fit_and_figures(tmp_path):
                      "--duration-s", "0.5")
     assert result.returncode == 0, result.stderr
     header, rows = read_csv(tmp_path / "fi.csv")
-    assert header == ["current_na", "rate_sim_hz", "rate_theory_hz", "rate_leaky_fit_hz"]
+    assert header == ["current_na", "rate_sim_hz", "rate_theory_hz", "rate_leaky_fit_hz",
+                      "rate_sim_se_hz"]
     assert [r[0] for r in rows] == pytest.approx([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6])
     fit = json.loads((tmp_path / "fit.json").read_text())
-    assert set(fit) == {"alpha", "gain_hz_per_na", "threshold_na", "rmse_hz"}
+    assert set(fit) == {"alpha", "gain_hz_per_na", "threshold_na", "rmse_hz", "fit_range_na",
+                        "crossing_correction", "shape_ranking", "shape_verdict"}
     for ext in ("png", "svg"):
         assert (tmp_path / f"fi_curve.{ext}").stat().st_size > 1000
 
@@ -60,7 +62,8 @@ def test_drive_and_response_write_their_tables(tmp_path):
                     "--duration-s", "0.4", "--noise-mv", "3")
     assert drive.returncode == 0, drive.stderr
     header, rows = read_csv(tmp_path / "trace.csv")
-    assert header == ["t_ms", "i_in_na", "i_leak_na", "v_mv", "rate_hz", "rate_leaky_hz"]
+    assert header == ["t_ms", "i_in_na", "i_leak_na", "v_mv", "rate_lif_smoothed_hz",
+                      "rate_leaky_smoothed_hz"]
     assert len(rows) == 4000
     header, spikes = read_csv(tmp_path / "spikes.csv")
     assert header == ["neuron", "t_ms"] and spikes
@@ -71,8 +74,9 @@ def test_drive_and_response_write_their_tables(tmp_path):
                        "--duration-s", "1", "--freqs", "5,50", "--noise-mv", "4")
     assert response.returncode == 0, response.stderr
     header, rows = read_csv(tmp_path / "response.csv")
-    assert header == ["freq_hz", "lif_gain_hz_per_na", "lif_phase_deg", "leaky_gain_hz_per_na",
-                      "leaky_phase_deg"]
+    assert header == ["freq_hz", "lif_gain_hz_per_na", "lif_gain_se_hz_per_na", "lif_phase_deg",
+                      "lif_phase_se_deg", "theory_gain_hz_per_na", "theory_phase_deg",
+                      "leaky_gain_hz_per_na", "leaky_phase_deg", "lif_mean_rate_hz"]
     assert [r[0] for r in rows] == [5.0, 50.0]
     for name in ("response_gain", "response_phase"):
         assert (tmp_path / f"{name}.png").exists() and (tmp_path / f"{name}.svg").exists()
@@ -84,10 +88,11 @@ def test_fit_offset_adds_offset_hz_and_fi_help_names_its_time_step(tmp_path):
                      "--fit-offset")
     assert result.returncode == 0, result.stderr
     fit = json.loads((tmp_path / "fit.json").read_text())
-    assert set(fit) == {"alpha", "gain_hz_per_na", "threshold_na", "rmse_hz", "offset_hz"}
+    assert set(fit) == {"alpha", "gain_hz_per_na", "threshold_na", "rmse_hz", "offset_hz",
+                        "fit_range_na", "crossing_correction", "shape_ranking", "shape_verdict"}
     assert fit["offset_hz"] != 0.0
     text = main_py("neuron", "fi", "--help").stdout
-    assert "3-6% below Siegert" in " ".join(text.split())
+    assert "within 2% of Siegert" in " ".join(text.split())
     assert "centred on the rheobase" in " ".join(text.split())
 
 

@@ -30,8 +30,8 @@ def type_into(tab, name, text):
 
 
 @pytest.mark.parametrize("name, text, message", [
-    ("v_reset_mv", "-40", "v_reset_mv (-40) must be below v_th_mv (-50)"),
-    ("c_m_pf", "-1", "c_m_pf (-1) must be greater than 0"),
+    ("v_reset_mv", "-40", "v_reset_mv: -40 must be below v_th_mv (-50)"),
+    ("c_m_pf", "-1", "c_m_pf: -1 is out of range; allowed 1 to 100000"),
     ("currents", "x", "currents: 'x' is not a number"),
     ("n_neurons", "2.5", "n_neurons ('2.5') must be an integer"),
 ])

@@ -69,3 +69,19 @@ def test_spikes_never_exceed_the_refractory_limit(flag):
     for neuron in range(5):
         isi = np.diff(run.spike_t_ms[run.spike_neuron == neuron])
         assert isi.size > 3 and isi.min() >= params.t_ref_ms - 1e-9
+
+
+def test_rate_standard_errors_are_the_spread_over_neurons():
+    from neuro.fi_curve import rate_standard_errors_hz
+
+    # group 0: neurons 0-2 with 1, 2, 3 spikes after the warm-up in 1 s; group 1: one neuron
+    neuron = np.array([0, 1, 1, 2, 2, 2, 3, 0])
+    times = np.array([500.0, 300, 600, 200, 400, 900, 700, 50.0])  # the last is in warm-up
+    errors = rate_standard_errors_hz(neuron, times, 4, 1100.0, np.array([0, 0, 0, 1]), 2,
+                                     100.0)
+    assert errors[0] == pytest.approx(np.std([1.0, 2.0, 3.0], ddof=1) / np.sqrt(3))
+    assert np.isnan(errors[1])
+    params = LifParameters(noise_mv=5.0, duration_s=1.0)
+    curve = simulate_fi_curve(params, [0.2, 0.3], trials=200)
+    poisson = np.sqrt(curve.rate_sim_hz / (200 * 0.9))
+    assert np.all(curve.rate_sim_se_hz < poisson) and np.all(curve.rate_sim_se_hz > 0.2 * poisson)

@@ -72,3 +72,23 @@ def test_simulated_response_matches_linear_theory_at_10_and_100_hz():
     poisson = np.sqrt(2 * response.lif_mean_rate_hz / (3000 * 2.0)) / params.i1_na
     assert np.all(response.lif_gain_se_hz_per_na < 2.5 * poisson)
     assert np.all(response.lif_gain_se_hz_per_na > 0.3 * poisson)
+
+
+def test_dense_theory_curve_for_the_plot():
+    from neuro.linear_response import linear_response_curve
+
+    params = LifParameters(noise_mv=5.0, i0_na=0.2)
+    freqs, gain, phase = linear_response_curve(params, 1.0, 1000.0, 4)
+    np.testing.assert_allclose(freqs, [1.0, 10.0, 100.0, 1000.0])
+    direct_gain, direct_phase = linear_response(freqs, params)
+    np.testing.assert_allclose(gain, direct_gain)
+    np.testing.assert_allclose(phase, direct_phase)
+    with pytest.raises(ValueError, match="f_min_hz"):
+        linear_response_curve(params, 10.0, 1.0)
+
+
+def test_without_noise_the_response_has_no_theory_and_says_why():
+    params = LifParameters(noise_mv=0.0, i0_na=0.3, i1_na=0.05, n_neurons=4, duration_s=0.5)
+    response = simulate_frequency_response(params, [10.0])
+    assert response.theory_gain_hz_per_na is None and response.theory_phase_deg is None
+    assert "small-signal" in response.amplitude_note

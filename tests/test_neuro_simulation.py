@@ -70,8 +70,19 @@ def test_drive_result_has_traces_rates_and_leak_current():
     np.testing.assert_allclose(run.i_in_na[0], expected_input, atol=1e-12)
     assert np.all(run.v_mv <= params.v_th_mv + 1e-9)
     header, rows = result.trace_table()
-    assert header == ["t_ms", "i_in_na", "i_leak_na", "v_mv", "rate_hz", "rate_leaky_hz"]
+    assert header == ["t_ms", "i_in_na", "i_leak_na", "v_mv", "rate_lif_smoothed_hz",
+                      "rate_leaky_smoothed_hz"]
     assert rows.shape == (run.t_ms.size, 6)
+    # both rates carry the same smoothing: the Leaky ReLU column is the smoothed Leaky ReLU
+    # rate of the sample's bin, not its instantaneous rate
+    index = np.clip((run.t_ms // result.bin_ms).astype(int), 0, result.rate_hz.size - 1)
+    np.testing.assert_array_equal(rows[:, 4], result.rate_hz[index])
+    np.testing.assert_array_equal(rows[:, 5], result.rate_leaky_hz[index])
+    from neuro.drive import input_current_na, smooth_rate
+
+    leaky = smooth_rate(result.fit.rate_hz(input_current_na(params, result.rate_t_ms)),
+                        result.bin_ms, result.kernel_ms)
+    np.testing.assert_allclose(result.rate_leaky_hz, leaky)
     total_rate = run.spike_t_ms.size / (params.n_neurons * params.duration_s)
     assert np.mean(result.rate_hz) == pytest.approx(total_rate, rel=1e-9)
 

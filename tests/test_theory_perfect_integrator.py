@@ -1,7 +1,6 @@
 """The perfect-integrator presets say what their f-I curves are: exact ReLU only with t_ref 0."""
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -17,20 +16,8 @@ def preset(stem):
     return data["description"], LifParameters(**data["parameters"])
 
 
-def test_refractory_period_bends_the_perfect_integrator():
-    text, params = preset("perfect_integrator")
-    assert params.t_ref_ms == 2.0
-    fit = theory_fit(params)
-    slope = 1e-9 / (params.c_m_pf * 1e-12 * (params.v_th_mv - params.v_reset_mv) * 1e-3)
-    assert slope == pytest.approx(500.0)
-    stated = float(re.search(r"fitted gain (\d+) Hz/nA", text).group(1))
-    assert fit.gain_hz_per_na == pytest.approx(stated, abs=0.5)
-    assert fit.gain_hz_per_na < 0.96 * slope
-    assert "exact ReLU" not in text.split(";")[0]
-
-
 def test_without_refractory_period_it_is_an_exact_relu():
-    text, params = preset("perfect_integrator_t_ref_0")
+    text, params = preset("perfect_integrator_exact")
     assert params.t_ref_ms == 0.0 and "exact ReLU" in text
     fit = theory_fit(params)
     assert fit.gain_hz_per_na == pytest.approx(500.0, rel=1e-4)
