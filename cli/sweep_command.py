@@ -11,8 +11,8 @@ from cli.errors import UsageError
 from cli.progress import Progress
 from models.config import ConfigError
 from models.initializers import INIT_NAMES
-from models.sweep_executor import DEFAULT_CONNECT_TIMEOUT, default_workers, iter_sweep
-from models.sweep_spec import MAX_RUNS, RunSpec, SweepError, SweepSpec
+from models.sweep.executor import DEFAULT_CONNECT_TIMEOUT, default_workers, iter_sweep
+from models.sweep.spec import MAX_RUNS, RunSpec, SweepError, SweepSpec, build_sweep_spec
 
 MAX_WORKERS = 64  # local processes; more would only fight over the cores and the memory
 MAX_CONNECT_TIMEOUT = 600.0
@@ -73,11 +73,8 @@ def build_spec(args: argparse.Namespace) -> SweepSpec:
     """
     base = config_from_args(args)
     try:
-        spec = SweepSpec(activations=base.activations, lrs=base.lrs,
-                         seeds=tuple(range(base.seed, base.seed + args.seeds)),
-                         inits=tuple(args.inits or ()), depths=tuple(args.depths or ()),
-                         widths=tuple(args.widths or ()), steps=base.steps,
-                         probe_every=args.probe_every, base=base)
+        spec = build_sweep_spec(base, args.seeds, inits=args.inits, depths=args.depths,
+                                widths=args.widths, probe_every=args.probe_every)
     except SweepError as exc:
         raise UsageError(_option_message(str(exc))) from None
     # a width or depth the engine refuses would only give failed rows: refuse it now

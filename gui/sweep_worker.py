@@ -6,11 +6,11 @@ import threading
 
 from PySide6 import QtCore
 
-from models.sweep_executor import iter_sweep
+from models.sweep.executor import iter_sweep
 
 
 class SweepRunner(QtCore.QObject):
-    """Drive `models.sweep_executor.iter_sweep` in a Python thread; never touches widgets.
+    """Drive `models.sweep.executor.iter_sweep` in a Python thread; never touches widgets.
 
     Signals carry the request id of the run that produced them, so the owner can drop
     reports of a run it has since cancelled or replaced.
@@ -37,7 +37,7 @@ class SweepRunner(QtCore.QObject):
 
         Parameters
         ----------
-        spec : models.sweep_spec.SweepSpec
+        spec : models.sweep.spec.SweepSpec
             The grid.
         out : path-like
             Result CSV.

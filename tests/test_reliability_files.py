@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models.presets import Preset, PresetError, load_preset, preset_from_dict
-from models.sweep_io import read_rows, row_line
-from models.sweep_spec import SweepSpec
+from models.sweep.io import read_rows, row_line
+from models.sweep.spec import SweepSpec
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers(-2**40, 2**40)

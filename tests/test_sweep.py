@@ -7,10 +7,10 @@ import threading
 import pytest
 
 from models.config import ExperimentConfig
-from models.sweep_executor import SweepExecutionError, iter_sweep, run_sweep
-from models.sweep_io import read_rows
-from models.sweep_run import RunTask, run_one
-from models.sweep_spec import RunSpec, SweepError, SweepSpec, row_key, sweep_header
+from models.sweep.executor import SweepExecutionError, iter_sweep, run_sweep
+from models.sweep.io import read_rows
+from models.sweep.run import RunTask, run_one
+from models.sweep.spec import RunSpec, SweepError, SweepSpec, row_key, sweep_header
 
 BASE = ExperimentConfig(dataset="spiral", n_samples=128, width=8, depth=2, batch_size=32)
 

@@ -98,7 +98,8 @@ class SweepSpec:
     lrs : sequence of float
         Learning rates (each finite and > 0).
     seeds : int or sequence of int
-        A count ``N`` (seeds 0..N-1) or the explicit seeds.
+        A count ``N`` (seeds ``base.seed`` .. ``base.seed + N - 1``, the one meaning of a
+        seed count everywhere: window, command line, sessions) or the explicit seeds.
     inits, depths, widths : sequence
         Optional extra axes; default: the base config's single value.
     steps : int
@@ -130,7 +131,10 @@ class SweepSpec:
                 raise SweepError(f"seeds: {seeds} seeds; give at least 1")
             if seeds > MAX_RUNS:
                 raise SweepError(f"seeds: {seeds} seeds; at most {MAX_RUNS:,}")
-            seeds = range(seeds)
+            if base.seed + seeds - 1 > MAX_SEED:
+                raise SweepError(f"seeds: {seeds} seeds from seed {base.seed} pass the "
+                                 f"largest seed {MAX_SEED}")
+            seeds = range(base.seed, base.seed + seeds)
         for name in ("activations", "lrs", "inits", "depths", "widths"):
             values = getattr(self, name)
             if not isinstance(values, str | int | float) and hasattr(values, "__len__") \
@@ -218,6 +222,45 @@ class SweepSpec:
             return cls(**data)
         except TypeError as exc:
             raise SweepError(f"sweep: {exc}") from None
+
+
+def build_sweep_spec(base: ExperimentConfig, seeds: int, *, activations=None, lrs=None,
+                     inits=(), depths=(), widths=(), steps: int | None = None,
+                     probe_every: int = 10) -> SweepSpec:
+    """Build a sweep from a base config: the one builder the window and the command line use.
+
+    Parameters
+    ----------
+    base : ExperimentConfig
+        Shared settings; its ``seed`` is the first seed of the sweep.
+    seeds : int
+        Seeds per grid point: ``base.seed`` .. ``base.seed + seeds - 1``.
+    activations, lrs : sequence, optional
+        Default: the base config's.
+    inits, depths, widths : sequence, optional
+        Extra axes; default the base config's single value.
+    steps : int, optional
+        Training steps per run; default ``base.steps``.
+    probe_every : int
+        Steps between dead-unit probes.
+
+    Returns
+    -------
+    SweepSpec
+        The sweep.
+
+    Raises
+    ------
+    SweepError
+        Naming the field that is wrong.
+    """
+    if isinstance(seeds, bool) or not isinstance(seeds, int):
+        raise SweepError(f"seeds: {seeds!r} is not a whole number of seeds")
+    return SweepSpec(activations=tuple(base.activations if activations is None else activations),
+                     lrs=tuple(base.lrs if lrs is None else lrs), seeds=seeds,
+                     inits=tuple(inits or ()), depths=tuple(depths or ()),
+                     widths=tuple(widths or ()), steps=base.steps if steps is None else steps,
+                     probe_every=probe_every, base=base)
 
 
 def sweep_header(max_depth: int) -> list[str]:

@@ -19,9 +19,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from models.sweep_io import ResultWriter, read_rows
-from models.sweep_run import RunTask, pin_blas, run_one
-from models.sweep_spec import SweepError, SweepSpec, row_key
+from models.sweep.io import ResultWriter, read_rows
+from models.sweep.run import RunTask, pin_blas, run_one
+from models.sweep.spec import SweepError, SweepSpec, row_key
 
 DEFAULT_CONNECT_TIMEOUT = 5.0  # seconds to reach a Dask scheduler before giving up
 
@@ -269,7 +269,7 @@ def iter_sweep(spec: SweepSpec, out: str | os.PathLike, *, workers: int | None =
     spec : SweepSpec
         The grid.
     out : path-like
-        Result CSV (see `models.sweep_spec.sweep_header` for its columns).
+        Result CSV (see `models.sweep.spec.sweep_header` for its columns).
     workers : int, optional
         Local worker processes (default: all cores).
     scheduler : str, optional

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from models.atomic_write import atomic_write_bytes
-from models.sweep_spec import row_key
+from models.sweep.spec import row_key
 
 FINISHED = ("ok", "failed")
 
