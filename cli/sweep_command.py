@@ -11,7 +11,10 @@ from cli.errors import UsageError
 from cli.progress import Progress
 from models.config import ConfigError
 from models.initializers import INIT_NAMES
+from models.safe_io import expand
+from models.sweep.dask import DEFAULT_NO_WORKER_TIMEOUT, SweepExecutionError
 from models.sweep.executor import DEFAULT_CONNECT_TIMEOUT, default_workers, iter_sweep
+from models.sweep.output import SweepFileError
 from models.sweep.spec import MAX_RUNS, RunSpec, SweepError, SweepSpec, build_sweep_spec
 
 MAX_WORKERS = 64  # local processes; more would only fight over the cores and the memory
@@ -51,7 +54,8 @@ def register(subparsers) -> None:
                        help="replace an existing --out instead of refusing")
     run_on = parser.add_argument_group("where the runs go")
     run_on.add_argument("--workers", type=int_at_least("--workers", 1, MAX_WORKERS),
-                        help=f"local worker processes (default: all cores, {default_workers()})")
+                        help=f"local worker processes (default: all cores, {default_workers()}; "
+                             "not with --scheduler)")
     run_on.add_argument("--scheduler", metavar="ADDRESS",
                         help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (needs the "
                              "optional dask[distributed] extra; workers need ReLU Lab importable)")
@@ -60,6 +64,15 @@ def register(subparsers) -> None:
                         default=DEFAULT_CONNECT_TIMEOUT,
                         help="seconds to reach the scheduler "
                              f"(default {DEFAULT_CONNECT_TIMEOUT:g})")
+    run_on.add_argument("--no-worker-timeout",
+                        type=bounded_float("--no-worker-timeout", 0.0, 86_400.0),
+                        default=DEFAULT_NO_WORKER_TIMEOUT,
+                        help="with --scheduler: stop (keeping the finished rows) when no Dask "
+                             "worker has been alive for this many seconds "
+                             f"(default {DEFAULT_NO_WORKER_TIMEOUT:g})")
+    run_on.add_argument("--upload", action="store_true",
+                        help="with --scheduler: ship the project to the Dask workers "
+                             "(Client.upload_file) instead of needing it installed there")
     parser.set_defaults(func=run)
 
 
@@ -103,38 +116,85 @@ def _option_message(message: str) -> str:
     return f"{option}: {problem.strip()}"
 
 
+_FLAGS = {"resume": "--resume", "overwrite": "--overwrite", "upload": "--upload",
+          "scheduler": "--scheduler", "no_worker_timeout": "--no-worker-timeout", "out": "--out"}
+
+
+def _file_message(exc: SweepFileError) -> str:
+    """Word a result-file refusal for the command line (the model layer names no flags)."""
+    message = str(exc)
+    if exc.field == "overwrite":
+        return (f"--out: {message.split(';')[0]}; pass --resume to continue that sweep or "
+                "--overwrite to start again")
+    if exc.field == "resume":
+        return f"--resume: {message}"
+    return f"--out: {message}"
+
+
+def _execution_message(exc: SweepExecutionError) -> str:
+    """Word an execution failure for the command line, with the flag that fixes it."""
+    message = str(exc)
+    if message.startswith("scheduler: "):
+        message = message[len("scheduler: "):]
+    if exc.field == "upload":
+        message = message.replace("or upload the project to them",
+                                  "or pass --upload to ship the project to them")
+    option = _FLAGS.get(exc.field, "sweep")
+    hint = "; rerun with --resume to continue" if "finished rows are kept" in message else ""
+    return f"{option}: {message}{hint}"
+
+
 def run(args: argparse.Namespace) -> int:
-    """Run the sweep, drawing a progress bar; return the exit status."""
+    """Run the sweep, printing progress; return the exit status."""
     if args.resume and args.overwrite:
         raise UsageError("--resume, --overwrite: choose one (continue the file, or replace it)")
+    if args.scheduler is not None and args.workers is not None:
+        raise UsageError("--workers, --scheduler: choose one (--workers sets local processes; "
+                         "a Dask cluster's workers are started on the cluster)")
+    if args.upload and args.scheduler is None:
+        raise UsageError("--upload: only with --scheduler (it ships the project to Dask workers)")
     spec = build_spec(args)
     if args.scheduler is not None and not args.scheduler.strip():
         raise UsageError("--scheduler: give a scheduler address such as tcp://HOST:8786")
+    out = str(expand(args.out))
     progress = None
     bar = None
+    first = 0
     try:
-        for progress in iter_sweep(spec, args.out, workers=args.workers,
+        for progress in iter_sweep(spec, out, workers=args.workers,
                                    scheduler=args.scheduler, resume=args.resume,
                                    overwrite=args.overwrite,
-                                   connect_timeout=args.connect_timeout):
+                                   connect_timeout=args.connect_timeout, upload=args.upload,
+                                   no_worker_timeout=args.no_worker_timeout):
             if bar is None:
                 bar = Progress(progress.total - progress.done, "sweep", "runs")
                 first = progress.done
             bar.update(progress.done - first)
     except SweepError as exc:
-        raise UsageError(str(exc)) from None
-    except (ValueError, FileExistsError, FileNotFoundError, IsADirectoryError) as exc:
-        if bar is not None and bar._tty:
-            sys.stderr.write("\n")
+        _end_line(bar)
+        raise UsageError(_option_message(str(exc))) from None
+    except SweepFileError as exc:
+        _end_line(bar)
+        raise UsageError(_file_message(exc)) from None
+    except SweepExecutionError as exc:
+        _end_line(bar)
+        sys.stderr.write(f"main.py: error: {_execution_message(exc)}\n")
+        return 1
+    except ValueError as exc:
+        _end_line(bar)
         message = str(exc)
         raise UsageError(message if message.startswith("--") else f"--out: {message}") from None
     except BaseException:
-        if bar is not None and bar._tty:
-            sys.stderr.write("\n")  # leave the bar's line; the error goes on the next one
+        _end_line(bar)  # leave the bar's line; the error goes on the next one
         raise
     if bar is not None:
         bar.close()
     if progress is not None:
-        sys.stderr.write(f"sweep: {progress.done}/{progress.total} runs in {args.out} "
+        sys.stderr.write(f"sweep: {progress.done}/{progress.total} runs in {out} "
                          f"({progress.resumed} resumed, {progress.failed} failed)\n")
     return 0
+
+
+def _end_line(bar) -> None:
+    if bar is not None:
+        bar.end_line()

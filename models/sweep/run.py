@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from models.config import ExperimentConfig
+from models.sweep.output import config_hash
 from models.sweep.spec import DEAD_THRESHOLDS, RunSpec, sweep_header
 
 _PINNED_PID: int | None = None
@@ -86,6 +87,7 @@ def run_one(task: RunTask) -> dict[str, str]:
                 row[name] = ""
         row["status"] = "failed"
         row["message"] = " ".join(f"{type(exc).__name__}: {exc}".split())
+    row["config_hash"] = config_hash(task.base, task.probe_every)
     return row
 
 

@@ -275,8 +275,9 @@ def sweep_header(max_depth: int) -> list[str]:
     Returns
     -------
     list of str
-        Column names.
+        Column names. ``config_hash`` identifies the settings shared by every run (see
+        `models.sweep.output.config_hash`): a file from another experiment is refused on resume.
     """
-    return [*RUN_KEY_COLUMNS, "final_loss", "dead_fraction",
+    return [*RUN_KEY_COLUMNS, "config_hash", "final_loss", "dead_fraction",
             *(f"dead_fraction_layer{i}" for i in range(max_depth)),
             "diverged", *(f"step_dead_{p}" for p in DEAD_THRESHOLDS), "status", "message"]
