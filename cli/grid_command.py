@@ -7,14 +7,15 @@ import json
 
 import numpy as np
 
-from cli.arguments import writable_dir
 from cli.config_options import add_config_options, config_from_args
 from cli.errors import UsageError
 from cli.progress import Progress
-from models.atomic_write import atomic_write_text, write_csv
+from models.atomic_write import atomic_write_text, csv_lines
 from models.blas import single_thread_blas
+from models.budget import check_network_budget
 from models.datasets import DatasetError
 from models.experiment import Experiment, Snapshot
+from models.safe_io import LineWriter, check_output_folder, expand, output_folder
 
 
 def register(subparsers) -> None:
@@ -27,13 +28,16 @@ def register(subparsers) -> None:
     add_config_options(parser)
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
     parser.add_argument("--no-figures", action="store_true", help="write only CSV and JSON")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace an existing non-empty --out folder (once the run is done)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Train the grid and write its outputs; return the exit status."""
     config = config_from_args(args)
-    out = writable_dir(args.out)
+    check_output_folder(args.out, args.overwrite)
+    check_network_budget(config)
     try:
         experiment = Experiment(config)
     except DatasetError as exc:
@@ -41,19 +45,21 @@ def run(args: argparse.Namespace) -> int:
     depth = config.depth
     header = ["activation", "lr", "seed", "step", "loss", "dead_fraction",
               *[f"dead_fraction_layer{i}" for i in range(depth)], "diverged"]
-    rows, history = [], []
+    history = []
     progress = Progress(config.steps, "grid", "steps")
-    with single_thread_blas():
+    with output_folder(args.out, args.overwrite) as work, \
+            LineWriter(work / "grid.csv") as grid_csv, single_thread_blas():
+        grid_csv.write(csv_lines([header]))  # rows flushed as produced: kept on Ctrl-C
         for snap in experiment.iterate():
             history.append(snap)
-            rows.extend(_rows(snap, config.seed))
+            grid_csv.write(csv_lines(_rows(snap, config.seed)))
             progress.update(snap.step)
-    progress.close()
-    write_csv(out / "grid.csv", header, rows)
-    atomic_write_text(out / "config.json", config.to_json())
+        progress.close()
+        atomic_write_text(work / "config.json", config.to_json())
+        if not args.no_figures:
+            _write_figures(work, config, history)
+    out = expand(args.out)
     final = history[-1]
-    if not args.no_figures:
-        _write_figures(out, config, history)
     diverged = [f"{a}@{lr:g}" for (a, lr), d in zip(final.labels, final.diverged) if d]
     summary = {"out": str(out), "networks": len(final.labels), "steps": final.step,
                "diverged": diverged,

@@ -19,6 +19,7 @@ from cli.arguments import (
 from cli.errors import UsageError
 from cli.progress import Progress
 from models.atomic_write import atomic_write_text, write_csv
+from models.budget import check_neuron_run
 
 # (option, converter, help) for every LifParameters field, in DESIGN.md's units.
 _OPTIONS = {
@@ -54,7 +55,7 @@ def _add_common(parser: argparse.ArgumentParser, dt_help: str | None = None) -> 
         if name == "n_neurons":
             convert_fn = int_at_least(option, 1, MAX_NEURONS)
         elif name == "seed":
-            convert_fn = int_at_least(option, 0)
+            convert_fn = int_at_least(option, 0, 2**32 - 1)
         else:
             convert_fn = convert(option)
         default = getattr(defaults, name)
@@ -140,6 +141,7 @@ def run(args: argparse.Namespace) -> int:
         except ValueError as exc:
             reason = str(exc).split(" must be ", 1)[-1]
             raise UsageError(f"--freqs: {freq:g} Hz must be {reason}") from None
+    check_neuron_run(kind, params, getattr(args, "currents", None), getattr(args, "freqs", None))
     folder = writable_dir(args.out)
     progress = Progress(100, f"neuron {kind}", unit="%")
     report = lambda fraction: progress.update(int(round(100 * fraction)))  # noqa: E731

@@ -6,11 +6,14 @@ import argparse
 import contextlib
 import importlib
 import importlib.util
+import re
 import signal
 import sys
 import threading
 
 from cli.errors import Interrupted, UsageError
+from models.budget import BudgetError
+from models.safe_io import UnsafePathError
 
 # Each module defines `register(subparsers)` (adds its parser, sets `func=run`) and `run(args)`.
 COMMAND_MODULES = (
@@ -84,6 +87,12 @@ def run_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
             except UsageError as exc:
                 sys.stderr.write(f"main.py: error: {exc}\n")
                 return 2
+            except BudgetError as exc:
+                sys.stderr.write(f"main.py: error: {budget_message(exc)}\n")
+                return 2
+            except UnsafePathError as exc:
+                sys.stderr.write(f"main.py: error: {exc}\n")
+                return 2
             except KeyboardInterrupt as exc:
                 signum = getattr(exc, "signum", signal.SIGINT)
                 notes = "; ".join(getattr(exc, "__notes__", []))
@@ -126,6 +135,19 @@ def interrupts(enabled: bool = True):
         else:
             for sig, old in previous.items():
                 signal.signal(sig, old)
+
+
+# config and neuron field -> command-line option, where the two names differ
+_OPTION_NAMES = {"n_samples": "--samples"}
+
+
+def budget_message(exc: BudgetError) -> str:
+    """Word a budget refusal with the command-line options that lower the estimate."""
+    message = str(exc)
+    for name in sorted(exc.fields, key=len, reverse=True):
+        option = _OPTION_NAMES.get(name, "--" + name.replace("_", "-"))
+        message = re.sub(rf"(?<![\w-]){name}\b", option, message)
+    return message
 
 
 def _default_command() -> str | None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from models.safe_io import atomic_write_bytes
 
-__all__ = ["atomic_write_bytes", "atomic_write_text", "csv_text", "write_csv"]
+__all__ = ["atomic_write_bytes", "atomic_write_text", "csv_lines", "csv_text", "write_csv"]
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
@@ -36,9 +36,13 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     str
         The CSV document.
     """
+    return csv_lines([header]) + csv_lines(rows)
+
+
+def csv_lines(rows: Iterable[Sequence[object]]) -> str:
+    """Format `rows` as CSV lines without a header, exactly as `csv_text` does (streaming)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
     for row in rows:
         writer.writerow([repr(float(v)) if _is_float(v) else v for v in row])
     return buffer.getvalue()

@@ -43,6 +43,8 @@ def _kind(mode: int) -> str:
         return "a socket"
     if stat.S_ISDIR(mode):
         return "a folder"
+    if stat.S_ISREG(mode):
+        return "a file"
     return "not a regular file"
 
 
@@ -209,18 +211,30 @@ def check_output_folder(path: str | os.PathLike, overwrite: bool = False,
                         what: str = "--out") -> Path:
     """Refuse an output folder that is not a folder, or that holds files without `overwrite`.
 
+    Missing parent folders are created.
+
     Raises
     ------
     UnsafePathError
         Naming `what` and the problem (nothing is written).
     """
+    if not str(path).strip():
+        raise UnsafePathError(f"{what}: give a folder name (it is empty)")
     target = check_target(path, folder=True, what=what)
     if target.exists() and not overwrite and not _is_empty_dir(target):
         raise UnsafePathError(f"{what}: folder {str(target)!r} is not empty; choose a new "
                               "folder, or pass --overwrite to replace it")
     parent = target.parent
-    if not parent.is_dir():
-        raise UnsafePathError(f"{what}: folder {str(parent)!r} does not exist")
+    for above in (parent, *parent.parents):  # the first folder that exists must be one
+        if os.path.lexists(above):
+            if not above.is_dir():
+                raise UnsafePathError(f"{what}: {str(above)!r} is a file, not a folder")
+            break
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UnsafePathError(f"{what}: cannot create folder {str(parent)!r}: "
+                              f"{exc.strerror or exc}") from None
     if not os.access(parent, os.W_OK | os.X_OK):
         raise UnsafePathError(f"{what}: folder {str(parent)!r} is not writable")
     return target
