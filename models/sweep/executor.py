@@ -12,6 +12,7 @@ import concurrent.futures as cf
 import contextlib
 import multiprocessing
 import os
+import select
 import signal
 import threading
 import time
@@ -91,35 +92,62 @@ def default_workers() -> int:
         return max(os.cpu_count() or 1, 1)
 
 
-def worker_init(parent: int | None = None) -> None:
+def worker_init(sweep_pid: int | None = None) -> None:
     """Prepare a local worker process: BLAS on one thread, Ctrl-C left to the parent.
 
-    On Linux the worker also asks to be killed when its parent (the forkserver, which itself
-    ends when the sweep's process ends) goes away, so a killed sweep leaves no worker behind.
+    The worker also ends itself as soon as the sweep's process `sweep_pid` ends, however
+    it ends (SIGKILL included): a forkserver and its workers keep each other alive through
+    an inherited pipe, so nothing else would stop them.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    die_with_parent(parent)
+    if sweep_pid is not None:
+        exit_with(sweep_pid)
     pin_blas()
 
 
-def die_with_parent(parent: int | None = None) -> None:
-    """Ask Linux to SIGKILL this process when its parent ends (``PR_SET_PDEATHSIG``).
+def exit_with(pid: int) -> threading.Thread:
+    """Start a daemon thread that ends this process (``os._exit``) when process `pid` ends.
 
-    Parameters
-    ----------
-    parent : int, optional
-        The expected parent's pid; if the parent is already another process (it died
-        before the request), exit now.
+    Uses a Linux pidfd (woken by the kernel when `pid` exits); elsewhere polls twice a second.
     """
-    try:
-        import ctypes
+    def watch() -> None:
+        try:
+            fd = os.pidfd_open(pid)
+        except (AttributeError, OSError):
+            fd = None
+        if fd is not None:
+            select.select([fd], [], [])
+            os._exit(1)
+        while True:  # pragma: no cover - no pidfd on this system
+            time.sleep(0.5)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                pass
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
-    except (OSError, AttributeError):  # pragma: no cover - not Linux
+    thread = threading.Thread(target=watch, name="exit-with-sweep", daemon=True)
+    thread.start()
+    return thread
+
+
+@contextlib.contextmanager
+def signals_deferred():
+    """Hold SIGINT and SIGTERM (in the main thread) until the block ends, then deliver them.
+
+    Submitting to a process pool starts its workers; an interrupt in the middle would leave
+    a worker starting up after the pool was torn down.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
         return
-    if os.getppid() == 1 or (parent is not None and os.getppid() != parent):
-        os._exit(1)
+    held = {signal.SIGINT, signal.SIGTERM}
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _local_pool(workers: int) -> cf.ProcessPoolExecutor:
@@ -127,7 +155,8 @@ def _local_pool(workers: int) -> cf.ProcessPoolExecutor:
     # runs Qt or other threads (a plain fork of a threaded GUI process can deadlock).
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=worker_init)
+    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                  initializer=worker_init, initargs=(os.getpid(),))
 
 
 def _worker_setup() -> None:
@@ -312,7 +341,8 @@ def iter_sweep(spec: SweepSpec, out: str | os.PathLike, *, workers: int | None =
                                      time.perf_counter() - start)
             yield progress
             tasks = [RunTask(spec.base, run, spec.probe_every, spec.max_depth) for run in todo]
-            pending = {pool.submit(run_one, task) for task in tasks}
+            with signals_deferred():  # a worker half-started by Ctrl-C would traceback
+                pending = {pool.submit(run_one, task) for task in tasks}
             try:
                 while pending:
                     if cancel is not None and cancel.is_set():
