@@ -137,15 +137,25 @@ def connect_dask(address: str, timeout: float = DEFAULT_CONNECT_TIMEOUT):
                          "'dask[distributed]' (or pip install 'relu-lab[cluster]')") from None
     check_scheduler_address(address)
     probe_scheduler(address, timeout)
-    logging.getLogger("distributed").setLevel(logging.CRITICAL)  # one line, not 30
+    quiet_dask_logs()
     try:
-        return Client(address, timeout=timeout, set_as_default=False)
+        client = Client(address, timeout=timeout, set_as_default=False)
+        quiet_dask_logs()
+        return client
     except (OSError, TimeoutError) as exc:
         raise SweepExecutionError(f"scheduler: cannot reach a Dask scheduler at {address} "
                                   f"within {timeout:g} s ({exc.__class__.__name__})",
                                   "scheduler") from None
     except ValueError as exc:
         raise SweepError(f"scheduler: {address!r} is not a scheduler address ({exc})") from None
+
+
+def quiet_dask_logs() -> None:
+    """Silence Dask's own loggers: a lost cluster is reported in one line, not 30."""
+    names = [n for n in logging.root.manager.loggerDict if n.split(".")[0] in
+             ("distributed", "tornado")]
+    for name in ("distributed", *names):
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
 def project_zip(folder: str | os.PathLike) -> Path:
@@ -169,7 +179,7 @@ def prepare_workers(client, upload: bool, setup) -> None:
     """
     if upload:
         with tempfile.TemporaryDirectory() as folder:
-            client.upload_file(str(project_zip(folder)), load=False)
+            client.upload_file(str(project_zip(folder)))  # load: on sys.path
     try:
         client.run(setup)
     except Exception as exc:  # noqa: BLE001 - a worker's failure, reported in one line
