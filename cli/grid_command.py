@@ -36,7 +36,7 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     """Train the grid and write its outputs; return the exit status."""
     config = config_from_args(args)
-    check_output_folder(args.out, args.overwrite)
+    check_output_folder(args.out, args.overwrite, "--out")
     check_network_budget(config)
     try:
         experiment = Experiment(config)
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
               *[f"dead_fraction_layer{i}" for i in range(depth)], "diverged"]
     history = []
     progress = Progress(config.steps, "grid", "steps")
-    with output_folder(args.out, args.overwrite) as work, \
+    with output_folder(args.out, args.overwrite, "--out") as work, \
             LineWriter(work / "grid.csv") as grid_csv, single_thread_blas():
         grid_csv.write(csv_lines([header]))  # rows flushed as produced: kept on Ctrl-C
         for snap in experiment.iterate():

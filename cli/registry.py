@@ -91,7 +91,9 @@ def run_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
                 sys.stderr.write(f"main.py: error: {budget_message(exc)}\n")
                 return 2
             except UnsafePathError as exc:
-                sys.stderr.write(f"main.py: error: {exc}\n")
+                advice = ("; pass --overwrite to replace it" if exc.field == "overwrite"
+                          else "")
+                sys.stderr.write(f"main.py: error: {exc}{advice}\n")
                 return 2
             except KeyboardInterrupt as exc:
                 signum = getattr(exc, "signum", signal.SIGINT)

@@ -9,6 +9,7 @@ from cli.arguments import bounded_float, int_at_least, int_list, name_list, non_
 from cli.config_options import add_config_options, config_from_args
 from cli.errors import UsageError
 from cli.progress import Progress
+from models.budget import check_network_budget
 from models.config import ConfigError
 from models.initializers import INIT_NAMES
 from models.safe_io import expand
@@ -103,6 +104,10 @@ def build_spec(args: argparse.Namespace) -> SweepSpec:
                     option = {"width": "--widths", "depth": "--depths",
                               "width x depth": "--widths x --depths"}.get(field, f"--{field}")
                     raise UsageError(f"{option}: {problem.strip()}") from None
+    biggest = RunSpec(spec.activations[0], spec.lrs[0], spec.seeds[0], spec.inits[0],
+                      max(spec.depths), max(spec.widths), spec.steps)
+    workers = 1 if args.scheduler else min(args.workers or default_workers(), len(spec))
+    check_network_budget(spec.run_config(biggest), keep_snapshots=False, processes=workers)
     return spec
 
 

@@ -72,7 +72,7 @@ def memory_limit() -> int:
 
 
 def _size(n: float) -> str:
-    return f"{n / GB:.1f} GB" if n >= GB / 10 else f"{n / 1024**2:.0f} MB"
+    return f"{n / GB:.1f} GB" if n >= GB else f"{n / 1024**2:.0f} MB"
 
 
 def network_budget(config, keep_snapshots: bool = True) -> Budget:
@@ -112,8 +112,18 @@ def network_budget(config, keep_snapshots: bool = True) -> Budget:
     return Budget(int(total), flops, MAX_TRAIN_FLOPS)
 
 
-def check_network_budget(config, keep_snapshots: bool = True) -> Budget:
+def check_network_budget(config, keep_snapshots: bool = True, processes: int = 1) -> Budget:
     """Refuse a grid whose estimate is beyond the limits; return the estimate otherwise.
+
+    Parameters
+    ----------
+    config : models.config.ExperimentConfig
+        The experiment.
+    keep_snapshots : bool
+        See `network_budget`.
+    processes : int
+        Processes training such a config at the same time (a sweep's workers): the memory
+        estimate is multiplied by it, and ``workers`` joins the fields to lower.
 
     Raises
     ------
@@ -122,12 +132,16 @@ def check_network_budget(config, keep_snapshots: bool = True) -> Budget:
     """
     budget = network_budget(config, keep_snapshots)
     limit = memory_limit()
-    if budget.bytes > limit:
+    processes = max(int(processes), 1)
+    if budget.bytes * processes > limit:
+        many = f" in each of {processes} workers" if processes > 1 else ""
+        fields = ("batch_size", "n_samples", "width", "depth", "activations", "lrs")
         raise BudgetError(
-            f"memory: this grid needs about {_size(budget.bytes)}, above the limit of "
+            f"memory: this grid needs about {_size(budget.bytes)}{many}, above the limit of "
             f"{_size(limit)} (min of 4 GB and a quarter of this machine's memory); lower "
-            "batch_size, n_samples, width, depth or the number of activations x lrs",
-            ("batch_size", "n_samples", "width", "depth", "activations", "lrs"))
+            "batch_size, n_samples, width, depth" + (", workers" if processes > 1 else "")
+            + " or the number of activations x lrs",
+            (*fields, "workers") if processes > 1 else fields)
     if budget.work > budget.work_limit:
         raise BudgetError(
             f"time: this grid needs about {budget.work:.2g} multiply-adds, above the limit of "
@@ -229,9 +243,10 @@ def check_neuron_run(kind: str, params, currents=None, freqs=None,
     """
     n, duration, dt = int(params.n_neurons), float(params.duration_s), float(params.dt_ms)
     if kind == "fi":
-        count = len(currents) if currents is not None else 40
-        population = max(n, count) if float(params.noise_mv) > 0 else count
-        return check_neuron_budget(population, duration, dt, runs_field="currents")
+        count = max(len(currents) if currents is not None else 40, 1)
+        per_current = math.ceil(n / count) if float(params.noise_mv) > 0 else 1
+        return check_neuron_budget(per_current, duration, dt, runs=count,
+                                   runs_field="currents")
     if kind == "response":
         count = len(freqs) if freqs is not None else 10
         return check_neuron_budget(n, duration, dt, runs=count, runs_field="freqs")

@@ -16,7 +16,15 @@ _UMASK_LOCK = threading.Lock()
 
 
 class UnsafePathError(ValueError):
-    """A path the lab refuses to read or write; the message names the path and why."""
+    """A path the lab refuses to read or write; the message names the path and why.
+
+    ``field`` is ``"overwrite"`` when replacing the target is allowed if asked for (the
+    command line then says which flag; the message itself names none).
+    """
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def expand(path: str | os.PathLike) -> Path:
@@ -60,7 +68,8 @@ def check_target(path: str | os.PathLike, *, folder: bool = False,
         The target is a folder (an existing regular file is then refused); otherwise a file
         (an existing folder is refused).
     what : str
-        Name used in the message (an option such as ``--out``, or ``session``).
+        Name used in the message (a setting such as ``out``; the command line passes its
+        option, ``--out``).
 
     Returns
     -------
@@ -208,7 +217,7 @@ def _is_empty_dir(folder: Path) -> bool:
 
 
 def check_output_folder(path: str | os.PathLike, overwrite: bool = False,
-                        what: str = "--out") -> Path:
+                        what: str = "output folder") -> Path:
     """Refuse an output folder that is not a folder, or that holds files without `overwrite`.
 
     Missing parent folders are created.
@@ -223,7 +232,7 @@ def check_output_folder(path: str | os.PathLike, overwrite: bool = False,
     target = check_target(path, folder=True, what=what)
     if target.exists() and not overwrite and not _is_empty_dir(target):
         raise UnsafePathError(f"{what}: folder {str(target)!r} is not empty; choose a new "
-                              "folder, or pass --overwrite to replace it")
+                              "folder, or replace it (overwrite)", "overwrite")
     parent = target.parent
     for above in (parent, *parent.parents):  # the first folder that exists must be one
         if os.path.lexists(above):
@@ -242,7 +251,7 @@ def check_output_folder(path: str | os.PathLike, overwrite: bool = False,
 
 @contextlib.contextmanager
 def output_folder(path: str | os.PathLike, overwrite: bool = False,
-                  what: str = "--out") -> Iterator[Path]:
+                  what: str = "output folder") -> Iterator[Path]:
     """Write a run's output folder as a whole: into a temporary sibling, renamed at the end.
 
     Parameters
