@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -191,3 +192,123 @@ def test_output_folder_refuses_odd_targets_and_writes_nothing(tmp_path, kind):
         with output_folder(target):
             pass
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+# -- the same refusals through the command line (in process) ------------------------------
+import main  # noqa: E402
+from cli.progress import Progress  # noqa: E402
+
+TINY_SWEEP = ["sweep", "--samples", "64", "--width", "4", "--depth", "1", "--batch-size", "16",
+              "--activations", "relu", "--lrs", "0.1", "--steps", "5", "--seeds", "1",
+              "--workers", "1"]
+
+
+def _one_line(capsys) -> str:
+    err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(err) == 1 and "Traceback" not in err[0], err
+    return err[0]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link"])
+def test_sweep_out_a_fifo_or_symlink_is_refused_and_left_alone(tmp_path, capsys, kind):
+    target = tmp_path / "out.csv"
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        (tmp_path / "real.csv").write_text("precious\n")
+        target.symlink_to(tmp_path / "real.csv")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    code = main.main([*TINY_SWEEP, "--overwrite", "--out", str(target)])
+    line = _one_line(capsys)
+    assert code == 2 and line.startswith("main.py: error: --out:")
+    assert ("FIFO" if kind == "fifo" else "symbolic link") in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    if kind == "link":
+        assert target.is_symlink() and (tmp_path / "real.csv").read_text() == "precious\n"
+    else:
+        assert stat.S_ISFIFO(os.lstat(target).st_mode)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link"])
+def test_grid_out_a_fifo_or_symlink_is_refused(tmp_path, capsys, kind):
+    target = tmp_path / "out"
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        (tmp_path / "elsewhere").mkdir()
+        target.symlink_to(tmp_path / "elsewhere")
+    code = main.main(["grid", "--steps", "2", "--no-figures", "--out", str(target)])
+    assert code == 2 and "--out" in _one_line(capsys)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["out"] + ([] if kind == "fifo" else ["elsewhere"]))
+
+
+def test_grid_refuses_an_earlier_run_unless_overwrite(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main.main(["grid", "--steps", "2", "--no-figures", "--out", str(out)]) == 0
+    first = (out / "grid.csv").read_bytes()
+    capsys.readouterr()
+    code = main.main(["grid", "--steps", "3", "--no-figures", "--out", str(out)])
+    assert code == 2 and "--overwrite" in _one_line(capsys)
+    assert (out / "grid.csv").read_bytes() == first
+    assert main.main(["grid", "--steps", "3", "--no-figures", "--overwrite", "--out",
+                      str(out)]) == 0
+    assert (out / "grid.csv").read_bytes() != first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+
+
+def test_a_fifo_as_csv_is_refused_without_blocking(tmp_path, capsys, fifo):
+    code = main.main(["grid", "--csv", str(fifo), "--out", str(tmp_path / "o")])
+    line = _one_line(capsys)
+    assert code == 2 and "--csv" in line and "FIFO" in line
+
+
+def test_out_with_a_tilde_is_expanded(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert main.main([*TINY_SWEEP, "--out", "~/s.csv"]) == 0
+    assert (tmp_path / "s.csv").exists()
+    assert main.main(["grid", "--steps", "2", "--no-figures", "--out", "~/g"]) == 0
+    assert (tmp_path / "g" / "grid.csv").exists()
+    assert not any(p.name == "~" for p in Path.cwd().iterdir())
+
+
+@pytest.mark.parametrize("argv,option", [
+    (["grid", "--seed", "99999999999999"], "--seed"), (["grid", "--steps", "1_0"], "--steps"),
+    (["grid", "--lrs", "1_0"], "--lrs"),
+    (["neuron", "fi", "--seed", "99999999999999"], "--seed"),
+])
+def test_silent_nonsense_is_refused_at_parse_time(tmp_path, capsys, argv, option):
+    with pytest.raises(SystemExit) as info:
+        main.main([*argv, "--out", str(tmp_path / "o")])
+    assert info.value.code == 2
+    line = _one_line(capsys)
+    assert f"argument {option}" in line
+    assert not (tmp_path / "o").exists()
+
+
+class _Stream:
+    def __init__(self, tty: bool) -> None:
+        self.text, self.tty = "", tty
+
+    def write(self, text: str) -> None:
+        self.text += text
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+def test_progress_without_a_terminal_writes_whole_lines_every_interval():
+    stream = _Stream(tty=False)
+    bar = Progress(10, "sweep", "runs", stream=stream, every=0)
+    for done in range(1, 4):
+        bar.update(done)
+    assert stream.text.count("\n") == 3 and "\r" not in stream.text
+    assert stream.text.splitlines()[-1].startswith("sweep [") and "3/10" in stream.text
+    quiet = _Stream(tty=False)
+    bar = Progress(10, "sweep", "runs", stream=quiet, every=3600)
+    for done in range(1, 10):
+        bar.update(done)
+    assert quiet.text.count("\n") == 1  # the first update only, then one per hour
