@@ -14,11 +14,15 @@ from models.config import ConfigError
 from models.initializers import INIT_NAMES
 from models.safe_io import expand
 from models.sweep.dask import DEFAULT_NO_WORKER_TIMEOUT, SweepExecutionError
-from models.sweep.executor import DEFAULT_CONNECT_TIMEOUT, default_workers, iter_sweep
+from models.sweep.executor import (
+    DEFAULT_CONNECT_TIMEOUT,
+    MAX_WORKERS,
+    default_workers,
+    iter_sweep,
+)
 from models.sweep.output import SweepFileError
 from models.sweep.spec import MAX_RUNS, RunSpec, SweepError, SweepSpec, build_sweep_spec
 
-MAX_WORKERS = 64  # local processes; more would only fight over the cores and the memory
 MAX_CONNECT_TIMEOUT = 600.0
 
 

@@ -145,3 +145,21 @@ def test_grid_interrupted_writes_nothing_complete_looking(tmp_path, sig, point):
     assert rows[0].startswith("activation,lr,seed,step") and len(rows) >= 1
     assert not (partial / "config.json").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["grid.partial"]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_while_the_lab_is_loading_is_one_line(tmp_path, sig):
+    # `-X importtime` writes a line per import to stderr: signal on the first one
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.Popen([sys.executable, "-X", "importtime", "main.py", *GRID, "--out",
+                             str(tmp_path / "g")], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    for line in proc.stderr:
+        if "cli.registry" in line or "numpy" in line:
+            break
+    proc.send_signal(sig)
+    rest = proc.stderr.read()
+    assert proc.wait(timeout=HANG) == 128 + sig
+    lines = [line for line in rest.splitlines() if not line.startswith("import time:")]
+    assert "Traceback" not in rest and len(lines) == 1, rest
+    assert lines[0].startswith(f"main.py: interrupted ({signal.Signals(sig).name})")

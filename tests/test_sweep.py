@@ -182,3 +182,11 @@ def test_missing_dask_gives_a_clear_message(tmp_path, monkeypatch):
     with pytest.raises(SweepError, match=r"dask\[distributed\]"):
         run_sweep(spec48(), tmp_path / "x.csv", scheduler="tcp://127.0.0.1:8786")
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_more_local_workers_than_the_limit_are_refused_naming_workers(tmp_path):
+    from models.sweep.executor import MAX_WORKERS
+
+    with pytest.raises(SweepError, match=f"workers: 256; give between 1 and {MAX_WORKERS}"):
+        run_sweep(spec48(), tmp_path / "x.csv", workers=256)
+    assert not (tmp_path / "x.csv").exists()

@@ -1,6 +1,7 @@
 """Sweeps: the grid of runs, one run, the executors, the result file and the summaries."""
 
 from models.sweep.executor import (
+    MAX_WORKERS,
     SweepExecutionError,
     SweepProgress,
     default_workers,
@@ -12,6 +13,7 @@ from models.sweep.spec import RunSpec, SweepError, SweepSpec, build_sweep_spec, 
 from models.sweep.summary import SweepSummary, summarize
 
 __all__ = [
+    "MAX_WORKERS",
     "ResultWriter",
     "RunSpec",
     "SweepError",

@@ -41,9 +41,12 @@ from models.sweep.output import (
 from models.sweep.run import RunTask, pin_blas, run_one
 from models.sweep.spec import SweepError, SweepSpec, row_key
 
-__all__ = ["DEFAULT_CONNECT_TIMEOUT", "DEFAULT_NO_WORKER_TIMEOUT", "SweepExecutionError",
-           "SweepFileError", "SweepProgress", "check_output", "default_workers", "iter_sweep",
-           "open_executor", "prepare_output", "run_sweep", "worker_init"]
+MAX_WORKERS = 64  # local processes, the same limit in the window and on the command line
+
+__all__ = ["DEFAULT_CONNECT_TIMEOUT", "DEFAULT_NO_WORKER_TIMEOUT", "MAX_WORKERS",
+           "SweepExecutionError", "SweepFileError", "SweepProgress", "check_output",
+           "default_workers", "iter_sweep", "open_executor", "prepare_output", "run_sweep",
+           "worker_init"]
 
 @dataclass
 class SweepProgress:
@@ -196,8 +199,9 @@ def open_executor(workers: int | None = None, scheduler: str | None = None,
             silence_client(client)
     else:
         workers = default_workers() if workers is None else int(workers)
-        if workers < 1:
-            raise SweepError(f"workers: {workers}; give at least 1")
+        if not 1 <= workers <= MAX_WORKERS:
+            raise SweepError(f"workers: {workers}; give between 1 and {MAX_WORKERS} "
+                             "(more only fight over the cores and the memory)")
         pool = _local_pool(workers)
         try:
             yield pool
