@@ -193,6 +193,12 @@ def run(args: argparse.Namespace) -> int:
         _end_line(bar)
         message = str(exc)
         raise UsageError(message if message.startswith("--") else f"--out: {message}") from None
+    except KeyboardInterrupt as exc:
+        _end_line(bar)
+        if progress is not None:
+            exc.add_note(f"the finished runs are kept in {out}; rerun with --resume to "
+                         "continue")
+        raise
     except BaseException:
         _end_line(bar)  # leave the bar's line; the error goes on the next one
         raise

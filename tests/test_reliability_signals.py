@@ -103,6 +103,7 @@ def test_sweep_interrupted_keeps_finished_rows_and_leaves_no_process(tmp_path, s
     rows, repair = read_rows(out, sweep_header(2))
     assert not repair and all(r["status"] == "ok" for r in rows)
     assert len(rows) < 24  # it was really interrupted, and nothing unfinished was written
+    assert f"finished runs are kept in {out}" in lines[-1] and "--resume" in lines[-1]
 
 
 def test_double_ctrl_c_on_a_sweep_neither_hangs_nor_tracebacks(tmp_path):
