@@ -11,6 +11,11 @@ import sys
 for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 
+from cli.errors import quit_on_signals  # noqa: E402
+
+if __name__ == "__main__":
+    quit_on_signals()  # a Ctrl-C while loading: one line, no traceback
+
 from cli.registry import build_parser, run_command  # noqa: E402
 
 

@@ -20,8 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from models.config import ExperimentConfig  # noqa: E402
-from models.sweep_executor import run_sweep  # noqa: E402
-from models.sweep_spec import SweepSpec  # noqa: E402
+from models.sweep.executor import run_sweep  # noqa: E402
+from models.sweep.spec import SweepSpec  # noqa: E402
 
 
 def make_spec(steps: int) -> SweepSpec:

@@ -15,6 +15,8 @@ from cli.errors import UsageError
 
 def _number(text: str, option: str, kind: type = float) -> float:
     try:
+        if "_" in text:  # Python reads 1_0 as 10; a user who typed it meant something else
+            raise ValueError
         value = kind(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
@@ -172,7 +174,7 @@ def writable_dir(path: str | os.PathLike, option: str = "--out") -> Path:
     """
     if not str(path).strip():
         raise UsageError(f"{option}: give a folder name (it is empty)")
-    folder = Path(path)
+    folder = Path(os.path.expanduser(os.fspath(path)))
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{option}: {str(folder)!r} is a file, not a folder")
     try:

@@ -207,9 +207,9 @@ def _sweep(args, preset, folder: Path, options: dict) -> list[Path]:
     from figures import sweep_figures as sf
     from figures.export import export_figures
     from models.config import ExperimentConfig
-    from models.sweep_executor import iter_sweep
-    from models.sweep_spec import SweepSpec
-    from models.sweep_summary import summarize
+    from models.sweep.executor import iter_sweep
+    from models.sweep.spec import SweepSpec
+    from models.sweep.summary import summarize
 
     s = SWEEP
     base = ExperimentConfig(dataset="spiral", n_samples=s["n_samples"],

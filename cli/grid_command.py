@@ -5,16 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 
-from cli.arguments import writable_dir
 from cli.config_options import add_config_options, config_from_args
 from cli.errors import UsageError
 from cli.progress import Progress
-from models.atomic_write import atomic_write_text, write_csv
+from models.atomic_write import atomic_write_text, csv_lines, write_csv
 from models.blas import single_thread_blas
+from models.budget import check_network_budget
 from models.datasets import DatasetError
 from models.experiment import Experiment, Snapshot
-from models.history import event_rows, history_rows
+from models.history import event_rows, grid_header, snapshot_rows
 from models.presets import load_preset
+from models.safe_io import LineWriter, check_output_folder, expand, output_folder
 
 
 def register(subparsers) -> None:
@@ -30,13 +31,16 @@ def register(subparsers) -> None:
     add_config_options(parser)
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
     parser.add_argument("--no-figures", action="store_true", help="write only CSV and JSON")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace an existing non-empty --out folder (once the run is done)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Train the grid and write its outputs; return the exit status."""
     config = config_from_args(args)
-    out = writable_dir(args.out)
+    check_output_folder(args.out, args.overwrite, "--out")
+    check_network_budget(config)
     schedule = load_preset(args.preset).schedule if args.preset else ()
     try:
         experiment = Experiment(config, schedule=schedule)
@@ -44,20 +48,23 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--csv: {exc}") from None
     except ValueError as exc:  # a preset schedule naming cells the changed grid lacks
         raise UsageError(f"--preset: {exc}") from None
+    header = grid_header(config.depth)
     history = []
     progress = Progress(config.steps, "grid", "steps")
-    with single_thread_blas():
+    with output_folder(args.out, args.overwrite, "--out") as work, \
+            LineWriter(work / "grid.csv") as grid_csv, single_thread_blas():
+        grid_csv.write(csv_lines([header]))  # rows flushed as produced: kept on Ctrl-C
         for snap in experiment.iterate():
             history.append(snap)
+            grid_csv.write(csv_lines(snapshot_rows(snap, config.seed)))
             progress.update(snap.step)
-    progress.close()
-    header, rows = history_rows(experiment.history, config.seed)
-    write_csv(out / "grid.csv", header, rows)
-    write_csv(out / "events.csv", *event_rows(experiment.history))
-    atomic_write_text(out / "config.json", config.to_json())
+        progress.close()
+        write_csv(work / "events.csv", *event_rows(experiment.history))
+        atomic_write_text(work / "config.json", config.to_json())
+        if not args.no_figures:
+            _write_figures(work, experiment, history)
+    out = expand(args.out)
     final = history[-1]
-    if not args.no_figures:
-        _write_figures(out, experiment, history)
     diverged = [f"{a}@{lr:g}" for (a, lr), d in zip(final.labels, final.diverged) if d]
     summary = {"out": str(out), "networks": len(final.labels), "steps": final.step,
                "diverged": diverged,

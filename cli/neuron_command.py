@@ -16,6 +16,7 @@ from cli.errors import UsageError
 from cli.field_options import add_field_options, build_from_fields, field_changes
 from cli.progress import Progress
 from models.atomic_write import atomic_write_text, write_csv
+from models.budget import check_neuron_run
 from models.fields import FieldError
 
 FIGURE_FORMATS = ("png", "svg", "pdf")  # the CSVs above hold every figure's data
@@ -156,6 +157,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"--freqs: {freq:g} Hz: {exc.problem}") from None
     if kind == "fi":
         _check_fit_currents(args, params)
+    check_neuron_run(kind, params, getattr(args, "currents", None), getattr(args, "freqs", None))
     folder = writable_dir(args.out)
     progress = Progress(100, f"neuron {kind}", unit="%")
     report = lambda fraction: progress.update(int(round(100 * fraction)))  # noqa: E731

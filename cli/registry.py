@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import importlib.util
+import re
+import signal
 import sys
+import threading
 
-from cli.errors import UsageError
+from cli.errors import Interrupted, UsageError
+from models.budget import BudgetError
+from models.safe_io import UnsafePathError
 
 # Each module defines `register(subparsers)` (adds its parser, sets `func=run`) and `run(args)`.
 COMMAND_MODULES = (
@@ -62,7 +68,8 @@ def run_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
     Returns
     -------
     int
-        0 on success, 1 on a runtime error, 2 on a usage error, 130 on Ctrl-C.
+        0 on success, 1 on a runtime error, 2 on a usage error, 130 on Ctrl-C (SIGINT),
+        143 on SIGTERM.
     """
     func = getattr(args, "func", None)
     if func is None:
@@ -72,17 +79,77 @@ def run_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
             return 0
         args = parser.parse_args([default])
         func = args.func
+    handle = getattr(func, "__module__", "") != "cli.gui_command"  # the window has its own
     try:
-        return int(func(args) or 0)
-    except UsageError as exc:
-        sys.stderr.write(f"main.py: error: {exc}\n")
-        return 2
-    except KeyboardInterrupt:
-        sys.stderr.write("main.py: interrupted\n")
+        with interrupts(handle):
+            try:
+                return int(func(args) or 0)
+            except UsageError as exc:
+                sys.stderr.write(f"main.py: error: {exc}\n")
+                return 2
+            except BudgetError as exc:
+                sys.stderr.write(f"main.py: error: {budget_message(exc)}\n")
+                return 2
+            except UnsafePathError as exc:
+                advice = ("; pass --overwrite to replace it" if exc.field == "overwrite"
+                          else "")
+                sys.stderr.write(f"main.py: error: {exc}{advice}\n")
+                return 2
+            except KeyboardInterrupt as exc:
+                signum = getattr(exc, "signum", signal.SIGINT)
+                notes = "; ".join(getattr(exc, "__notes__", []))
+                sys.stderr.write(f"main.py: interrupted ({signal.Signals(signum).name})"
+                                 f"{'; ' + notes if notes else ''}\n")
+                return 128 + signum
+            except (ValueError, OSError) as exc:
+                sys.stderr.write(f"main.py: error: {' '.join(str(exc).split())}\n")
+                return 1
+    except KeyboardInterrupt:  # a second signal while the first was being reported
         return 130
-    except (ValueError, OSError) as exc:
-        sys.stderr.write(f"main.py: error: {exc}\n")
-        return 1
+
+
+@contextlib.contextmanager
+def interrupts(enabled: bool = True):
+    """Turn SIGINT and SIGTERM into `Interrupted` once; repeats are ignored while cleaning up.
+
+    The first signal raises `Interrupted` in the main thread (so ``finally`` blocks end
+    worker processes and nothing incomplete is renamed into place); a second Ctrl-C during
+    that clean-up is ignored instead of interrupting it (which would hang or traceback).
+    """
+    if not enabled or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+
+    def handler(signum, frame) -> None:
+        if received:
+            return
+        received.append(signum)
+        raise Interrupted(signum)
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        if received:  # keep ignoring repeats until the process ends
+            for sig in previous:
+                signal.signal(sig, signal.SIG_IGN)
+        else:
+            for sig, old in previous.items():
+                signal.signal(sig, old)
+
+
+# config and neuron field -> command-line option, where the two names differ
+_OPTION_NAMES = {"n_samples": "--samples"}
+
+
+def budget_message(exc: BudgetError) -> str:
+    """Word a budget refusal with the command-line options that lower the estimate."""
+    message = str(exc)
+    for name in sorted(exc.fields, key=len, reverse=True):
+        option = _OPTION_NAMES.get(name, "--" + name.replace("_", "-"))
+        message = re.sub(rf"(?<![\w-]){name}\b", option, message)
+    return message
 
 
 def _default_command() -> str | None:

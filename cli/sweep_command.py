@@ -9,12 +9,20 @@ from cli.arguments import bounded_float, int_at_least, int_list, name_list, non_
 from cli.config_options import add_config_options, config_from_args
 from cli.errors import UsageError
 from cli.progress import Progress
+from models.budget import check_network_budget
 from models.config import ConfigError
 from models.initializers import INIT_NAMES
-from models.sweep_executor import DEFAULT_CONNECT_TIMEOUT, default_workers, iter_sweep
-from models.sweep_spec import MAX_RUNS, RunSpec, SweepError, SweepSpec
+from models.safe_io import expand
+from models.sweep.dask import DEFAULT_NO_WORKER_TIMEOUT, SweepExecutionError
+from models.sweep.executor import (
+    DEFAULT_CONNECT_TIMEOUT,
+    MAX_WORKERS,
+    default_workers,
+    iter_sweep,
+)
+from models.sweep.output import SweepFileError
+from models.sweep.spec import MAX_RUNS, RunSpec, SweepError, SweepSpec, build_sweep_spec
 
-MAX_WORKERS = 64  # local processes; more would only fight over the cores and the memory
 MAX_CONNECT_TIMEOUT = 600.0
 
 
@@ -53,7 +61,8 @@ def register(subparsers) -> None:
                        help="replace an existing --out instead of refusing")
     run_on = parser.add_argument_group("where the runs go")
     run_on.add_argument("--workers", type=int_at_least("--workers", 1, MAX_WORKERS),
-                        help=f"local worker processes (default: all cores, {default_workers()})")
+                        help=f"local worker processes (default: all cores, {default_workers()}; "
+                             "not with --scheduler)")
     run_on.add_argument("--scheduler", metavar="ADDRESS",
                         help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (needs the "
                              "optional dask[distributed] extra; workers need ReLU Lab importable)")
@@ -62,6 +71,15 @@ def register(subparsers) -> None:
                         default=DEFAULT_CONNECT_TIMEOUT,
                         help="seconds to reach the scheduler "
                              f"(default {DEFAULT_CONNECT_TIMEOUT:g})")
+    run_on.add_argument("--no-worker-timeout",
+                        type=bounded_float("--no-worker-timeout", 0.0, 86_400.0),
+                        default=DEFAULT_NO_WORKER_TIMEOUT,
+                        help="with --scheduler: stop (keeping the finished rows) when no Dask "
+                             "worker has been alive for this many seconds "
+                             f"(default {DEFAULT_NO_WORKER_TIMEOUT:g})")
+    run_on.add_argument("--upload", action="store_true",
+                        help="with --scheduler: ship the project to the Dask workers "
+                             "(Client.upload_file) instead of needing it installed there")
     parser.set_defaults(func=run)
 
 
@@ -75,13 +93,10 @@ def build_spec(args: argparse.Namespace) -> SweepSpec:
     """
     base = config_from_args(args)
     try:
-        spec = SweepSpec(activations=base.activations, lrs=base.lrs,
-                         seeds=tuple(range(base.seed, base.seed + args.seeds)),
-                         inits=tuple(args.inits or ()), depths=tuple(args.depths or ()),
-                         widths=tuple(args.widths or ()), steps=base.steps,
-                         probe_every=args.probe_every, base=base)
+        spec = build_sweep_spec(base, args.seeds, inits=args.inits, depths=args.depths,
+                                widths=args.widths, probe_every=args.probe_every)
     except SweepError as exc:
-        raise UsageError(_option_message(str(exc))) from None
+        raise UsageError(_option_message(exc)) from None
     # a width or depth the engine refuses would only give failed rows: refuse it now
     for init in spec.inits:
         for depth in spec.depths:
@@ -91,59 +106,110 @@ def build_spec(args: argparse.Namespace) -> SweepSpec:
                 try:
                     spec.run_config(run)
                 except ConfigError as exc:
-                    field, _, problem = str(exc).partition(":")
-                    option = {"width": "--widths", "depth": "--depths",
-                              "width x depth": "--widths x --depths"}.get(field, f"--{field}")
-                    raise UsageError(f"{option}: {problem.strip()}") from None
+                    option = {"width": "--widths", "depth": "--depths"}.get(
+                        exc.field, "--" + exc.field.replace("_", "-"))
+                    raise UsageError(f"{option}: {exc.problem}") from None
+    biggest = RunSpec(spec.activations[0], spec.lrs[0], spec.seeds[0], spec.inits[0],
+                      max(spec.depths), max(spec.widths), spec.steps)
+    workers = 1 if args.scheduler else min(args.workers or default_workers(), len(spec))
+    check_network_budget(spec.run_config(biggest), keep_snapshots=False, processes=workers)
     return spec
 
 
-def _option_message(message: str) -> str:
-    """Turn a `SweepError` message ``field: problem`` into ``--option: problem``."""
-    field, _, problem = message.partition(":")
+def _option_message(exc: SweepError) -> str:
+    """Word a `SweepError` with the command-line option of its field."""
+    field, problem = exc.field, exc.problem
     if field == "runs":
         option = "--activations x --lrs x --seeds x --inits x --depths x --widths"
     else:
-        option = "--" + field.strip().replace("_", "-")
-    return f"{option}: {problem.strip()}"
+        option = "--" + field.replace("_", "-")
+    return f"{option}: {problem}"
+
+
+_FLAGS = {"resume": "--resume", "overwrite": "--overwrite", "upload": "--upload",
+          "scheduler": "--scheduler", "no_worker_timeout": "--no-worker-timeout", "out": "--out"}
+
+
+def _file_message(exc: SweepFileError) -> str:
+    """Word a result-file refusal for the command line (the model layer names no flags)."""
+    message = str(exc)
+    if exc.field == "overwrite":
+        return (f"--out: {message.split(';')[0]}; pass --resume to continue that sweep or "
+                "--overwrite to start again")
+    if exc.field == "resume":
+        return f"--resume: {message}"
+    return f"--out: {message}"
+
+
+def _execution_message(exc: SweepExecutionError) -> str:
+    """Word an execution failure for the command line, with the flag that fixes it."""
+    message = str(exc)
+    if message.startswith("scheduler: "):
+        message = message[len("scheduler: "):]
+    if exc.field == "upload":
+        message = message.replace("or upload the project to them",
+                                  "or pass --upload to ship the project to them")
+    option = _FLAGS.get(exc.field, "sweep")
+    hint = "; rerun with --resume to continue" if "finished rows are kept" in message else ""
+    return f"{option}: {message}{hint}"
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the sweep, drawing a progress bar; return the exit status."""
+    """Run the sweep, printing progress; return the exit status."""
     if args.resume and args.overwrite:
         raise UsageError("--resume, --overwrite: choose one (continue the file, or replace it)")
+    if args.scheduler is not None and args.workers is not None:
+        raise UsageError("--workers, --scheduler: choose one (--workers sets local processes; "
+                         "a Dask cluster's workers are started on the cluster)")
+    if args.upload and args.scheduler is None:
+        raise UsageError("--upload: only with --scheduler (it ships the project to Dask workers)")
     spec = build_spec(args)
     if args.scheduler is not None and not args.scheduler.strip():
         raise UsageError("--scheduler: give a scheduler address such as tcp://HOST:8786")
+    out = str(expand(args.out))
     progress = None
     bar = None
+    first = 0
     try:
-        for progress in iter_sweep(spec, args.out, workers=args.workers,
+        for progress in iter_sweep(spec, out, workers=args.workers,
                                    scheduler=args.scheduler, resume=args.resume,
                                    overwrite=args.overwrite,
-                                   connect_timeout=args.connect_timeout):
+                                   connect_timeout=args.connect_timeout, upload=args.upload,
+                                   no_worker_timeout=args.no_worker_timeout):
             if bar is None:
                 bar = Progress(progress.total - progress.done, "sweep", "runs")
                 first = progress.done
             bar.update(progress.done - first)
     except SweepError as exc:
-        raise UsageError(str(exc)) from None
-    except (ValueError, FileExistsError, FileNotFoundError, IsADirectoryError) as exc:
-        if bar is not None and bar._tty:
-            sys.stderr.write("\n")
+        _end_line(bar)
+        raise UsageError(_option_message(exc)) from None
+    except SweepFileError as exc:
+        _end_line(bar)
+        raise UsageError(_file_message(exc)) from None
+    except SweepExecutionError as exc:
+        _end_line(bar)
+        sys.stderr.write(f"main.py: error: {_execution_message(exc)}\n")
+        return 1
+    except ValueError as exc:
+        _end_line(bar)
         message = str(exc)
         raise UsageError(message if message.startswith("--") else f"--out: {message}") from None
+    except KeyboardInterrupt as exc:
+        _end_line(bar)
+        if progress is not None:
+            exc.add_note(f"the finished runs are kept in {out}; rerun with --resume to "
+                         "continue")
+        raise
     except BaseException:
-        if bar is not None and bar._tty:
-            sys.stderr.write("\n")  # leave the bar's line; the error goes on the next one
+        _end_line(bar)  # leave the bar's line; the error goes on the next one
         raise
     if bar is not None:
         bar.close()
     if progress is not None:
-        sys.stderr.write(f"sweep: {progress.done}/{progress.total} runs in {args.out} "
+        sys.stderr.write(f"sweep: {progress.done}/{progress.total} runs in {out} "
                          f"({progress.resumed} resumed, {progress.failed} failed)\n")
         if not args.no_figures and progress.rows:
-            write_figures(args.out, list(progress.rows))
+            write_figures(str(out), list(progress.rows))
     return 0
 
 
@@ -154,7 +220,7 @@ def write_figures(out: str, rows: list) -> list:
     from cli.arguments import writable_dir
     from figures import sweep_figures as sf
     from figures.export import export_figures
-    from models.sweep_summary import summarize
+    from models.sweep.summary import summarize
 
     summaries = summarize(rows)
     if not summaries:
@@ -164,3 +230,8 @@ def write_figures(out: str, rows: list) -> list:
     return export_figures([sf.heatmap_figure(summaries, "dead_fraction"),
                            sf.heatmap_figure(summaries, "final_loss"),
                            sf.dead_vs_lr_figure(summaries)], folder)
+
+
+def _end_line(bar) -> None:
+    if bar is not None:
+        bar.end_line()

@@ -42,7 +42,7 @@ def heatmap_figure(summaries: list, metric: str) -> Figure:
 
     Parameters
     ----------
-    summaries : list of models.sweep_summary.SweepSummary
+    summaries : list of models.sweep.summary.SweepSummary
         One panel each.
     metric : {"dead_fraction", "final_loss"}
         What to colour: dead fraction on 0..1, loss on a log10 scale.

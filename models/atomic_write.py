@@ -1,50 +1,19 @@
-"""Atomic file writes: write to a temporary file beside the target, then rename into place."""
+"""Atomic file writes: write to a temporary file beside the target, then rename into place.
+
+The checks (no rename over a device, FIFO or link; the user's umask) live in `models.safe_io`.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from models.safe_io import atomic_write_bytes
 
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
-    """Write `data` to `path` so that readers see the old file or the new one, never half.
-
-    Parameters
-    ----------
-    path : path-like
-        Destination file; its folder must exist.
-    data : bytes
-        The complete new content.
-
-    Returns
-    -------
-    pathlib.Path
-        The destination path.
-
-    Raises
-    ------
-    OSError
-        If the temporary file cannot be written or renamed; no partial file is left behind.
-    """
-    target = Path(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, target)
-    except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except OSError:
-            pass
-        raise
-    return target
+__all__ = ["atomic_write_bytes", "atomic_write_text", "csv_lines", "csv_text", "write_csv"]
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
@@ -67,9 +36,13 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     str
         The CSV document.
     """
+    return csv_lines([header]) + csv_lines(rows)
+
+
+def csv_lines(rows: Iterable[Sequence[object]]) -> str:
+    """Format `rows` as CSV lines without a header, exactly as `csv_text` does (streaming)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
     for row in rows:
         writer.writerow([repr(float(v)) if _is_float(v) else v for v in row])
     return buffer.getvalue()

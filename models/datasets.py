@@ -10,10 +10,14 @@ from pathlib import Path
 
 import numpy as np
 
+from models.safe_io import UnsafePathError, open_regular
+
 CLASSIFICATION = ("circle", "xor", "gaussian", "spiral", "moons")
 REGRESSION = ("sine", "abs")
 DATASET_NAMES: tuple[str, ...] = CLASSIFICATION + REGRESSION
 MAX_CSV_ROWS = 200_000
+MAX_CSV_BYTES = 64 * 1024 * 1024  # 200,000 rows of three long numbers fit with room
+FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 class DatasetError(ValueError):
@@ -187,49 +191,86 @@ def load_csv(path: str | os.PathLike) -> Dataset:
         header, a non-numeric or non-finite value, a label other than 0 or 1, a short row,
         too few or too many rows, or an unreadable file.
     """
-    file = Path(path)
+    file = Path(os.path.expanduser(os.fspath(path)))
     where = file.name
     try:
-        with open(file, newline="", encoding="utf-8") as handle:
-            rows = list(csv.reader(handle))
+        fd = open_regular(file, where)
+    except UnsafePathError as exc:
+        raise DatasetError(str(exc)) from None
+    except OSError as exc:
+        raise DatasetError(f"{where}: cannot read: {exc.strerror or exc}") from None
+    try:
+        with open(fd, newline="", encoding="utf-8-sig") as handle:  # a BOM is accepted
+            header, task, values = _read_csv_rows(_bounded_lines(handle, where), where)
     except UnicodeDecodeError:
         raise DatasetError(f"{where}: not a UTF-8 text CSV file") from None
     except OSError as exc:
         raise DatasetError(f"{where}: cannot read: {exc.strerror or exc}") from None
     except csv.Error as exc:
         raise DatasetError(f"{where}: not valid CSV: {exc}") from None
-    if not rows:
+    n_in = len(header) - 1
+    return Dataset(values[:, :n_in].copy(), values[:, n_in:].copy(), task, file.stem)
+
+
+def _bounded_lines(handle, where: str):
+    """Yield the file's lines, refusing it as soon as it passes `MAX_CSV_BYTES`."""
+    size = 0
+    for line in handle:
+        size += len(line)
+        if size > MAX_CSV_BYTES:
+            raise DatasetError(f"{where}: larger than {MAX_CSV_BYTES:,} bytes; "
+                               f"a dataset has at most {MAX_CSV_ROWS:,} rows")
+        yield line
+
+
+def _csv_number(cell: str, where: str, line: int, column: str) -> float:
+    """Parse one CSV cell: a finite number within float32 (``1_0`` is not 10)."""
+    text = cell.strip()
+    try:
+        if "_" in text:
+            raise ValueError
+        value = float(text)
+    except ValueError:
+        raise DatasetError(f"{where}: line {line}, column {column}: "
+                           f"{text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise DatasetError(f"{where}: line {line}, column {column}: {text!r} is not finite")
+    if abs(value) > FLOAT32_MAX:
+        raise DatasetError(f"{where}: line {line}, column {column}: {text!r} is beyond "
+                           f"float32 (at most {FLOAT32_MAX:.4g} in size)")
+    return value
+
+
+def _read_csv_rows(lines, where: str) -> tuple[list[str], str, np.ndarray]:
+    """Parse the header and rows while streaming; the row limit is checked as rows arrive."""
+    reader = csv.reader(lines)
+    first = next(reader, None)
+    if first is None:
         raise DatasetError(f"{where}: the file is empty; expected a header x1,x2,label or x,y")
-    header = [h.strip().lower() for h in rows[0]]
+    header = [h.strip().lower() for h in first]
     if header == ["x1", "x2", "label"]:
         task = "classification"
     elif header == ["x", "y"]:
         task = "regression"
     else:
-        raise DatasetError(f"{where}: line 1: header is {','.join(rows[0])!r}; "
+        raise DatasetError(f"{where}: line 1: header is {','.join(first)!r}; "
                            "expected 'x1,x2,label' or 'x,y'")
-    body = [(i, r) for i, r in enumerate(rows[1:], start=2) if any(c.strip() for c in r)]
-    if len(body) < 4:
-        raise DatasetError(f"{where}: only {len(body)} data rows; need at least 4")
-    if len(body) > MAX_CSV_ROWS:
-        raise DatasetError(f"{where}: {len(body)} data rows; at most {MAX_CSV_ROWS} allowed")
-    values = np.empty((len(body), len(header)))
-    for k, (line, row) in enumerate(body):
+    values: list[list[float]] = []
+    for row in reader:
+        line = reader.line_num
+        if not any(c.strip() for c in row):
+            continue
+        if len(values) >= MAX_CSV_ROWS:
+            raise DatasetError(f"{where}: more than {MAX_CSV_ROWS} data rows (line {line}); "
+                               f"at most {MAX_CSV_ROWS} allowed")
         if len(row) != len(header):
             raise DatasetError(f"{where}: line {line}: {len(row)} values; "
                                f"expected {len(header)} ({','.join(header)})")
-        for j, cell in enumerate(row):
-            try:
-                value = float(cell)
-            except ValueError:
-                raise DatasetError(f"{where}: line {line}, column {header[j]}: "
-                                   f"{cell.strip()!r} is not a number") from None
-            if not math.isfinite(value):
-                raise DatasetError(f"{where}: line {line}, column {header[j]}: "
-                                   f"{cell.strip()!r} is not finite")
-            if task == "classification" and j == 2 and value not in (0.0, 1.0):
-                raise DatasetError(f"{where}: line {line}, column label: "
-                                   f"{cell.strip()!r} is not 0 or 1")
-            values[k, j] = value
-    n_in = len(header) - 1
-    return Dataset(values[:, :n_in].copy(), values[:, n_in:].copy(), task, file.stem)
+        numbers = [_csv_number(cell, where, line, header[j]) for j, cell in enumerate(row)]
+        if task == "classification" and numbers[2] not in (0.0, 1.0):
+            raise DatasetError(f"{where}: line {line}, column label: "
+                               f"{row[2].strip()!r} is not 0 or 1")
+        values.append(numbers)
+    if len(values) < 4:
+        raise DatasetError(f"{where}: only {len(values)} data rows; need at least 4")
+    return header, task, np.array(values, dtype=float)

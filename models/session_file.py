@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from models.atomic_write import atomic_write_text
+from models.safe_io import UnsafePathError, expand, read_regular_bytes
 
 FORMAT = "relu-lab-session"
 SESSION_SCHEMA_VERSION = 1
 TAB_KEYS = ("networks", "neuron", "sweep", "theory")
 MAX_SESSION_BYTES = 50 * 1024 * 1024
+MAX_SESSION_DEPTH = 64  # JSON nesting; a real session is under 10 levels deep
 
 
 class SessionError(ValueError):
@@ -70,12 +72,11 @@ def read_session(path: str | os.PathLike) -> dict[str, Any]:
         For an unreadable, binary, truncated or malformed file, an unknown field, or a
         newer ``schema_version``; the message says which.
     """
-    file = Path(path)
+    file = expand(path)
     try:
-        size = file.stat().st_size
-        if size > MAX_SESSION_BYTES:
-            raise SessionError(f"{file.name}: {size:,} bytes is too large for a session file")
-        raw = file.read_bytes()
+        raw = read_regular_bytes(file, MAX_SESSION_BYTES, "session")
+    except UnsafePathError as exc:
+        raise SessionError(str(exc)) from None
     except OSError as exc:
         raise SessionError(f"{file.name}: cannot read: {exc.strerror or exc}") from None
     return parse_session(raw, file.name)
@@ -86,15 +87,21 @@ def parse_session(raw: bytes, name: str = "session") -> dict[str, Any]:
     if b"\x00" in raw:
         raise SessionError(f"{name}: a binary file, not a ReLU Lab session")
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a byte-order mark is accepted
     except UnicodeDecodeError:
         raise SessionError(f"{name}: not UTF-8 text, not a ReLU Lab session") from None
     try:
         document = json.loads(text)
+    except RecursionError:
+        raise SessionError(f"{name}: nested more than {MAX_SESSION_DEPTH} levels deep; "
+                           "not a ReLU Lab session") from None
     except json.JSONDecodeError as exc:
         ends_early = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
         what = "truncated" if ends_early else "not valid JSON"
         raise SessionError(f"{name}: {what} ({exc.msg} at line {exc.lineno})") from None
+    if _depth(document) > MAX_SESSION_DEPTH:
+        raise SessionError(f"{name}: nested more than {MAX_SESSION_DEPTH} levels deep; "
+                           "not a ReLU Lab session")
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise SessionError(f"{name}: not a ReLU Lab session (no format {FORMAT!r})")
     version = document.get("schema_version")
@@ -117,6 +124,20 @@ def parse_session(raw: bytes, name: str = "session") -> dict[str, Any]:
         if not isinstance(value, dict):
             raise SessionError(f"{name}: tabs.{key}: expected an object of settings")
     return document
+
+
+def _depth(document: Any) -> int:
+    """Return the nesting depth of a JSON value (iteratively: no recursion limit)."""
+    deepest, stack = 0, [(document, 1)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, dict | list):
+            deepest = max(deepest, level)
+            if level > MAX_SESSION_DEPTH:
+                return level
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def migrate_session(document: dict[str, Any]) -> dict[str, Any]:

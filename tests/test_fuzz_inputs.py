@@ -72,3 +72,27 @@ def test_arbitrary_csv_loads_or_raises_dataset_error(tmp_path, header, rows, raw
     else:
         assert np.all(np.isfinite(data.x)) and np.all(np.isfinite(data.y))
         assert len(data) >= 4
+        assert np.all(np.abs(data.x) <= np.finfo(np.float32).max)  # float32-safe
+        assert np.all(np.abs(data.y) <= np.finfo(np.float32).max)
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(bom=st.booleans(), depth=st.integers(0, 3000), body=json_values,
+       tail=st.binary(max_size=8))
+def test_arbitrary_sessions_open_or_raise_session_error(tmp_path, bom, depth, body, tail):
+    from models.session_file import SessionError, read_session
+
+    document = {"format": "relu-lab-session", "schema_version": 1,
+                "tabs": {"networks": {"x": body}}}
+    text = json.dumps(document)
+    if depth:  # bury it (deeper than any session may be, past Python's recursion limit)
+        text = "[" * depth + text + "]" * depth
+    path = tmp_path / "s.json"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode() + tail)
+    try:
+        opened = read_session(path)
+    except SessionError as exc:
+        assert str(exc).startswith("s.json") and "\n" not in str(exc)
+    else:
+        assert opened["tabs"]["networks"]["x"] == body

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models.presets import Preset, PresetError, load_preset, preset_from_dict
-from models.sweep_io import read_rows, row_line
-from models.sweep_spec import SweepSpec
+from models.sweep.io import read_rows, row_line
+from models.sweep.spec import SweepSpec
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers(-2**40, 2**40)
@@ -83,8 +83,8 @@ def test_preset_name_cannot_leave_the_folder(tmp_path):
 # -- sweep result files read back on --resume ---------------------------------------------------
 SPEC = SweepSpec(activations=("relu",), lrs=(0.1,), seeds=1, depths=(2,), widths=(4,), steps=5)
 HEADER = SPEC.header()
-GOOD_ROW = dict(zip(HEADER, ["relu", "0.1", "0", "he", "2", "4", "5", "0.5", "0.1", "0.0",
-                             "0.2", "0", "", "", "", "ok", ""]))
+GOOD_ROW = dict(zip(HEADER, ["relu", "0.1", "0", "he", "2", "4", "5", "0123456789abcdef",
+                             "0.5", "0.1", "0.0", "0.2", "0", "", "", "", "ok", ""], strict=True))
 GOOD = (row_line(HEADER, dict(zip(HEADER, HEADER))) + row_line(HEADER, GOOD_ROW)).encode()
 
 

@@ -7,10 +7,11 @@ import threading
 import pytest
 
 from models.config import ExperimentConfig
-from models.sweep_executor import SweepExecutionError, iter_sweep, run_sweep
-from models.sweep_io import read_rows
-from models.sweep_run import RunTask, run_one
-from models.sweep_spec import RunSpec, SweepError, SweepSpec, row_key, sweep_header
+from models.sweep.executor import SweepExecutionError, iter_sweep, run_sweep
+from models.sweep.io import read_rows
+from models.sweep.output import SweepFileError
+from models.sweep.run import RunTask, run_one
+from models.sweep.spec import RunSpec, SweepError, SweepSpec, row_key, sweep_header
 
 BASE = ExperimentConfig(dataset="spiral", n_samples=128, width=8, depth=2, batch_size=32)
 
@@ -124,8 +125,10 @@ def test_refuses_to_overwrite_without_a_flag(tmp_path):
     out = tmp_path / "o.csv"
     spec = spec48(activations=("relu",), lrs=(0.1,), seeds=1)
     run_sweep(spec, out, workers=1)
-    with pytest.raises(FileExistsError, match="--resume"):
+    # the model layer names no command-line flag (a window user has none to pass)
+    with pytest.raises(SweepFileError, match=r"\(resume\) or .*\(overwrite\)") as info:
         run_sweep(spec, out, workers=1)
+    assert "--" not in str(info.value)
     assert len(run_sweep(spec, out, workers=1, overwrite=True)) == 1
 
 
@@ -178,4 +181,12 @@ def test_missing_dask_gives_a_clear_message(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
     with pytest.raises(SweepError, match=r"dask\[distributed\]"):
         run_sweep(spec48(), tmp_path / "x.csv", scheduler="tcp://127.0.0.1:8786")
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_more_local_workers_than_the_limit_are_refused_naming_workers(tmp_path):
+    from models.sweep.executor import MAX_WORKERS
+
+    with pytest.raises(SweepError, match=f"workers: 256; give between 1 and {MAX_WORKERS}"):
+        run_sweep(spec48(), tmp_path / "x.csv", workers=256)
     assert not (tmp_path / "x.csv").exists()

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from models.sweep_summary import summarize
+from models.sweep.summary import summarize
 
 
 def row(act, lr, seed, dead, loss, init="he", depth=2, status="ok", diverged="0"):

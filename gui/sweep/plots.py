@@ -46,7 +46,7 @@ def draw_heatmap(plot: pg.PlotItem, summary, metric: str, title: str, log: bool 
     ----------
     plot : pyqtgraph.PlotItem
         Where to draw.
-    summary : models.sweep_summary.SweepSummary
+    summary : models.sweep.summary.SweepSummary
         The panel.
     metric : str
         ``dead_fraction`` or ``final_loss``.
@@ -128,7 +128,7 @@ def draw_dead_vs_lr(plot: pg.PlotItem, summaries: list) -> tuple[list[str], list
     ----------
     plot : pyqtgraph.PlotItem
         Where to draw (x is log10 of the learning rate, ticks labelled with the rates).
-    summaries : list of models.sweep_summary.SweepSummary
+    summaries : list of models.sweep.summary.SweepSummary
         Panels; each activation of each panel is one curve.
 
     Returns

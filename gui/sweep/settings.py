@@ -11,15 +11,15 @@ from models.config import ConfigError, ExperimentConfig
 from models.datasets import DATASET_NAMES
 from models.initializers import INIT_NAMES
 from models.optimizers import OPTIMIZER_NAMES
-from models.sweep_executor import default_workers
-from models.sweep_spec import SweepError, SweepSpec
+from models.sweep.executor import MAX_WORKERS, default_workers
+from models.sweep.spec import SweepError, SweepSpec, build_sweep_spec
 
 __all__ = ["CHOICE_FIELDS", "DEFAULTS", "FLOAT_FIELDS", "INT_FIELDS", "LABELS", "LIST_FIELDS",
            "OTHER_FIELDS", "validate_settings"]
 
 LIST_FIELDS = {"activations": str, "lrs": float, "inits": str, "depths": int, "widths": int}
 INT_FIELDS = {"seeds": (1, 1000), "steps": (1, 1_000_000), "probe_every": (1, 100_000),
-              "n_samples": (8, 200_000), "batch_size": (1, 200_000), "workers": (1, 256)}
+              "n_samples": (8, 200_000), "batch_size": (1, 200_000), "workers": (1, MAX_WORKERS)}
 FLOAT_FIELDS = {"noise": (0.0, 10.0), "alpha": (0.0, 1.0)}
 CHOICE_FIELDS = {"dataset": DATASET_NAMES + ("csv",), "optimizer": OPTIMIZER_NAMES}
 OTHER_FIELDS = ("out", "resume")
@@ -103,9 +103,10 @@ def validate_settings(settings: dict) -> tuple[dict, SweepSpec]:
                                 batch_size=min(out["batch_size"], out["n_samples"]),
                                 alpha=out["alpha"], init=out["inits"][0] if out["inits"]
                                 else "he")
-        spec = SweepSpec(tuple(out["activations"]), tuple(out["lrs"]), out["seeds"],
-                         tuple(out["inits"]), tuple(out["depths"]), tuple(out["widths"]),
-                         out["steps"], out["probe_every"], base)
+        spec = build_sweep_spec(base, out["seeds"], activations=out["activations"],
+                                lrs=out["lrs"], inits=out["inits"], depths=out["depths"],
+                                widths=out["widths"], steps=out["steps"],
+                                probe_every=out["probe_every"])
     except (SweepError, ConfigError) as exc:
         raise ValueError(str(exc)) from None
     return out, spec

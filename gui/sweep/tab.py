@@ -28,8 +28,8 @@ from gui.sweep.settings import (
 from gui.sweep.worker import sweep_job
 from models.activations import ACTIVATION_NAMES
 from models.initializers import INIT_NAMES
-from models.sweep_io import read_rows
-from models.sweep_summary import summarize
+from models.sweep.io import read_rows
+from models.sweep.summary import summarize
 
 REDRAW_INTERVAL_S = 0.25
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from gui.runner import Task
-from models.sweep_executor import iter_sweep
+from models.sweep.executor import iter_sweep
 
 __all__ = ["sweep_job"]
 
@@ -15,7 +15,7 @@ def sweep_job(spec, out, **options) -> Callable[[Task], list]:
 
     Parameters
     ----------
-    spec : models.sweep_spec.SweepSpec
+    spec : models.sweep.spec.SweepSpec
         The grid.
     out : path-like
         Result CSV.

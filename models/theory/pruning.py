@@ -190,12 +190,9 @@ def pruning_config(width: int = 32, depth: int = 3, lr: float = 3.0, steps: int 
                                 activations=("relu",), lrs=(lr,), steps=steps,
                                 dtype="float64")
     except ConfigError as exc:
-        # the config names its field first ("lrs: ..."); a field attribute wins when present
-        field = getattr(exc, "field", None) or str(exc).partition(":")[0]
-        problem = getattr(exc, "problem", None) or str(exc).partition(":")[2].strip()
-        related = ("prune_depth",) if field == "width x depth" else ()
-        raise SettingError(_CONFIG_FIELDS.get(field, field), problem or str(exc),
-                           related) from None
+        field, problem = exc.field, exc.problem
+        related = ("prune_depth",) if field == "width" and "parameters" in problem else ()
+        raise SettingError(_CONFIG_FIELDS.get(field, field), problem, related) from None
 
 
 def pruning_demo(width: int = 32, depth: int = 3, lr: float = 3.0, steps: int = 300,

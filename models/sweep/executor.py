@@ -10,28 +10,47 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
-import multiprocessing
 import os
-import signal
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from models.sweep_io import ResultWriter, read_rows
-from models.sweep_run import RunTask, pin_blas, run_one
-from models.sweep_spec import SweepError, SweepSpec, row_key
+from models.safe_io import expand
+from models.sweep.dask import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_NO_WORKER_TIMEOUT,
+    SweepExecutionError,
+    WorkerWatch,
+    connect_dask,
+    prepare_workers,
+    silence_client,
+)
+from models.sweep.io import ResultWriter, read_rows
+from models.sweep.output import (
+    SweepFileError,
+    check_output,
+    config_hash,
+    first_difference,
+    sweep_lock,
+    write_settings,
+)
+from models.sweep.pool import (
+    default_workers,
+    local_pool,
+    signals_deferred,
+    stop_pool,
+    worker_init,
+)
+from models.sweep.run import RunTask, pin_blas, run_one
+from models.sweep.spec import SweepError, SweepSpec, row_key
 
-DEFAULT_CONNECT_TIMEOUT = 5.0  # seconds to reach a Dask scheduler before giving up
+MAX_WORKERS = 64  # local processes, the same limit in the window and on the command line
 
-
-class SweepExecutionError(OSError):
-    """The execution machinery failed (a worker died, the cluster went away).
-
-    Finished rows are already in the file; ``--resume`` continues from them.
-    """
-
+__all__ = ["DEFAULT_CONNECT_TIMEOUT", "DEFAULT_NO_WORKER_TIMEOUT", "MAX_WORKERS",
+           "SweepExecutionError", "SweepFileError", "SweepProgress", "check_output",
+           "default_workers", "iter_sweep", "open_executor", "prepare_output", "run_sweep",
+           "worker_init"]
 
 @dataclass
 class SweepProgress:
@@ -72,85 +91,13 @@ class SweepProgress:
         return (self.done - self.resumed) / self.elapsed if self.elapsed > 0 else 0.0
 
 
-def default_workers() -> int:
-    """Return the default number of local workers: every core this process may use."""
-    try:
-        return max(len(os.sched_getaffinity(0)), 1)
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(os.cpu_count() or 1, 1)
-
-
-def worker_init() -> None:
-    """Prepare a local worker process: BLAS on one thread, Ctrl-C left to the parent."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _worker_setup() -> None:
     pin_blas()
-
-
-def _local_pool(workers: int) -> cf.ProcessPoolExecutor:
-    # forkserver: workers are forked from a clean server process, never from a process that
-    # runs Qt or other threads (a plain fork of a threaded GUI process can deadlock).
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=worker_init)
-
-
-def connect_dask(address: str, timeout: float = DEFAULT_CONNECT_TIMEOUT):
-    """Connect to a Dask scheduler, failing fast with a clear message.
-
-    Parameters
-    ----------
-    address : str
-        Scheduler address, e.g. ``tcp://10.0.0.5:8786``.
-    timeout : float
-        Seconds to wait for the scheduler.
-
-    Returns
-    -------
-    distributed.Client
-        The connected client.
-
-    Raises
-    ------
-    SweepError
-        If ``dask[distributed]`` is not installed.
-    SweepExecutionError
-        If the scheduler cannot be reached within `timeout`.
-    """
-    try:
-        from distributed import Client
-    except ImportError:
-        raise SweepError("--scheduler needs the optional Dask extra: pip install "
-                         "'dask[distributed]' (or pip install 'relu-lab[cluster]')") from None
-    check_scheduler_address(address)
-    try:
-        return Client(address, timeout=timeout, set_as_default=False)
-    except (OSError, TimeoutError) as exc:
-        raise SweepExecutionError(f"--scheduler: cannot reach a Dask scheduler at {address} "
-                                  f"within {timeout:g} s ({exc.__class__.__name__})") from None
-    except ValueError as exc:
-        raise SweepError(f"--scheduler: {address!r} is not a scheduler address ({exc})") from None
-
-
-def check_scheduler_address(address: str) -> None:
-    """Refuse a scheduler address without a host and a port, before any connection attempt.
-
-    Raises
-    ------
-    SweepError
-        Naming the address and what it lacks (a half-built Dask client would otherwise
-        linger and print a traceback when collected).
-    """
-    text = str(address).strip()
-    rest = text.split("://", 1)[1] if "://" in text else text
-    host, _, port = rest.rpartition(":")
-    if not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise SweepError(f"--scheduler: {address!r} is not a scheduler address; "
-                         "give HOST:PORT, e.g. tcp://10.0.0.5:8786")
 
 
 @contextlib.contextmanager
 def open_executor(workers: int | None = None, scheduler: str | None = None,
-                  connect_timeout: float = DEFAULT_CONNECT_TIMEOUT):
+                  connect_timeout: float = DEFAULT_CONNECT_TIMEOUT, upload: bool = False):
     """Yield a `concurrent.futures.Executor`: a local process pool, or a Dask cluster's.
 
     Parameters
@@ -161,39 +108,34 @@ def open_executor(workers: int | None = None, scheduler: str | None = None,
         Dask scheduler address; Dask is imported only then.
     connect_timeout : float
         Seconds to reach the scheduler.
+    upload : bool
+        Ship the lab's model code to the Dask workers (``Client.upload_file``) first.
 
     Yields
     ------
     concurrent.futures.Executor
-        The executor; it is shut down (or the client closed) on exit.
+        The executor (with a Dask cluster, its ``client`` attribute is the client); it is
+        shut down (or the client closed) on exit.
     """
     if scheduler:
         client = connect_dask(scheduler, connect_timeout)
         try:
-            client.run(pin_blas)
-            yield client.get_executor(pure=False)
+            prepare_workers(client, upload, _worker_setup)
+            executor = client.get_executor(pure=False)
+            executor.client = client
+            yield executor
         finally:
-            client.close()
+            silence_client(client)
     else:
         workers = default_workers() if workers is None else int(workers)
-        if workers < 1:
-            raise SweepError(f"workers: {workers}; give at least 1")
-        pool = _local_pool(workers)
+        if not 1 <= workers <= MAX_WORKERS:
+            raise SweepError("workers", f"{workers}; give between 1 and {MAX_WORKERS} "
+                             "(more only fight over the cores and the memory)")
+        pool = local_pool(workers)
         try:
             yield pool
         finally:
-            _stop_pool(pool)
-
-
-def _stop_pool(pool: cf.ProcessPoolExecutor) -> None:
-    pool.shutdown(wait=False, cancel_futures=True)
-    # Runs already started cannot be cancelled: end this pool's own worker processes so a
-    # cancelled sweep (or a closing window) does not wait for them.
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        if process.is_alive():
-            process.terminate()
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        process.join(timeout=2)
+            stop_pool(pool)
 
 
 def prepare_output(spec: SweepSpec, out: str | os.PathLike, resume: bool = False,
@@ -215,49 +157,39 @@ def prepare_output(spec: SweepSpec, out: str | os.PathLike, resume: bool = False
     Returns
     -------
     (ResultWriter, list of dict)
-        The open writer and the rows already finished (of any sweep sharing the header).
+        The open writer and the rows already finished (of this experiment).
 
     Raises
     ------
-    FileExistsError
-        If `out` exists, is not empty, and neither `resume` nor `overwrite` is set.
+    SweepFileError
+        If `out` may not be written, or holds another experiment's runs (naming the first
+        setting that differs when the settings record beside the file says).
     ValueError
-        If resuming a file of a different sweep.
+        If resuming a file of a different sweep (other columns, not a result file).
     """
-    out = Path(out)
+    out = expand(out)
     header = spec.header()
+    wanted = config_hash(spec.base, spec.probe_every)
     if check_output(out, resume, overwrite) and resume:
         rows, repair = read_rows(out, header)
+        other = next((r for r in rows if r.get("config_hash") != wanted), None)
+        if other is not None:
+            what = first_difference(out, spec.base, spec.probe_every) or (
+                f"its runs have config_hash {other.get('config_hash')!r}, these settings "
+                f"{wanted!r}")
+            raise SweepFileError("resume", f"{out} holds another experiment's runs ({what}); "
+                                 "resume it with the same settings or choose another file")
+        write_settings(out, spec.base, spec.probe_every)
         return ResultWriter(out, header, keep=rows if repair else None, fresh=False), rows
+    write_settings(out, spec.base, spec.probe_every)
     return ResultWriter(out, header, fresh=True), []
-
-
-def check_output(out: str | os.PathLike, resume: bool = False, overwrite: bool = False) -> bool:
-    """Check that the result file may be written; return whether it exists (non-empty).
-
-    Raises
-    ------
-    FileNotFoundError
-        If its folder does not exist.
-    FileExistsError
-        If it exists, is not empty, and neither `resume` nor `overwrite` is set.
-    """
-    out = Path(out)
-    if not out.parent.is_dir():
-        raise FileNotFoundError(f"--out: folder {str(out.parent)!r} does not exist")
-    if out.is_dir():
-        raise IsADirectoryError(f"--out: {out} is a folder; give a CSV file name")
-    exists = out.exists() and out.stat().st_size > 0
-    if exists and not (resume or overwrite):
-        raise FileExistsError(f"--out: {out} already exists; pass --resume to continue that "
-                              "sweep or --overwrite to start again")
-    return exists
 
 
 def iter_sweep(spec: SweepSpec, out: str | os.PathLike, *, workers: int | None = None,
                scheduler: str | None = None, resume: bool = False, overwrite: bool = False,
                cancel: threading.Event | None = None, executor: cf.Executor | None = None,
-               connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+               connect_timeout: float = DEFAULT_CONNECT_TIMEOUT, upload: bool = False,
+               no_worker_timeout: float = DEFAULT_NO_WORKER_TIMEOUT,
                poll: float = 0.1) -> Iterator[SweepProgress]:
     """Run a sweep, appending one row per finished run to `out`; yield progress after each.
 
@@ -269,7 +201,7 @@ def iter_sweep(spec: SweepSpec, out: str | os.PathLike, *, workers: int | None =
     spec : SweepSpec
         The grid.
     out : path-like
-        Result CSV (see `models.sweep_spec.sweep_header` for its columns).
+        Result CSV (see `models.sweep.spec.sweep_header` for its columns).
     workers : int, optional
         Local worker processes (default: all cores).
     scheduler : str, optional
@@ -284,6 +216,11 @@ def iter_sweep(spec: SweepSpec, out: str | os.PathLike, *, workers: int | None =
         Use this executor (not shut down here) instead of creating one.
     connect_timeout : float
         Seconds to reach the scheduler.
+    upload : bool
+        Ship the lab's model code to the Dask workers first.
+    no_worker_timeout : float
+        With a scheduler: seconds with no live worker (or no scheduler) before the sweep
+        stops with `SweepExecutionError`, keeping the finished rows.
     poll : float
         Seconds between checks of `cancel` while waiting.
 
@@ -300,11 +237,15 @@ def iter_sweep(spec: SweepSpec, out: str | os.PathLike, *, workers: int | None =
     start = time.perf_counter()
     runs = spec.runs()
     wanted = {run.key for run in runs}
+    out = expand(out)
     check_output(out, resume, overwrite)
     context = (contextlib.nullcontext(executor) if executor is not None
-               else open_executor(workers, scheduler, connect_timeout))
-    with context as pool:  # connect first: an unreachable cluster leaves no file behind
+               else open_executor(workers, scheduler, connect_timeout, upload))
+    with sweep_lock(out), context as pool:  # an unreachable cluster leaves no result file
         writer, existing = prepare_output(spec, out, resume, overwrite)
+        client = getattr(pool, "client", None)
+        watch = (WorkerWatch(client, scheduler or "the cluster", no_worker_timeout)
+                 if client is not None else None)
         with writer:
             rows = [row for row in existing if row_key(row) in wanted]
             finished = {row_key(row) for row in rows}
@@ -314,7 +255,8 @@ def iter_sweep(spec: SweepSpec, out: str | os.PathLike, *, workers: int | None =
                                      time.perf_counter() - start)
             yield progress
             tasks = [RunTask(spec.base, run, spec.probe_every, spec.max_depth) for run in todo]
-            pending = {pool.submit(run_one, task) for task in tasks}
+            with signals_deferred():  # a worker half-started by Ctrl-C would traceback
+                pending = {pool.submit(run_one, task) for task in tasks}
             try:
                 while pending:
                     if cancel is not None and cancel.is_set():
@@ -325,6 +267,8 @@ def iter_sweep(spec: SweepSpec, out: str | os.PathLike, *, workers: int | None =
                         return
                     done, pending = cf.wait(pending, timeout=poll,
                                             return_when=cf.FIRST_COMPLETED)
+                    if watch is not None and not done:
+                        watch.check(out)
                     for future in done:
                         row = _result(future, out)
                         writer.append(row)
@@ -344,10 +288,11 @@ def _result(future: cf.Future, out) -> dict[str, str]:
         return future.result()
     except cf.CancelledError:
         raise SweepExecutionError(f"a run was cancelled by the executor; the finished rows "
-                                  f"are in {out}: rerun with --resume") from None
+                                  f"are kept in {out}") from None
     except Exception as exc:  # a dead worker, a lost cluster: not the run's own failure
-        raise SweepExecutionError(f"the sweep stopped: {exc.__class__.__name__}: {exc}; the "
-                                  f"finished rows are in {out}: rerun with --resume") from None
+        text = " ".join(f"{exc.__class__.__name__}: {exc}".split())[:200]
+        raise SweepExecutionError(f"the sweep stopped: {text}; the finished rows are kept "
+                                  f"in {out}") from None
 
 
 def run_sweep(spec: SweepSpec, out: str | os.PathLike, callback=None,
@@ -363,7 +308,8 @@ def run_sweep(spec: SweepSpec, out: str | os.PathLike, callback=None,
     callback : callable, optional
         Called with each `SweepProgress`.
     **options
-        Passed to `iter_sweep` (workers, scheduler, resume, overwrite, cancel, executor).
+        Passed to `iter_sweep` (workers, scheduler, resume, overwrite, cancel, executor,
+        connect_timeout, upload, no_worker_timeout).
 
     Returns
     -------

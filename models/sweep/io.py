@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import os
-from pathlib import Path
 
 from models.atomic_write import atomic_write_bytes
-from models.sweep_spec import row_key
+from models.safe_io import check_target, expand, read_regular_bytes
+from models.sweep.spec import row_key
 
 FINISHED = ("ok", "failed")
+MAX_RESULT_BYTES = 512 * 1024 * 1024  # 100,000 runs of a deep net stay far below
 
 
 def row_line(header: list[str], row: dict[str, str]) -> str:
@@ -42,18 +43,18 @@ def read_rows(path: str | os.PathLike, header: list[str]) -> tuple[list[dict[str
         If the file's header differs from `header` (a different sweep) or a complete row
         in the middle of the file is malformed.
     """
-    path = Path(path)
-    data = path.read_bytes()
+    path = expand(path)
+    data = read_regular_bytes(path, MAX_RESULT_BYTES, path.name)
     if not data.strip():
         return [], True
     if b"\x00" in data:
         raise ValueError(f"{path}: a binary file, not a sweep result CSV; "
-                         "use another --out")
+                         "choose another result file")
     if b"\n" not in data.rstrip(b"\r\n") and not row_line(header, dict(zip(
             header, header))).encode("utf-8").startswith(data.strip()):
         # no complete line: only a torn header may be rewritten, never someone else's file
         raise ValueError(f"{path}: not this sweep's result file (its first line is not the "
-                         "header); use another --out")
+                         "header); choose another result file")
     torn = not data.endswith(b"\n")
     if torn:
         cut = data.rfind(b"\n")
@@ -65,7 +66,7 @@ def read_rows(path: str | os.PathLike, header: list[str]) -> tuple[list[dict[str
     if found != header:
         raise ValueError(f"{path}: its columns are not this sweep's ({len(found)} columns, "
                          f"expected {len(header)}: the deepest net or the file differ); "
-                         "use another --out, or the same sweep settings to resume")
+                         "choose another result file, or the same sweep settings to resume")
     rows: list[dict[str, str]] = []
     seen: set[tuple] = set()
     repair = torn
@@ -111,13 +112,15 @@ class ResultWriter:
 
     def __init__(self, path: str | os.PathLike, header: list[str],
                  keep: list[dict[str, str]] | None = None, fresh: bool = True) -> None:
-        self.path = Path(path)
+        self.path = expand(path)
         self.header = list(header)
         if fresh or keep is not None:
             text = row_line(self.header, dict(zip(self.header, self.header)))
             text += "".join(row_line(self.header, row) for row in keep or [])
             atomic_write_bytes(self.path, text.encode("utf-8"))
-        self._handle = open(self.path, "a", encoding="utf-8", newline="")  # noqa: SIM115
+        check_target(self.path)
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC)
+        self._handle = os.fdopen(fd, "a", encoding="utf-8", newline="")
 
     def append(self, row: dict[str, str]) -> None:
         """Write one row as a single line and push it to the disk."""

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from models.config import ExperimentConfig
-from models.sweep_spec import DEAD_THRESHOLDS, RunSpec, sweep_header
+from models.sweep.output import config_hash
+from models.sweep.spec import DEAD_THRESHOLDS, RunSpec, sweep_header
 
 _PINNED_PID: int | None = None
 
@@ -72,7 +73,7 @@ def run_one(task: RunTask) -> dict[str, str]:
     Returns
     -------
     dict of str to str
-        One value (as CSV text) per column of `models.sweep_spec.sweep_header`.
+        One value (as CSV text) per column of `models.sweep.spec.sweep_header`.
     """
     pin_blas()
     row = dict.fromkeys(sweep_header(task.max_depth), "")
@@ -86,6 +87,7 @@ def run_one(task: RunTask) -> dict[str, str]:
                 row[name] = ""
         row["status"] = "failed"
         row["message"] = " ".join(f"{type(exc).__name__}: {exc}".split())
+    row["config_hash"] = config_hash(task.base, task.probe_every)
     return row
 
 

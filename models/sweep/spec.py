@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from models.config import MAX_DEPTH, ExperimentConfig
+from models.fields import FieldError
 
 DEAD_THRESHOLDS: tuple[int, ...] = (10, 25, 50)  # percent, for the step_dead_* columns
 RUN_KEY_COLUMNS: tuple[str, ...] = ("activation", "lr", "seed", "init", "depth", "width", "steps")
@@ -18,8 +19,8 @@ MAX_SWEEP_WIDTH = 1_000_000  # wider than the engine allows is a failed row; thi
 MAX_STEPS = 10_000_000
 
 
-class SweepError(ValueError):
-    """A sweep specification that cannot be run; the message names the field."""
+class SweepError(FieldError):
+    """A sweep specification that cannot be run; ``field`` names the setting."""
 
 
 @dataclass(frozen=True)
@@ -75,11 +76,11 @@ def _tuple(name: str, values, kind) -> tuple:
     try:
         out = tuple(kind(v) for v in values)
     except (TypeError, ValueError):
-        raise SweepError(f"{name}: {values!r} is not a list of {kind.__name__}") from None
+        raise SweepError(name, f"{values!r} is not a list of {kind.__name__}") from None
     if not out:
-        raise SweepError(f"{name}: give at least one value")
+        raise SweepError(name, "give at least one value")
     if len(set(out)) != len(out):
-        raise SweepError(f"{name}: each value may appear only once")
+        raise SweepError(name, "each value may appear only once")
     return out
 
 
@@ -98,7 +99,8 @@ class SweepSpec:
     lrs : sequence of float
         Learning rates (each finite and > 0).
     seeds : int or sequence of int
-        A count ``N`` (seeds 0..N-1) or the explicit seeds.
+        A count ``N`` (seeds ``base.seed`` .. ``base.seed + N - 1``, the one meaning of a
+        seed count everywhere: window, command line, sessions) or the explicit seeds.
     inits, depths, widths : sequence
         Optional extra axes; default: the base config's single value.
     steps : int
@@ -127,17 +129,20 @@ class SweepSpec:
         seeds = self.seeds
         if isinstance(seeds, int) and not isinstance(seeds, bool):
             if seeds < 1:
-                raise SweepError(f"seeds: {seeds} seeds; give at least 1")
+                raise SweepError("seeds", f"{seeds} seeds; give at least 1")
             if seeds > MAX_RUNS:
-                raise SweepError(f"seeds: {seeds} seeds; at most {MAX_RUNS:,}")
-            seeds = range(seeds)
+                raise SweepError("seeds", f"{seeds} seeds; at most {MAX_RUNS:,}")
+            if base.seed + seeds - 1 > MAX_SEED:
+                raise SweepError("seeds", f"{seeds} seeds from seed {base.seed} pass the "
+                                 f"largest seed {MAX_SEED}")
+            seeds = range(base.seed, base.seed + seeds)
         for name in ("activations", "lrs", "inits", "depths", "widths"):
             values = getattr(self, name)
             if not isinstance(values, str | int | float) and hasattr(values, "__len__") \
                     and len(values) > MAX_RUNS:
-                raise SweepError(f"{name}: {len(values):,} values; at most {MAX_RUNS:,} runs")
+                raise SweepError(name, f"{len(values):,} values; at most {MAX_RUNS:,} runs")
         if hasattr(seeds, "__len__") and not isinstance(seeds, str) and len(seeds) > MAX_RUNS:
-            raise SweepError(f"seeds: {len(seeds):,} seeds; at most {MAX_RUNS:,} runs")
+            raise SweepError("seeds", f"{len(seeds):,} seeds; at most {MAX_RUNS:,} runs")
         object.__setattr__(self, "activations", _tuple("activations", self.activations, str))
         object.__setattr__(self, "lrs", _tuple("lrs", self.lrs, float))
         object.__setattr__(self, "seeds", _tuple("seeds", seeds, int))
@@ -146,20 +151,20 @@ class SweepSpec:
         object.__setattr__(self, "widths", _tuple("widths", self.widths or (base.width,), int))
         for lr in self.lrs:
             if not math.isfinite(lr) or lr <= 0:
-                raise SweepError(f"lrs: {lr:g} must be a finite number greater than 0")
+                raise SweepError("lrs", f"{lr:g} must be a finite number greater than 0")
         for s in self.seeds:
             if not 0 <= s <= MAX_SEED:
-                raise SweepError(f"seeds: {s} must be between 0 and {MAX_SEED}")
+                raise SweepError("seeds", f"{s} must be between 0 and {MAX_SEED}")
         for name, high in (("depths", MAX_SWEEP_DEPTH), ("widths", MAX_SWEEP_WIDTH)):
             for v in getattr(self, name):
                 if not 1 <= v <= high:
-                    raise SweepError(f"{name}: {v} must be between 1 and {high}")
+                    raise SweepError(name, f"{v} must be between 1 and {high}")
         for name in ("steps", "probe_every"):
             v = getattr(self, name)
             if not isinstance(v, int) or isinstance(v, bool) or not 1 <= v <= MAX_STEPS:
-                raise SweepError(f"{name}: {v!r} must be an integer between 1 and {MAX_STEPS:,}")
+                raise SweepError(name, f"{v!r} must be an integer between 1 and {MAX_STEPS:,}")
         if len(self) > MAX_RUNS:
-            raise SweepError(f"runs: {len(self):,} runs in the grid; at most {MAX_RUNS:,} "
+            raise SweepError("runs", f"{len(self):,} runs in the grid; at most {MAX_RUNS:,} "
                              "(fewer seeds or shorter lists)")
 
     # -- the grid -------------------------------------------------------------------------
@@ -210,14 +215,53 @@ class SweepSpec:
                  "probe_every", "base"}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise SweepError(f"{unknown[0]}: unknown sweep field")
+            raise SweepError(unknown[0], "unknown sweep field")
         data = dict(data)
         if "base" in data:
             data["base"] = ExperimentConfig.from_dict(data["base"])
         try:
             return cls(**data)
         except TypeError as exc:
-            raise SweepError(f"sweep: {exc}") from None
+            raise SweepError("sweep", f"{exc}") from None
+
+
+def build_sweep_spec(base: ExperimentConfig, seeds: int, *, activations=None, lrs=None,
+                     inits=(), depths=(), widths=(), steps: int | None = None,
+                     probe_every: int = 10) -> SweepSpec:
+    """Build a sweep from a base config: the one builder the window and the command line use.
+
+    Parameters
+    ----------
+    base : ExperimentConfig
+        Shared settings; its ``seed`` is the first seed of the sweep.
+    seeds : int
+        Seeds per grid point: ``base.seed`` .. ``base.seed + seeds - 1``.
+    activations, lrs : sequence, optional
+        Default: the base config's.
+    inits, depths, widths : sequence, optional
+        Extra axes; default the base config's single value.
+    steps : int, optional
+        Training steps per run; default ``base.steps``.
+    probe_every : int
+        Steps between dead-unit probes.
+
+    Returns
+    -------
+    SweepSpec
+        The sweep.
+
+    Raises
+    ------
+    SweepError
+        Naming the field that is wrong.
+    """
+    if isinstance(seeds, bool) or not isinstance(seeds, int):
+        raise SweepError("seeds", f"{seeds!r} is not a whole number of seeds")
+    return SweepSpec(activations=tuple(base.activations if activations is None else activations),
+                     lrs=tuple(base.lrs if lrs is None else lrs), seeds=seeds,
+                     inits=tuple(inits or ()), depths=tuple(depths or ()),
+                     widths=tuple(widths or ()), steps=base.steps if steps is None else steps,
+                     probe_every=probe_every, base=base)
 
 
 def sweep_header(max_depth: int) -> list[str]:
@@ -232,8 +276,9 @@ def sweep_header(max_depth: int) -> list[str]:
     Returns
     -------
     list of str
-        Column names.
+        Column names. ``config_hash`` identifies the settings shared by every run (see
+        `models.sweep.output.config_hash`): a file from another experiment is refused on resume.
     """
-    return [*RUN_KEY_COLUMNS, "final_loss", "dead_fraction",
+    return [*RUN_KEY_COLUMNS, "config_hash", "final_loss", "dead_fraction",
             *(f"dead_fraction_layer{i}" for i in range(max_depth)),
             "diverged", *(f"step_dead_{p}" for p in DEAD_THRESHOLDS), "status", "message"]

@@ -1,0 +1,113 @@
+"""The local process pool of a sweep: workers that end with the sweep, and a bounded stop."""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import multiprocessing
+import os
+import select
+import signal
+import threading
+import time
+
+from models.sweep.run import pin_blas
+
+__all__ = ["default_workers", "exit_with", "local_pool", "signals_deferred", "stop_pool",
+           "worker_init"]
+
+
+def default_workers() -> int:
+    """Return the default number of local workers: every core this process may use."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(os.cpu_count() or 1, 1)
+
+
+def worker_init(sweep_pid: int | None = None) -> None:
+    """Prepare a local worker process: BLAS on one thread, Ctrl-C left to the parent.
+
+    The worker also ends itself as soon as the sweep's process `sweep_pid` ends, however
+    it ends (SIGKILL included): a forkserver and its workers keep each other alive through
+    an inherited pipe, so nothing else would stop them.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sweep_pid is not None:
+        exit_with(sweep_pid)
+    pin_blas()
+
+
+def exit_with(pid: int) -> threading.Thread:
+    """Start a daemon thread that ends this process (``os._exit``) when process `pid` ends.
+
+    Uses a Linux pidfd (woken by the kernel when `pid` exits); elsewhere polls twice a second.
+    """
+    def watch() -> None:
+        try:
+            fd = os.pidfd_open(pid)
+        except (AttributeError, OSError):
+            fd = None
+        if fd is not None:
+            select.select([fd], [], [])
+            os._exit(1)
+        while True:  # pragma: no cover - no pidfd on this system
+            time.sleep(0.5)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                pass
+
+    thread = threading.Thread(target=watch, name="exit-with-sweep", daemon=True)
+    thread.start()
+    return thread
+
+
+@contextlib.contextmanager
+def signals_deferred():
+    """Hold SIGINT and SIGTERM (in the main thread) until the block ends, then deliver them.
+
+    Submitting to a process pool starts its workers; an interrupt in the middle would leave
+    a worker starting up after the pool was torn down.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def local_pool(workers: int) -> cf.ProcessPoolExecutor:
+    """Return a process pool of `workers` forkserver workers that end with this process."""
+    # forkserver: workers are forked from a clean server process, never from a process that
+    # runs Qt or other threads (a plain fork of a threaded GUI process can deadlock).
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                  initializer=worker_init, initargs=(os.getpid(),))
+
+
+def stop_pool(pool: cf.ProcessPoolExecutor, grace: float = 1.0) -> None:
+    """Shut a pool down now: terminate its workers, then kill any left after `grace` s."""
+    # Runs already started cannot be cancelled: end this pool's own worker processes so a
+    # cancelled sweep (or a closing window, or Ctrl-C) does not wait for them; bounded in
+    # time as a whole, and SIGKILL for any worker still there after the grace period.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(Exception):
+            if process.is_alive():
+                process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + grace
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(timeout=max(deadline - time.monotonic(), 0.01))
+            if process.is_alive():
+                process.kill()
+                process.join(timeout=0.5)
