@@ -43,7 +43,7 @@ def add_field_options(group: Any, table: Mapping[str, Field], names: Iterable[st
     """
     for name in names:
         spec = table[name]
-        help_text = spec.help_text() if defaults_shown else spec.help
+        help_text = spec.help_text(default=defaults_shown)
         if spec.kind == "bool":
             group.add_argument(spec.flag, dest=name, action=argparse.BooleanOptionalAction,
                                default=None, help=help_text)

@@ -81,9 +81,46 @@ def run(args: argparse.Namespace) -> int:
     if quit_after is not None:
         QtCore.QTimer.singleShot(int(quit_after * 1000), window.close)
     app.setQuitOnLastWindowClosed(True)
+    received = _close_on_signals(window)
+    _say_ready()
     status = app.exec()
     window.shutdown()
-    return int(status)
+    return 128 + received[0] if received else int(status)
+
+
+def _close_on_signals(window) -> list[int]:
+    """Make Ctrl-C and SIGTERM close the window as File > Quit does (the autosave included).
+
+    Python runs a signal handler only when the interpreter gets control; a light timer gives
+    it that chance while Qt waits for events. Returns the list the received signal goes into.
+    """
+    import signal
+
+    from PySide6 import QtCore
+
+    received: list[int] = []
+
+    def handler(signum, frame) -> None:
+        if not received:
+            received.append(int(signum))
+            QtCore.QTimer.singleShot(0, window.close)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, handler)
+    wake = QtCore.QTimer(window)
+    wake.timeout.connect(lambda: None)
+    wake.start(100)
+    return received
+
+
+def _say_ready() -> None:
+    """Touch ``$RELU_LAB_READY_FILE`` once the window is up (for supervisors and tests)."""
+    import os
+    from pathlib import Path
+
+    path = os.environ.get("RELU_LAB_READY_FILE")
+    if path:
+        Path(path).write_text("ready\n", encoding="utf-8")
 
 
 def _require_display() -> None:

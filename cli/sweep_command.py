@@ -5,23 +5,23 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli.arguments import bounded_float, int_at_least, int_list, name_list, non_empty
+from cli.arguments import bounded_float, non_empty
 from cli.config_options import add_config_options, config_from_args
 from cli.errors import UsageError
+from cli.field_options import add_field_options
 from cli.progress import Progress
 from models.budget import check_network_budget
 from models.config import ConfigError
-from models.initializers import INIT_NAMES
 from models.safe_io import expand
 from models.sweep.dask import DEFAULT_NO_WORKER_TIMEOUT, SweepExecutionError
 from models.sweep.executor import (
     DEFAULT_CONNECT_TIMEOUT,
-    MAX_WORKERS,
     default_workers,
     iter_sweep,
 )
 from models.sweep.output import SweepFileError
-from models.sweep.spec import MAX_RUNS, RunSpec, SweepError, SweepSpec, build_sweep_spec
+from models.sweep.settings import FIELDS as SWEEP_FIELDS
+from models.sweep.spec import RunSpec, SweepError, SweepSpec, build_sweep_spec
 
 MAX_CONNECT_TIMEOUT = 600.0
 
@@ -40,17 +40,9 @@ def register(subparsers) -> None:
         "sweep continues with --resume, redoing nothing that finished.")
     add_config_options(parser)
     sweep = parser.add_argument_group("sweep")
-    sweep.add_argument("--seeds", type=int_at_least("--seeds", 1, MAX_RUNS), default=3, metavar="N",
-                       help="seeds per grid point: --seed .. --seed+N-1 (default 3)")
-    sweep.add_argument("--inits", type=name_list("--inits", INIT_NAMES),
-                       help="initialisers to sweep, comma list (default: --init)")
-    sweep.add_argument("--depths", type=int_list("--depths", 1, 64),
-                       help="hidden-layer counts to sweep, comma list (default: --depth)")
-    sweep.add_argument("--widths", type=int_list("--widths"),
-                       help="hidden widths to sweep, comma list (default: --width)")
-    sweep.add_argument("--probe-every", type=int_at_least("--probe-every", 1), default=10,
-                       help="steps between dead-unit probes: the resolution of the "
-                            "step_dead_* columns (default 10)")
+    # the axes default to the base config's single init, depth and width
+    add_field_options(sweep, SWEEP_FIELDS, ("seeds", "probe_every"))
+    add_field_options(sweep, SWEEP_FIELDS, ("inits", "depths", "widths"), defaults_shown=False)
     sweep.add_argument("--out", required=True, metavar="FILE", type=non_empty("--out"),
                        help="result CSV")
     sweep.add_argument("--no-figures", action="store_true",
@@ -60,9 +52,7 @@ def register(subparsers) -> None:
     sweep.add_argument("--overwrite", action="store_true",
                        help="replace an existing --out instead of refusing")
     run_on = parser.add_argument_group("where the runs go")
-    run_on.add_argument("--workers", type=int_at_least("--workers", 1, MAX_WORKERS),
-                        help=f"local worker processes (default: all cores, {default_workers()}; "
-                             "not with --scheduler)")
+    add_field_options(run_on, SWEEP_FIELDS, ("workers",), defaults_shown=False)
     run_on.add_argument("--scheduler", metavar="ADDRESS",
                         help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (needs the "
                              "optional dask[distributed] extra; workers need ReLU Lab importable)")
@@ -93,8 +83,9 @@ def build_spec(args: argparse.Namespace) -> SweepSpec:
     """
     base = config_from_args(args)
     try:
-        spec = build_sweep_spec(base, args.seeds, inits=args.inits, depths=args.depths,
-                                widths=args.widths, probe_every=args.probe_every)
+        spec = build_sweep_spec(base, args.seeds or SWEEP_FIELDS["seeds"].default,
+                                inits=args.inits, depths=args.depths, widths=args.widths,
+                                probe_every=args.probe_every or SWEEP_FIELDS["probe_every"].default)
     except SweepError as exc:
         raise UsageError(_option_message(exc)) from None
     # a width or depth the engine refuses would only give failed rows: refuse it now

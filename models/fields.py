@@ -244,7 +244,7 @@ class Field:
             return repr(value) if not value.is_integer() or abs(value) >= 1e16 else f"{value:g}"
         return str(value)
 
-    def help_text(self) -> str:
+    def help_text(self, default: bool = True) -> str:
         """Help for ``--help``: the help, the unit, the range or choices and the default."""
         parts = [self.help]
         if self.kind in ("int", "float", "int_list", "float_list") and (self.low is not None
@@ -255,7 +255,7 @@ class Field:
             parts.append(self.unit)
         if self.kind == "choice_list":
             parts.append(f"from {', '.join(self.choices)}")
-        if self.default not in (None, ""):
+        if default and self.default not in (None, ""):
             parts.append(f"default {self.format(self.default)}")
         return "; ".join(parts)
 
