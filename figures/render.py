@@ -303,6 +303,8 @@ def build(figure: spec.Figure, size: str = "page", style: str | Path | None = No
         # a height of whole 1/50 in: whole pixels at 100, 150, 300 and 600 dpi, so the PNG
         # and the SVG (sized in points) come out the same size in pixels
         height = max(round(width * aspect * 50) / 50, 1.0)
+        if size == "slide":  # fit a 16:9 slide (7.5 in tall) with room for a heading
+            height = min(height, 6.5)
         fig = MplFigure(figsize=(width, height), layout="constrained")
         canvas = FigureCanvasAgg(fig)
         axes, extra, first_image = [], [], None
