@@ -24,7 +24,8 @@ from figures import spec  # noqa: E402
 
 STYLE_FILE = Path(__file__).resolve().parent.parent / "resources" / "figures.mplstyle"
 # width (inches), base font size (points), line-width scale
-SIZES = {"column": (3.5, 7.0, 0.8), "page": (7.0, 9.0, 1.0), "slide": (13.3, 17.0, 1.7)}
+# (slide: 13 1/3 in, the width of a 16:9 slide, a whole number of points like the others)
+SIZES = {"column": (3.5, 7.0, 0.8), "page": (7.0, 9.0, 1.0), "slide": (40 / 3, 17.0, 1.7)}
 FORMATS = ("png", "svg", "pdf")
 LINESTYLES = {"solid": "-", "dashed": "--", "dotted": ":", "dashdot": "-."}
 NOTE_SPOTS = [("upper left", 0.02, 0.98, "left", "top"),
@@ -300,9 +301,9 @@ def build(figure: spec.Figure, size: str = "page", style: str | Path | None = No
         aspect = figure.aspect * (1.25 if size == "column" else 1.0)
         if size == "column" and cols > 2:  # a wide grid: give its rows room
             aspect *= 1.3
-        # a height of whole 1/50 in: whole pixels at 100, 150, 300 and 600 dpi, so the PNG
-        # and the SVG (sized in points) come out the same size in pixels
-        height = max(round(width * aspect * 50) / 50, 1.0)
+        # a height of whole 1/12 in: whole points (SVG) and whole pixels at 300 and 600 dpi,
+        # so the PNG and the SVG drawn at the same dpi come out the same size in pixels
+        height = max(round(width * aspect * 12) / 12, 1.0)
         if size == "slide":  # fit a 16:9 slide (7.5 in tall) with room for a heading
             height = min(height, 6.5)
         fig = MplFigure(figsize=(width, height), layout="constrained")
@@ -353,6 +354,10 @@ def build(figure: spec.Figure, size: str = "page", style: str | Path | None = No
             canvas.draw()
         for ax, panel in zip(axes, figure.panels):
             _place_notes(fig, canvas, ax, panel, font)
+        # lay out once (with Agg's text metrics) and freeze it: PNG, SVG and PDF then share
+        # every position, instead of each format's renderer laying the figure out anew
+        canvas.draw()
+        fig.set_layout_engine("none")
     return fig
 
 
@@ -414,13 +419,26 @@ def render(figure: spec.Figure, fmt: str, size: str = "page", style=None,
     bytes
         The file's content.
     """
-    if fmt not in FORMATS:
-        raise ValueError(f"format: {fmt!r}; choose from {', '.join(FORMATS)}")
+    return render_formats(figure, (fmt,), size, style, dpi)[fmt]
+
+
+def render_formats(figure: spec.Figure, formats, size: str = "page", style=None,
+                   dpi: int = 300) -> dict[str, bytes]:
+    """Render `figure` once and return ``{format: bytes}`` for each of `formats`.
+
+    All formats come from the same laid-out figure, so they match point for point.
+    """
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise ValueError(f"format: {fmt!r}; choose from {', '.join(FORMATS)}")
     fig = build(figure, size, style)
-    buffer = io.BytesIO()
+    out = {}
     with mstyle.context([str(check_style(style))]):
-        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=_metadata(fmt, figure))
-    return buffer.getvalue()
+        for fmt in formats:
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format=fmt, dpi=dpi, metadata=_metadata(fmt, figure))
+            out[fmt] = buffer.getvalue()
+    return out
 
 
 def _metadata(fmt: str, figure: spec.Figure) -> dict:
