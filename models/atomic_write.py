@@ -36,6 +36,7 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
+            os.fchmod(handle.fileno(), 0o666 & ~_umask())  # as open() would, not mkstemp's 0600
             os.fsync(handle.fileno())
         os.replace(tmp_name, target)
     except BaseException:
@@ -79,6 +80,12 @@ def write_csv(path: str | os.PathLike, header: Sequence[str],
               rows: Iterable[Sequence[object]]) -> Path:
     """Write a CSV file atomically; see `csv_text` for the format."""
     return atomic_write_text(path, csv_text(header, rows))
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _is_float(value: object) -> bool:
