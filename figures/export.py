@@ -41,15 +41,20 @@ def export_figure(figure: Figure, folder: str | os.PathLike,
         The files written (each atomically, with the user's umask).
     """
     folder = Path(folder)
+    formats = list(formats)
+    images = [f for f in formats if f != "csv"]
+    data = {}
+    if images:
+        from figures.render import render_formats  # matplotlib only when an image is asked for
+
+        data = render_formats(figure, images, size, style, dpi)
     written = []
     for fmt in formats:
         path = folder / f"{prefix}{figure.name}.{fmt}"
         if fmt == "csv":
             written.append(write_text(path, csv_text(figure.table)))
-            continue
-        from figures.render import render  # matplotlib only when an image is asked for
-
-        written.append(write_bytes(path, render(figure, fmt, size, style, dpi)))
+        else:
+            written.append(write_bytes(path, data[fmt]))
     return written
 
 

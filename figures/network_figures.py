@@ -14,6 +14,8 @@ from figures.names import (
     cell_id,
     cell_label,
     color,
+    format_lr,
+    pretty_activation,
 )
 from figures.spec import Axis, Events, Figure, Image, Line, Note, Panel, Points, Table
 
@@ -71,10 +73,13 @@ def grid_figure(history, probe: int = -1) -> Figure:
                       mask=None if diverged else dead, mask_color=DEAD_COLOR,
                       mask_label="dead unit", nan_color=DIVERGED_COLOR,
                       nan_label="diverged" if diverged else None)
+        # column headers (learning rate) on the top row, row headers (activation) on the left
+        title = f"lr {format_lr(lr)}\n{state}" if r == 0 else state
         panels.append(Panel(
-            f"{cell_label(act, lr)}\n{state}",
+            title,
             Axis("unit" if r == rows - 1 else "", limits=(0.5, width + 0.5), integer=True),
-            Axis("layer" if c == 0 else "", limits=(0.0, float(depth)),
+            Axis(f"{pretty_activation(act)}\nlayer" if c == 0 else "",
+                 limits=(0.0, float(depth)),
                  ticks=_layer_ticks(depth), inverted=True),
             [image], legend=False))
         for layer in range(depth):

@@ -24,7 +24,8 @@ from figures import spec  # noqa: E402
 
 STYLE_FILE = Path(__file__).resolve().parent.parent / "resources" / "figures.mplstyle"
 # width (inches), base font size (points), line-width scale
-SIZES = {"column": (3.5, 7.0, 0.8), "page": (7.0, 9.0, 1.0), "slide": (13.3, 17.0, 1.7)}
+# (slide: 13 1/3 in, the width of a 16:9 slide, a whole number of points like the others)
+SIZES = {"column": (3.5, 7.0, 0.8), "page": (7.0, 9.0, 1.0), "slide": (40 / 3, 17.0, 1.7)}
 FORMATS = ("png", "svg", "pdf")
 LINESTYLES = {"solid": "-", "dashed": "--", "dotted": ":", "dashdot": "-."}
 NOTE_SPOTS = [("upper left", 0.02, 0.98, "left", "top"),
@@ -161,48 +162,65 @@ def _minor_label(value: float, axis) -> str:
     return _plain_number(value) if _mantissa(value) in shown else ""
 
 
+def _display(ax, x, y) -> np.ndarray:
+    x, y = np.broadcast_arrays(np.asarray(x, float), np.asarray(y, float))
+    keep = np.isfinite(x) & np.isfinite(y)
+    if ax.get_yscale() == "log":
+        keep &= y > 0
+    if ax.get_xscale() == "log":
+        keep &= x > 0
+    out = np.full(x.shape + (2,), np.nan)
+    if keep.any():
+        out[keep] = ax.transData.transform(np.column_stack([x[keep], y[keep]]))
+    return out
+
+
+def _densify(a: np.ndarray, b: np.ndarray, step: float = 2.0) -> np.ndarray:
+    """Return points every `step` display pixels along the segments ``a[i] -> b[i]``."""
+    good = np.isfinite(a).all(axis=1) & np.isfinite(b).all(axis=1)
+    a, b = a[good], b[good]
+    if not a.size:
+        return np.zeros((0, 2))
+    n = int(np.clip(np.ceil(np.max(np.hypot(*(b - a).T)) / step), 1, 2000))
+    t = np.linspace(0.0, 1.0, n + 1)[:, None, None]
+    return (a + t * (b - a)).reshape(-1, 2)
+
+
 def _data_points(ax, panel: spec.Panel) -> np.ndarray:
-    """Return display coordinates of everything drawn in `panel` (dense along lines)."""
+    """Return display points covering everything drawn in `panel` (no gap over 2 pixels)."""
     chunks = []
     for item in panel.series:
         if isinstance(item, spec.Line):
-            x, y = np.asarray(item.x, float), np.asarray(item.y, float)
-            if x.size >= 2:
-                t = np.linspace(0, 1, 12)[:, None]
-                x = (x[:-1] + t * (x[1:] - x[:-1])).ravel()
-                y = (y[:-1] + t * (y[1:] - y[:-1])).ravel()
-        elif isinstance(item, spec.Points | spec.ErrorBars):
-            x, y = np.asarray(item.x, float), np.asarray(item.y, float)
-            if isinstance(item, spec.ErrorBars):
-                x = np.concatenate([x, x, x])
-                y = np.concatenate([y, y - item.low, y + item.high])
+            pts = _display(ax, item.x, item.y)
+            chunks.append(_densify(pts[:-1], pts[1:]) if len(pts) > 1 else pts)
+        elif isinstance(item, spec.Points):
+            chunks.append(_display(ax, item.x, item.y))
+        elif isinstance(item, spec.ErrorBars):
+            y = np.asarray(item.y, float)
+            chunks.append(_densify(_display(ax, item.x, y - item.low),
+                                   _display(ax, item.x, y + item.high)))
         elif isinstance(item, spec.Bars):
-            x = np.concatenate([item.x + f * item.width for f in np.linspace(-0.5, 0.5, 5)])
-            y = np.concatenate([item.height * f for f in np.linspace(0, 1, 8)
-                                for _ in range(5)])
-            x = np.tile(x, 8)
+            for f in np.linspace(-0.5, 0.5, 9):
+                x = np.asarray(item.x, float) + f * item.width
+                chunks.append(_densify(_display(ax, x, np.zeros_like(x)),
+                                       _display(ax, x, item.height)))
+            left, right = (_display(ax, np.asarray(item.x) + f * item.width, item.height)
+                           for f in (-0.5, 0.5))
+            chunks.append(_densify(left, right))
         elif isinstance(item, spec.Segments):
-            x = np.concatenate([item.x, item.x, item.x])
-            y = np.concatenate([item.y0, item.y1, (np.asarray(item.y0) + item.y1) / 2])
+            chunks.append(_densify(_display(ax, item.x, item.y0), _display(ax, item.x, item.y1)))
         elif isinstance(item, spec.Image):
             return np.full((1, 2), np.inf)  # an image covers the whole panel
         elif isinstance(item, spec.Events):
             positions = np.atleast_1d(np.asarray(item.positions, float))
-            other = ax.get_ylim() if item.axis == "x" else ax.get_xlim()
-            scale = ax.get_yscale() if item.axis == "x" else ax.get_xscale()
-            span = (np.geomspace(*sorted(other), 40) if scale == "log" and min(other) > 0
-                    else np.linspace(*sorted(other), 40))
-            a_, b_ = np.repeat(positions, span.size), np.tile(span, positions.size)
-            x, y = (a_, b_) if item.axis == "x" else (b_, a_)
-        else:
-            continue
-        keep = np.isfinite(x) & np.isfinite(y)
-        if ax.get_yscale() == "log":
-            keep &= y > 0
-        if ax.get_xscale() == "log":
-            keep &= x > 0
-        if keep.any():
-            chunks.append(ax.transData.transform(np.column_stack([x[keep], y[keep]])))
+            if item.axis == "x":
+                low, high = ax.get_ylim()
+                a, b = _display(ax, positions, low), _display(ax, positions, high)
+            else:
+                low, high = ax.get_xlim()
+                a, b = _display(ax, low, positions), _display(ax, high, positions)
+            chunks.append(_densify(a, b))
+    chunks = [c[np.isfinite(c).all(axis=1)] for c in chunks if len(c)]
     return np.concatenate(chunks) if chunks else np.zeros((0, 2))
 
 
@@ -283,9 +301,11 @@ def build(figure: spec.Figure, size: str = "page", style: str | Path | None = No
         aspect = figure.aspect * (1.25 if size == "column" else 1.0)
         if size == "column" and cols > 2:  # a wide grid: give its rows room
             aspect *= 1.3
-        # a height of whole 1/50 in: whole pixels at 100, 150, 300 and 600 dpi, so the PNG
-        # and the SVG (sized in points) come out the same size in pixels
-        height = max(round(width * aspect * 50) / 50, 1.0)
+        # a height of whole 1/12 in: whole points (SVG) and whole pixels at 300 and 600 dpi,
+        # so the PNG and the SVG drawn at the same dpi come out the same size in pixels
+        height = max(round(width * aspect * 12) / 12, 1.0)
+        if size == "slide":  # fit a 16:9 slide (7.5 in tall) with room for a heading
+            height = min(height, 6.5)
         fig = MplFigure(figsize=(width, height), layout="constrained")
         canvas = FigureCanvasAgg(fig)
         axes, extra, first_image = [], [], None
@@ -334,6 +354,10 @@ def build(figure: spec.Figure, size: str = "page", style: str | Path | None = No
             canvas.draw()
         for ax, panel in zip(axes, figure.panels):
             _place_notes(fig, canvas, ax, panel, font)
+        # lay out once (with Agg's text metrics) and freeze it: PNG, SVG and PDF then share
+        # every position, instead of each format's renderer laying the figure out anew
+        canvas.draw()
+        fig.set_layout_engine("none")
     return fig
 
 
@@ -362,9 +386,15 @@ def _figure_legend(fig, axes, extra, size: str, figure: spec.Figure) -> None:
             labels.append(h.get_label())
     if not handles:
         return
-    columns = {"column": 2, "page": 4, "slide": 4}[size]
-    fig.legend(handles, labels, loc="outside lower center", ncols=min(columns, len(handles)),
-               frameon=False)
+    columns = min({"column": 2, "page": 4, "slide": 4}[size], len(handles))
+    renderer = fig.canvas.get_renderer()
+    limit = fig.bbox.width * 0.98
+    for ncols in range(columns, 0, -1):  # as many columns as fit in the figure's width
+        legend = fig.legend(handles, labels, loc="outside lower center", ncols=ncols,
+                            frameon=False)
+        if ncols == 1 or legend.get_window_extent(renderer).width <= limit:
+            return
+        legend.remove()
 
 
 def render(figure: spec.Figure, fmt: str, size: str = "page", style=None,
@@ -389,13 +419,26 @@ def render(figure: spec.Figure, fmt: str, size: str = "page", style=None,
     bytes
         The file's content.
     """
-    if fmt not in FORMATS:
-        raise ValueError(f"format: {fmt!r}; choose from {', '.join(FORMATS)}")
+    return render_formats(figure, (fmt,), size, style, dpi)[fmt]
+
+
+def render_formats(figure: spec.Figure, formats, size: str = "page", style=None,
+                   dpi: int = 300) -> dict[str, bytes]:
+    """Render `figure` once and return ``{format: bytes}`` for each of `formats`.
+
+    All formats come from the same laid-out figure, so they match point for point.
+    """
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise ValueError(f"format: {fmt!r}; choose from {', '.join(FORMATS)}")
     fig = build(figure, size, style)
-    buffer = io.BytesIO()
+    out = {}
     with mstyle.context([str(check_style(style))]):
-        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=_metadata(fmt, figure))
-    return buffer.getvalue()
+        for fmt in formats:
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format=fmt, dpi=dpi, metadata=_metadata(fmt, figure))
+            out[fmt] = buffer.getvalue()
+    return out
 
 
 def _metadata(fmt: str, figure: spec.Figure) -> dict:
