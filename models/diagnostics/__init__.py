@@ -1,5 +1,13 @@
 """Why units die: pre-activation drift, update sizes and the loss plateau of one unit."""
 
+from models.diagnostics.plateau import (
+    GRID_SIZES,
+    PlateauSurface,
+    UnitPlane,
+    plane_ranges,
+    plateau_surfaces,
+    unit_trajectory,
+)
 from models.diagnostics.preactivations import (
     histogram_counts,
     nonpositive_fraction,
@@ -9,5 +17,7 @@ from models.diagnostics.preactivations import (
 from models.diagnostics.recorder import FIELD_NAMES, DiagnosticsRecorder
 from models.diagnostics.updates import applied_update_ratios, update_ratios
 
-__all__ = ["FIELD_NAMES", "DiagnosticsRecorder", "applied_update_ratios", "histogram_counts",
-           "nonpositive_fraction", "preactivation_arrays", "symmetric_edges", "update_ratios"]
+__all__ = ["FIELD_NAMES", "GRID_SIZES", "DiagnosticsRecorder", "PlateauSurface", "UnitPlane",
+           "applied_update_ratios", "histogram_counts", "nonpositive_fraction",
+           "plane_ranges", "plateau_surfaces", "preactivation_arrays", "symmetric_edges",
+           "unit_trajectory", "update_ratios"]
