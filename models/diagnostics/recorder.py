@@ -91,3 +91,31 @@ class DiagnosticsRecorder:
         return {"z_counts": counts, "z_nonpositive": nonpositive,
                 "update_ratio": self.update_ratio.astype(np.float32), "unit_bias": bias,
                 "unit_weight_norm": norm}
+
+
+def cell_diagnostics(experiment, cell: int) -> dict:
+    """Return one cell's recorded diagnostics as plain arrays (for the figures).
+
+    Parameters
+    ----------
+    experiment : models.experiment.Experiment
+        A started experiment.
+    cell : int
+        Cell index (row-major over activations x learning rates).
+
+    Returns
+    -------
+    dict
+        ``steps`` (T,), ``z_counts`` (T, depth, bins + 2), ``edges`` (depth, bins + 1),
+        ``z_nonpositive`` (T, depth), ``update_ratio`` and ``grad_norm`` (T, depth + 1),
+        ``label`` (activation, lr), ``events`` [(step, message)] concerning the cell.
+    """
+    h = experiment.history
+    return {"steps": h.recorded_steps.copy(),
+            "z_counts": h.extra("z_counts")[:, cell].copy(),
+            "edges": experiment.diagnostics.edges[cell].copy(),
+            "z_nonpositive": h.extra("z_nonpositive")[:, cell].astype(float),
+            "update_ratio": h.extra("update_ratio")[:, cell].astype(float),
+            "grad_norm": h.grad_norms[:h.count, cell].astype(float),
+            "label": experiment.labels[cell],
+            "events": [(e.step, e.message) for e in h.events_for(cell)]}
