@@ -13,8 +13,8 @@ from figures.names import DEAD_COLOR, GREY, INK, cell_id, cell_label, color
 from figures.spec import Axis, Events, Figure, Image, Line, Note, Panel, Points, Table
 
 RATIO_GUIDE = -3.0  # log10 of the classic 1e-3 update-to-data ratio
-Z_LABEL = "pre-activation z"
-Z_UNIT = "units of the activation's input"
+Z_LABEL = "z"
+Z_UNIT = ""
 LOSS_AXIS = {"bce": ("training loss", "nats"), "mse": ("training loss", "squared units of y")}
 
 
@@ -70,9 +70,10 @@ def drift_figure(steps: np.ndarray, counts: np.ndarray, edges: np.ndarray,
         image = Image(f"drift{layer + 1}", logged[:, layer].T, (x0, x1, y0, y1), cmap="magma",
                       levels=(0.0, max(top, 1e-9)),
                       colorbar="log10(1 + count of probe points x units)")
-        zero = Events(f"zero{layer + 1}", np.array([0.0]), ["z = 0"], color="#00c0ff",
-                      style="dashed", axis="y")
-        panels.append(Panel(f"layer {layer + 1}", x_axis, Axis(Z_LABEL, Z_UNIT, limits=(y0, y1)),
+        zero = Line(f"zero{layer + 1}", np.array([x0, x1]), np.zeros(2), "z = 0",
+                    color="#00e5ff", style="dashed", width=1.6)
+        panels.append(Panel(f"layer {layer + 1}: pre-activations z over the probe set", x_axis,
+                            Axis(Z_LABEL, Z_UNIT, limits=(y0, y1)),
                             [image, zero, *_events(events)], legend=False,
                             share_x=layer > 0))
         lows = np.concatenate([[-np.inf], e])
@@ -83,15 +84,16 @@ def drift_figure(steps: np.ndarray, counts: np.ndarray, edges: np.ndarray,
                              int(counts[t, layer, b]), float(nonpositive[t, layer])])
     lines = [Line(f"nonpositive{layer + 1}", steps, nonpositive[:, layer].astype(float),
                   label=f"layer {layer + 1}", color=color(layer)) for layer in range(depth)]
-    panels.append(Panel("", x_axis, Axis("fraction of z <= 0 (1 - activity)",
-                                         limits=(-0.02, 1.02)),
+    panels.append(Panel("fraction of z <= 0 (1 - activity)", x_axis,
+                        Axis("z <= 0 fraction", limits=(-0.02, 1.02)),
                         [*lines, *_events(events)], share_x=True))
     header = ["step", "layer", "z_bin_low_input_units", "z_bin_high_input_units",
               "count_points_x_units", "z_nonpositive_fraction"]
     return Figure("preactivation_drift",
                   f"Pre-activation drift: {cell_label(*label)} (outer rows: beyond the edges)",
                   panels, Table(header, rows, ("step", "layer", "count_points_x_units")),
-                  rows=depth + 1, cols=1, aspect=0.3 * (depth + 1) + 0.1)
+                  rows=depth + 1, cols=1, aspect=0.3 * (depth + 1) + 0.1,
+                  colorbar_shared=True)
 
 
 def update_figure(steps: np.ndarray, ratio: np.ndarray, grad_norm: np.ndarray,
@@ -117,19 +119,22 @@ def update_figure(steps: np.ndarray, ratio: np.ndarray, grad_norm: np.ndarray,
     names = [f"layer {k + 1}" if k < n_layers - 1 else "read-out" for k in range(n_layers)]
     with np.errstate(divide="ignore", invalid="ignore"):
         logged = np.where(ratio > 0, np.log10(ratio), np.nan)
+        log_norm = np.where(grad_norm > 0, np.log10(grad_norm), np.nan)
     x_axis = Axis("training step", limits=_step_edges(steps), integer=True)
     guide = Events("guide", np.array([RATIO_GUIDE]), ["1e-3"], color=GREY, style="dotted",
                    axis="y", legend="ratio 1e-3")
+    floor = _floor(logged, RATIO_GUIDE)
+    top_series = [Line(f"ratio{k}", steps, logged[:, k], names[k], color=color(k))
+                  for k in range(n_layers)]
+    top_series += _zero_marks("ratio", steps, ratio, floor)
     top = Panel("update-to-data ratio ||lr * step|| / ||W|| of the step applied", x_axis,
-                Axis("log10 update-to-data ratio"),
-                [*[Line(f"ratio{k}", steps, logged[:, k], names[k], color=color(k))
-                   for k in range(n_layers)], guide, *_events(events)])
-    norms = np.where(grad_norm > 0, grad_norm, np.nan).astype(float)
-    bottom = Panel("gradient norm", x_axis,
-                   Axis("gradient L2 norm (weights and bias)", "loss units per parameter unit",
-                        scale="log"),
-                   [Line(f"grad{k}", steps, norms[:, k], names[k], color=color(k))
-                    for k in range(n_layers)], share_x=True, legend=False)
+                Axis("log10 update-to-data ratio"), [*top_series, guide, *_events(events)])
+    norm_floor = _floor(log_norm, 0.0)
+    bottom_series = [Line(f"grad{k}", steps, log_norm[:, k], names[k], color=color(k))
+                     for k in range(n_layers)]
+    bottom_series += _zero_marks("grad", steps, grad_norm, norm_floor)
+    bottom = Panel("gradient norm of each layer (weights and bias)", x_axis,
+                   Axis("log10 gradient L2 norm"), bottom_series, share_x=True, legend=False)
     rows = [[int(s), k + 1, float(ratio[t, k]), float(logged[t, k]), float(grad_norm[t, k])]
             for t, s in enumerate(steps) for k in range(n_layers)]
     header = ["step", "layer", "update_to_data_ratio", "log10_update_to_data_ratio",
@@ -137,6 +142,22 @@ def update_figure(steps: np.ndarray, ratio: np.ndarray, grad_norm: np.ndarray,
     return Figure("update_sizes", f"Update sizes: {cell_label(*label)} "
                   f"(layer {n_layers} = read-out)", [top, bottom],
                   Table(header, rows, ("step", "layer")), rows=2, cols=1, aspect=0.8)
+
+
+def _floor(logged: np.ndarray, fallback: float) -> float:
+    """Return a value one decade below the smallest finite one (where exact zeros are drawn)."""
+    finite = logged[np.isfinite(logged)]
+    return float(np.floor(finite.min())) - 1.0 if finite.size else fallback - 1.0
+
+
+def _zero_marks(key: str, steps: np.ndarray, values: np.ndarray, floor: float) -> list:
+    """Return triangles at `floor` where `values` is exactly 0 (no update, no gradient)."""
+    zero = values == 0
+    if not zero.any():
+        return []
+    t, k = np.nonzero(zero)
+    return [Points(f"{key}_zero", steps[t], np.full(t.size, floor), "exactly 0 (no gradient)",
+                   color=INK, marker="v", size=3.5)]
 
 
 def update_strip_figure(steps: np.ndarray, ratio: np.ndarray, labels: list,
@@ -170,10 +191,11 @@ def update_strip_figure(steps: np.ndarray, ratio: np.ndarray, labels: list,
     for k, (act, lr) in enumerate(labels):
         r, c = divmod(k, cols)
         cell = logged[:, k]
-        late = cell[-max(len(cell) // 10, 1):]
-        median = np.nanmedian(late) if np.isfinite(late).any() else np.nan
-        title = f"{cell_label(act, lr)}\nlate median 1e{median:.1f}" if np.isfinite(median) \
-            else f"{cell_label(act, lr)}\nno steps"
+        late = ratio[-max(len(cell) // 10, 1):, k]
+        late = late[np.isfinite(late)]
+        median = float(np.median(late)) if late.size else np.nan
+        title = f"{cell_label(act, lr)}\nlate median {median:.1e}" if median > 0 \
+            else f"{cell_label(act, lr)}\n" + ("no update" if median == 0 else "no steps")
         panels.append(Panel(title, Axis("training step" if r == len(activations) - 1 else "",
                                         limits=(x0, x1), integer=True),
                             Axis("layer" if c == 0 else "", limits=(0.0, float(n_layers)),
@@ -181,6 +203,8 @@ def update_strip_figure(steps: np.ndarray, ratio: np.ndarray, labels: list,
                             [Image("ratio", cell.T, (x0, x1, 0.0, float(n_layers)),
                                    cmap="viridis", levels=levels,
                                    colorbar="log10 update-to-data ratio",
+                                   mask=(ratio[:, k] == 0).T, mask_color=DEAD_COLOR,
+                                   mask_label="no update (exactly 0: no gradient)",
                                    nan_label="no step (start or diverged)")], legend=False))
         for t, s in enumerate(steps):
             for layer in range(n_layers):
@@ -236,8 +260,7 @@ def plateau_figure(surface, trajectory_steps: np.ndarray, trajectory: np.ndarray
     series.append(Points("now", [surface.current[0]], [surface.current[1]], "now",
                          color="#e69f00", marker="o", size=7, edge=INK))
     panel = Panel("", Axis("bias b", "units of z", limits=extent[:2]),
-                  Axis("incoming weight norm ||w|| (direction held at the current one)",
-                       "units of z per unit of input", limits=extent[2:]),
+                  Axis("incoming weight norm ||w||", limits=extent[2:]),
                   series, legend=True)
     flat_now = bool(surface.flat[np.argmin(np.abs(scale - surface.current[1])),
                                  np.argmin(np.abs(bias - surface.current[0]))])
@@ -249,7 +272,7 @@ def plateau_figure(surface, trajectory_steps: np.ndarray, trajectory: np.ndarray
                             np.asarray(surface.flat, int).ravel()])
     column = "training_loss_nats" if loss_name == "bce" else "training_loss_y_squared"
     table = Table(["bias_z_units", "weight_norm", column, "flat"], rows, ("flat",))
-    title = (f"Loss plateau of unit L{layer + 1}:{unit + 1}, {cell_label(*label)}: bias x "
-             f"incoming weight norm, the rest held at step {int(trajectory_steps[-1])}"
-             if len(trajectory_steps) else f"Loss plateau of unit L{layer + 1}:{unit + 1}")
+    held = f" at step {int(trajectory_steps[-1])}" if len(trajectory_steps) else ""
+    title = (f"Loss plateau of unit L{layer + 1}:{unit + 1}, {cell_label(*label)}\n"
+             f"over its bias and incoming weight norm (direction and all else held{held})")
     return Figure("plateau", title, [panel], table, aspect=0.75)
