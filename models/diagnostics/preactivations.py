@@ -60,13 +60,18 @@ def histogram_counts(z: np.ndarray, edges: np.ndarray) -> np.ndarray:
     always sum to ``z.size``.
     """
     n_inner = len(edges) - 1
-    low, width = float(edges[0]), (float(edges[-1]) - float(edges[0])) / n_inner
-    flat = np.asarray(z, np.float64).ravel()
-    with np.errstate(invalid="ignore"):
-        index = np.floor((flat - low) / width)
-    index = np.nan_to_num(index, nan=n_inner, posinf=n_inner, neginf=-1)
-    np.clip(index, -1, n_inner, out=index)
-    return np.bincount(index.astype(np.intp) + 1, minlength=n_inner + 2)
+    z = np.asarray(z)
+    dtype = z.dtype if z.dtype in (np.float32, np.float64) else np.float64
+    low = float(edges[0])
+    inv = n_inner / (float(edges[-1]) - low)
+    # position + 1 in bins, so that truncation is the floor; clipped into the overflow bins
+    t = np.subtract(z.ravel(), dtype.type(low), dtype=dtype)
+    t *= dtype.type(inv)
+    t += 1
+    np.clip(t, 0, n_inner + 1, out=t)
+    if not np.isfinite(t.sum()):  # NaN only (clipping removed the infinities)
+        t[np.isnan(t)] = n_inner + 1
+    return np.bincount(t.astype(np.intp), minlength=n_inner + 2)
 
 
 def nonpositive_fraction(z: np.ndarray) -> float:
