@@ -6,7 +6,10 @@ per probe. Up to `max_records` probes are kept (from a `MAX_BYTES` budget, at le
 beyond that every other record is dropped and from then on every second probe is kept
 (`stride` doubles), so the record spans the whole run at an even spacing. With the presets
 (8 cells of 3 x 48 units, 4000 steps probed every 10) the 401 records take 1.4 MB and nothing
-is dropped.
+is dropped. Records may carry `extras` (the engine's diagnostics: pre-activation histograms,
+update ratios, unit biases and weight norms, about 13 kB per probe for the presets' grid,
+5.4 MB over their 401 records),
+counted in the budget and decimated with the rest.
 """
 
 from __future__ import annotations

@@ -161,3 +161,23 @@ def test_high_lr_kills_layer1_mass_below_zero():
     assert np.all(below(calm)[death:] < 0.6)   # the small learning rate keeps about half
     assert below(dying)[0] < 0.6               # it was not so at birth
     np.testing.assert_allclose(below(dying), h.extra("z_nonpositive")[:, dying, 0], atol=0.02)
+
+
+def test_diagnostics_decimate_with_the_history():
+    from models.history import ProbeHistory
+
+    e = small(lrs=(0.5,), activations=("relu",))
+    e.history = ProbeHistory(1, 2, 12, len(e.probe_x), expected=2, max_records=4,
+                             extra_bytes=e.diagnostics.bytes_per_record())
+    initial = e.networks[0].b[1].copy()
+    e.run(100)
+    h = e.history
+    assert h.count <= 4 and h.stride > 1
+    assert h.recorded_steps[0] == 0 and h.recorded_steps[-1] % (10 * h.stride) == 0
+    for name in ("z_counts", "z_nonpositive", "update_ratio", "unit_bias", "unit_weight_norm"):
+        assert h.extra(name).shape[0] == h.count
+    activity = h.active[:h.count, 0] / len(e.probe_x)
+    np.testing.assert_allclose(h.extra("z_nonpositive")[:, 0], 1 - activity.mean(axis=2),
+                               atol=1e-6)  # the extras stayed with their records
+    np.testing.assert_array_equal(h.extra("unit_bias")[0, 0, 1], initial)  # step 0 kept first
+    assert not np.array_equal(h.extra("unit_bias")[-1, 0, 1], initial)
