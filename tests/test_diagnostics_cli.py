@@ -93,3 +93,13 @@ def test_figure_tables_carry_the_recorded_numbers():
     assert surface_rows.shape == (33 * 33, 4)
     image = plateau.panels[0].series[0]
     assert image.mask is not None and image.mask.shape == (33, 33)
+
+
+def test_diagnose_refuses_a_file_as_out_folder(tmp_path):
+    target = tmp_path / "a_file"
+    target.write_text("keep me\n")
+    result = run_main("diagnose", *SMALL, "--cell", "relu@3", "--out", str(target), timeout=120)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "--out" in lines[0], result.stderr
+    assert target.read_text() == "keep me\n"
