@@ -73,6 +73,43 @@ def numpy_grid(steps_per_repeat: int) -> tuple[float, float]:
     return grid_rate, probe_time / (probe_time + train_time)
 
 
+def probe_and_diagnostics_share(steps: int, repeats: int = 3) -> dict[str, float]:
+    """Share of headless training time spent probing and recording the diagnostics.
+
+    Runs the default 5 x 4 grid at the default probe interval and times, inside `run`, the
+    per-probe recording (probe, diagnostics histograms and unit parameters, history) and the
+    update-ratio measurement on probe steps, against the whole run.
+    """
+    shares, diag_shares = [], []
+    for _ in range(repeats):
+        experiment = Experiment(ExperimentConfig(lrs=(0.003, 0.01, 0.03, 0.1)))
+        experiment.start()
+        spent = {"record": 0.0, "diagnostics": 0.0}
+        record, fields = experiment._record, experiment.diagnostics.fields
+        note = experiment.diagnostics.note_step
+
+        def timed(fn, *keys, spent=spent):
+            def wrapper(*args, **kwargs):
+                start = time.perf_counter()
+                try:
+                    return fn(*args, **kwargs)
+                finally:
+                    for key in keys:
+                        spent[key] += time.perf_counter() - start
+            return wrapper
+
+        experiment._record = timed(record, "record")
+        experiment.diagnostics.fields = timed(fields, "diagnostics")
+        experiment.diagnostics.note_step = timed(note, "record", "diagnostics")
+        start = time.perf_counter()
+        experiment.run(steps)
+        total = time.perf_counter() - start
+        shares.append(spent["record"] / total)
+        diag_shares.append(spent["diagnostics"] / total)
+    return {"probe_and_diagnostics_share_of_training_time": statistics.median(shares),
+            "diagnostics_only_share_of_training_time": statistics.median(diag_shares)}
+
+
 def torch_rates(steps_single: int, steps_grid: int, threads: int) -> dict[str, float]:
     import torch
 
@@ -130,6 +167,8 @@ def main() -> None:
         result["numpy_grid_steps_per_s"] = round(grid_rate, 1)
         result["numpy_grid_net_steps_per_s"] = round(grid_rate * 20, 1)
         result["probe_share_of_training_time"] = round(probe_share, 4)
+        shares = probe_and_diagnostics_share(500)
+        result.update({k: round(v, 4) for k, v in shares.items()})
     try:
         import torch  # noqa: F401
     except ImportError:

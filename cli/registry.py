@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "cli.neuron_command",
     "cli.theory_command",
     "cli.export_command",
+    "cli.diagnose_command",
 )
 
 

@@ -8,6 +8,7 @@ import numpy as np
 
 from models.config import ExperimentConfig
 from models.datasets import Dataset, load_csv, make_dataset, outlier_batch
+from models.diagnostics.recorder import DiagnosticsRecorder
 from models.history import Event, ProbeHistory
 from models.network import Network, ProbeResult
 from models.schedule import Schedule
@@ -73,9 +74,11 @@ class Experiment:
         self.events: list[str] = []
         self.schedule = Schedule()
         self.set_schedule(schedule)
+        self.diagnostics = DiagnosticsRecorder(len(self.networks), config.depth, config.width)
         self.history = ProbeHistory(len(self.networks), config.depth, config.width,
                                     len(self.probe_x), expected=config.steps
-                                    // config.log_every + 2)
+                                    // config.log_every + 2,
+                                    extra_bytes=self.diagnostics.bytes_per_record())
         self.latest: list[ProbeResult] | None = None  # the last recorded probe, at latest_step
         self.latest_step = -1
         self._started = False
@@ -115,7 +118,8 @@ class Experiment:
         """Probe every network and record the probe in the history."""
         results = self.probe()
         self.latest, self.latest_step = results, self.step
-        self.history.add(self._assemble(results, take_events=False))
+        extras = self.diagnostics.fields(self.networks, len(self.probe_x))
+        self.history.add(self._assemble(results, take_events=False), extras)
 
     def _event(self, kind: str, cells, message: str) -> None:
         self.events.append(message)
@@ -159,7 +163,8 @@ class Experiment:
                     self._outlier_for = set()
                     if self.loss_name == "bce":
                         row = int(np.argmax(np.abs(ox).max(axis=1)))
-                record = record_grad_norms_last and k == steps - 1
+                probe_next = (self.step + 1) % every == 0
+                record = (record_grad_norms_last and k == steps - 1) or probe_next
                 was = [net.diverged for net in self.networks]
                 for index, net in enumerate(self.networks):
                     if index in outliers:
@@ -171,6 +176,8 @@ class Experiment:
                         net.train_step(ox, oy, record)
                     else:
                         net.train_step(xb, yb, record)
+                if probe_next:
+                    self.diagnostics.note_step(self.networks)
                 self.step += 1
                 new = [i for i, net in enumerate(self.networks) if net.diverged and not was[i]]
                 if new:

@@ -6,7 +6,10 @@ per probe. Up to `max_records` probes are kept (from a `MAX_BYTES` budget, at le
 beyond that every other record is dropped and from then on every second probe is kept
 (`stride` doubles), so the record spans the whole run at an even spacing. With the presets
 (8 cells of 3 x 48 units, 4000 steps probed every 10) the 401 records take 1.4 MB and nothing
-is dropped.
+is dropped. Records may carry `extras` (the engine's diagnostics: pre-activation histograms,
+update ratios, unit biases and weight norms, about 13 kB per probe for the presets' grid,
+5.4 MB over their 401 records),
+counted in the budget and decimated with the rest.
 """
 
 from __future__ import annotations
@@ -60,13 +63,16 @@ class ProbeHistory:
         Records to allocate up front (grows by doubling up to `max_records`).
     max_records : int, optional
         Most records kept before decimating (from `MAX_BYTES` when None).
+    extra_bytes : int
+        Bytes per record of the `extras` the records will carry (counted in the budget).
     """
 
     def __init__(self, n_cells: int, depth: int, width: int, n_points: int,
-                 expected: int = 64, max_records: int | None = None) -> None:
+                 expected: int = 64, max_records: int | None = None,
+                 extra_bytes: int = 0) -> None:
         self.n_cells, self.depth, self.width = int(n_cells), int(depth), int(width)
         self.n_points = int(n_points)
-        per_record = 3 * max(self.n_cells * self.depth * self.width, 1)
+        per_record = 3 * max(self.n_cells * self.depth * self.width, 1) + int(extra_bytes)
         cap = max_records if max_records is not None else max(MIN_RECORDS,
                                                               MAX_BYTES // per_record)
         self.max_records = max(2, int(cap) - int(cap) % 2)
@@ -76,6 +82,7 @@ class ProbeHistory:
         self.probes_seen = 0
         self.events: list[Event] = []
         self.version = 0
+        self.extras: dict[str, np.ndarray] = {}  # optional per-record fields (diagnostics)
         self._allocate(min(max(int(expected), 2), self.max_records))
 
     def _allocate(self, capacity: int) -> None:
@@ -98,14 +105,21 @@ class ProbeHistory:
             if old is not None:
                 array[:self.count] = old[:self.count]
             setattr(self, name, array)
+        for name, old in self.extras.items():
+            array = np.zeros((capacity, *old.shape[1:]), old.dtype)
+            array[:self.count] = old[:self.count]
+            self.extras[name] = array
         self.capacity = capacity
 
     _FIELDS = ("steps", "losses", "dead_fraction", "dead_layers", "active", "state",
                "diverged", "activation", "lrs", "grad_norms", "zero_gradient")
 
     # -- recording ----------------------------------------------------------------------
-    def add(self, snapshot: Snapshot) -> bool:
+    def add(self, snapshot: Snapshot, extras: dict[str, np.ndarray] | None = None) -> bool:
         """Record a full snapshot; a snapshot of the last recorded step replaces that record.
+
+        `extras` are further per-record arrays (the diagnostics), stored under their names
+        in `extras` and kept, grown and decimated with the rest of each record.
 
         Returns
         -------
@@ -131,6 +145,11 @@ class ProbeHistory:
             i = self.count
             self.count += 1
         self._write(i, snapshot)
+        for name, value in (extras or {}).items():
+            if name not in self.extras:
+                value = np.asarray(value)
+                self.extras[name] = np.zeros((self.capacity, *value.shape), value.dtype)
+            self.extras[name][i] = value
         self.version += 1
         return True
 
@@ -138,6 +157,8 @@ class ProbeHistory:
         half = self.count // 2
         for name in self._FIELDS:
             array = getattr(self, name)
+            array[:half] = array[0:2 * half:2].copy()
+        for array in self.extras.values():
             array[:half] = array[0:2 * half:2].copy()
         self.count = half
         self.stride *= 2
@@ -181,6 +202,16 @@ class ProbeHistory:
         if i < 0:
             raise IndexError(f"history: nothing recorded at or before step {step}")
         return i
+
+    def extra(self, name: str) -> np.ndarray:
+        """Return the recorded values of extra field `name`, one row per record (a view).
+
+        Raises
+        ------
+        KeyError
+            When no record carried that field.
+        """
+        return self.extras[name][:self.count]
 
     def labels_at(self, index: int) -> list[tuple[str, float]]:
         """Return the (activation, lr) of every cell at record `index`."""
