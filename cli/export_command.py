@@ -267,7 +267,7 @@ def _theory(args, preset, folder: Path, options: dict) -> list[Path]:
 
     theory_args = build_parser().parse_args(["theory", "all", "--out", str(folder),
                                              "--seed", str(preset.config.seed)])
-    figures: dict = {}
-    for section in theory_command.SECTIONS:
-        theory_command.SECTION_RUNNERS[section](theory_args, folder, figures)
+    settings = theory_command.settings_from_args(theory_args)
+    _, figures = theory_command.write_sections(theory_args, settings, theory_command.SECTIONS,
+                                               folder)
     return export_figures(figures.values(), folder, **options)

@@ -72,15 +72,19 @@ def usage_error(exc: FieldError) -> UsageError:
     return UsageError(f"{options}: {exc.problem}")
 
 
-def run(args: argparse.Namespace) -> int:
-    """Compute the chosen sections, write their CSV and figures; return the exit status."""
-    sections = SECTIONS if args.section == "all" else (args.section,)
-    settings = settings_from_args(args)
-    try:  # refuse, before any work, what the chosen sections would not finish or fit
-        check_settings(settings, [MODEL_SECTION[s] for s in sections])
-    except SettingError as exc:
-        raise usage_error(exc) from None
-    out = writable_dir(args.out)
+def write_sections(args: argparse.Namespace, settings: dict, sections, out) -> tuple[dict, dict]:
+    """Compute `sections`, write each one's CSV and ``verdicts.csv`` into `out`.
+
+    Returns
+    -------
+    (dict, dict)
+        The JSON summary per section, and the figures (`figures.Figure`) by name.
+
+    Raises
+    ------
+    UsageError
+        A setting that turns out not to work (``--prune-lr`` when training diverges).
+    """
     summary, fills, verdicts = {}, {}, []
     for section in sections:
         name = MODEL_SECTION[section]
@@ -94,6 +98,19 @@ def run(args: argparse.Namespace) -> int:
         summary[section]["verdicts_agree"] = all(v.agrees for v in found)
     write_csv(out / "verdicts.csv", list(VERDICT_HEADER),
               [[*v.row()[:7], "true" if v.agrees else "false", v.reason] for v in verdicts])
+    return summary, fills
+
+
+def run(args: argparse.Namespace) -> int:
+    """Compute the chosen sections, write their CSV and figures; return the exit status."""
+    sections = SECTIONS if args.section == "all" else (args.section,)
+    settings = settings_from_args(args)
+    try:  # refuse, before any work, what the chosen sections would not finish or fit
+        check_settings(settings, [MODEL_SECTION[s] for s in sections])
+    except SettingError as exc:
+        raise usage_error(exc) from None
+    out = writable_dir(args.out)
+    summary, fills = write_sections(args, settings, sections, out)
     if fills and not args.no_figures:
         from figures.export import export_figures
 

@@ -67,6 +67,9 @@ def grid_figure(history, probe: int = -1) -> Figure:
         dead = history.dead[probe, k]
         diverged = bool(history.diverged[probe, k])
         state = "diverged" if diverged else f"{100 * dead.mean():.0f}% dead"
+        dormant = (activity == 0) & ~dead  # off on every point, yet still a gradient
+        if not diverged and dormant.any():
+            state += f", {100 * dormant.mean():.0f}% dormant"
         values = np.full_like(activity, np.nan) if diverged else activity
         image = Image("activity", values, (0.5, width + 0.5, 0.0, float(depth)),
                       cmap=ACTIVITY_CMAP, levels=(0.0, 1.0), colorbar=ACTIVITY_LABEL,
