@@ -55,7 +55,11 @@ def register(subparsers) -> None:
                         help="which tabs to export, comma list (default all four)")
     parser.add_argument("--timeout", type=int_at_least("--timeout", 10, 86_400), default=900,
                         help="accepted for compatibility; the work runs in this process")
-    parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    parser.add_argument("--out", required=True, metavar="DIR",
+                        help="output folder (written as a whole; an existing non-empty one "
+                             "is refused unless --overwrite)")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace an existing non-empty --out once the new one is complete")
     parser.set_defaults(func=run)
 
 
@@ -120,28 +124,35 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{option}: {exc}") from None
     if args.cell and "networks" in tabs:
         _check_cell(args.cell, preset.config)
-    out = writable_dir(args.out)
+    from models.safe_io import check_output_folder, expand, output_folder
+
+    check_output_folder(args.out, args.overwrite, "--out")
     options = {"size": args.size, "style": style, "dpi": args.dpi}
     from figures.files import HERE, write_provenance, write_text
 
-    write_text(out / "config.json", json.dumps({"networks": document}, indent=2) + "\n")
-    written: list[Path] = []
-    runners = {"networks": _networks, "sweep": _sweep, "neuron": _neuron, "theory": _theory}
-    for tab in tabs:
-        folder = writable_dir(out / tab)
-        start = time.perf_counter()
-        written += runners[tab](args, preset, folder, options)
-        _say(f"{tab}: done in {time.perf_counter() - start:.1f} s")
-    argv = ["export", "--config", f"{HERE}/config.json", "--out", HERE, "--size", args.size,
-            "--dpi", str(args.dpi), "--tabs", ",".join(tabs)]
-    if args.cell:
-        argv += ["--cell", args.cell]
-    if args.style:
-        argv += ["--style", str(Path(args.style).resolve())]
-    written += write_provenance(out, argv, _readme(preset, tabs))
-    print(json.dumps({"out": str(out), "files": len(written),
-                      "figures": sorted({str(p.relative_to(out).with_suffix(""))
-                                         for p in written if p.suffix == ".png"})}, indent=2))
+    # the folder is written as a whole: an interrupted export leaves OUT.partial, never OUT
+    with output_folder(args.out, args.overwrite, "--out") as out:
+        write_text(out / "config.json", json.dumps({"networks": document}, indent=2) + "\n")
+        written: list[Path] = []
+        runners = {"networks": _networks, "sweep": _sweep, "neuron": _neuron,
+                   "theory": _theory}
+        for tab in tabs:
+            folder = writable_dir(out / tab)
+            start = time.perf_counter()
+            written += runners[tab](args, preset, folder, options)
+            _say(f"{tab}: done in {time.perf_counter() - start:.1f} s")
+        argv = ["export", "--config", f"{HERE}/config.json", "--out", HERE, "--size",
+                args.size, "--dpi", str(args.dpi), "--tabs", ",".join(tabs)]
+        if args.cell:
+            argv += ["--cell", args.cell]
+        if args.style:
+            argv += ["--style", str(Path(args.style).resolve())]
+        argv.append("--overwrite")  # it regenerates this very folder
+        written += write_provenance(out, argv, _readme(preset, tabs))
+        figures = sorted({str(p.relative_to(out).with_suffix(""))
+                          for p in written if p.suffix == ".png"})
+    print(json.dumps({"out": str(expand(args.out)), "files": len(written), "figures": figures},
+                     indent=2))
     return 0
 
 

@@ -120,7 +120,8 @@ def write_provenance(folder: str | os.PathLike, argv: list[str], what: str) -> l
     script = ("#!/bin/sh\n# Regenerate this folder from its config.json (run from anywhere).\n"
               "set -e\nhere=$(cd \"$(dirname \"$0\")\" && pwd)\n"
               f"cd \"${{RELU_LAB:-{Path(__file__).resolve().parent.parent}}}\"\n"
-              f"exec python main.py {words}\n")
+              f"exec \"${{PYTHON:-$(test -x .venv/bin/python && echo .venv/bin/python "
+              f"|| echo python3)}}\" main.py {words}\n")
     written = [write_text(folder / "README.txt", readme),
                write_text(folder / "reproduce.sh", script)]
     os.chmod(written[1], 0o777 & ~_umask())
