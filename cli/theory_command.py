@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 
-from cli.arguments import writable_dir
 from cli.errors import UsageError
 from cli.field_options import add_field_options, field_changes
 from models.atomic_write import write_csv
@@ -40,7 +39,11 @@ def register(subparsers) -> None:
         "verdicts.csv holds every predicted-vs-measured verdict with its tolerance.")
     parser.add_argument("section", nargs="?", default="all", choices=SECTIONS + ("all",),
                         help="what to compute (default all)")
-    parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    parser.add_argument("--out", required=True, metavar="DIR",
+                        help="output folder (written as a whole; an existing non-empty one "
+                             "is refused unless --overwrite)")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace an existing non-empty --out once the new one is complete")
     parser.add_argument("--no-figures", action="store_true", help="write only the CSV files")
     groups = {"gradients": ("seed", "alphas", "points"),
               "propagation": ("alpha", "width", "depth", "seeds"),
@@ -109,12 +112,15 @@ def run(args: argparse.Namespace) -> int:
         check_settings(settings, [MODEL_SECTION[s] for s in sections])
     except SettingError as exc:
         raise usage_error(exc) from None
-    out = writable_dir(args.out)
-    summary, fills = write_sections(args, settings, sections, out)
-    if fills and not args.no_figures:
-        from figures.export import export_figures
+    from models.safe_io import check_output_folder, output_folder
 
-        export_figures(fills.values(), out, formats=("png", "svg", "pdf"))
+    check_output_folder(args.out, args.overwrite, "--out")
+    with output_folder(args.out, args.overwrite, "--out") as out:  # written as a whole
+        summary, fills = write_sections(args, settings, sections, out)
+        if fills and not args.no_figures:
+            from figures.export import export_figures
+
+            export_figures(fills.values(), out, formats=("png", "svg", "pdf"))
     print(json.dumps(summary, indent=2))
     return 0
 
