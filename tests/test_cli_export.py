@@ -46,7 +46,9 @@ DIMENSIONLESS = ("fraction", "probability", "step", "lr", "loss", "alpha", "acti
                  "diverged", "trials", "samples", "logit", "difference", "factor", "mean",
                  "var", "sparsity", "rms", "spike", "bound", "stderr", "x1", "x2", "status",
                  "message", "measured", "predicted", "count", "points", "seeds", "output",
-                 "x", "units", "noise_mv", "params", "hash")  # config_hash: an identifier
+                 "x", "units", "noise_mv", "params", "hash",  # config_hash: an identifier
+                 "section", "quantity", "formula", "relation", "tolerance", "agrees",
+                 "reason")  # verdicts.csv: theory quantities are dimensionless
 NO_QT = "import sys; sys.modules['PySide6'] = None; sys.modules['pyqtgraph'] = None; "
 
 
