@@ -35,6 +35,10 @@ def versions() -> dict[str, str]:
             "numpy": np.__version__, "Brian2": brian2}
 
 
+MINIMUM_SIZE = (1000, 620)
+PREFERRED_SIZE = (1600, 1000)
+
+
 class MainWindow(QtWidgets.QMainWindow, WindowSessions):
     """The ReLU Lab window.
 
@@ -50,7 +54,8 @@ class MainWindow(QtWidgets.QMainWindow, WindowSessions):
     def __init__(self, networks: NetworksTab | None = None, all_tabs: bool = True) -> None:
         super().__init__()
         self.setWindowTitle(TITLE)
-        self.resize(1600, 1000)
+        self.setMinimumSize(*MINIMUM_SIZE)
+        self.fit_to_screen()
         self.tabs = QtWidgets.QTabWidget()
         self.tabs.setDocumentMode(True)
         self.banner = SessionBanner()
@@ -78,6 +83,21 @@ class MainWindow(QtWidgets.QMainWindow, WindowSessions):
         self._status_timer.timeout.connect(self._update_status)
         self._status_timer.start(500)
         self._closed = False
+
+    def fit_to_screen(self, screen: QtGui.QScreen | None = None) -> QtCore.QRect:
+        """Size and place the window inside the available geometry of its screen; return it."""
+        screen = screen or self.screen() or QtGui.QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(*PREFERRED_SIZE)
+            return self.geometry()
+        area = screen.availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()
+        width = max(min(PREFERRED_SIZE[0], area.width() - frame.width()), MINIMUM_SIZE[0])
+        height = max(min(PREFERRED_SIZE[1], area.height() - frame.height()), MINIMUM_SIZE[1])
+        self.resize(width, height)
+        self.move(area.left() + max(0, (area.width() - width) // 2),
+                  area.top() + max(0, (area.height() - height) // 2))
+        return self.geometry()
 
     # -- tabs ------------------------------------------------------------------------------
     def _add_science_tabs(self) -> None:
@@ -166,8 +186,11 @@ class MainWindow(QtWidgets.QMainWindow, WindowSessions):
         self.play_action = self._action(run_menu, "Play / pause",
                                         lambda: self._on_current(lambda t: t.play_pause()),
                                         "Space")
-        self._action(run_menu, "Step", lambda: self._on_current(lambda t: t.step_once()), "S")
-        self._action(run_menu, "Reset", lambda: self._on_current(lambda t: t.reset()), "R")
+        self.step_action = self._action(
+            run_menu, "Step", lambda: self._on_current(lambda t: t.step_once()), "S")
+        self.reset_action = self._action(
+            run_menu, "Reset", lambda: self._on_current(lambda t: t.reset()), "R")
+        self.next_lesson_action = None
 
         self.presets_menu = bar.addMenu("&Presets")
         for name in preset_names():
@@ -314,9 +337,21 @@ class MainWindow(QtWidgets.QMainWindow, WindowSessions):
         self.tabs.tabBar().setEnabled(not self.locked)
         for menu in (self.file_menu, self.presets_menu):
             menu.setEnabled(not self.locked)
+            for action in menu.actions():
+                action.setEnabled(not self.locked)
+        for action in self.locked_actions():
+            action.setEnabled(not self.locked)
         self.lock_action.setChecked(self.locked)
         self.statusBar().showMessage("Controls locked: Ctrl+L unlocks" if self.locked
                                      else "Controls unlocked", 8000)
+
+    def locked_actions(self) -> list[QtGui.QAction]:
+        """Return the window's actions that locking disables (all but Play, lock, presentation)."""
+        keep = {self.play_action, self.lock_action, self.presentation_action}
+        menus = [self.file_menu, self.presets_menu]
+        inside = {a for m in menus for a in m.actions()}
+        return [a for a in self.actions() if a not in keep and a not in inside] + \
+            [a for a in inside]
 
     def about_text(self) -> str:
         """Return the About box's text (with every library version)."""

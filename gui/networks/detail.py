@@ -67,7 +67,7 @@ class DetailView(pg.GraphicsLayoutWidget):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMinimumHeight(250)
+        self.setMinimumHeight(150)
         self.ci.setContentsMargins(4, 4, 4, 4)
         self.loss_plot = self.addPlot(row=0, col=0)
         self.layers_plot = self.addPlot(row=0, col=1)

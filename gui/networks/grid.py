@@ -116,7 +116,7 @@ class Cell:
         self.title = pg.LabelItem("", size="10pt", color=theme.FOREGROUND)
         self.title.setFixedHeight(20)
         self.area = QtWidgets.QGraphicsWidget()
-        self.area.setMinimumHeight(36)
+        self.area.setMinimumHeight(22)
         self.area.setSizePolicy(QtWidgets.QSizePolicy.Policy.Expanding,
                                 QtWidgets.QSizePolicy.Policy.Expanding)
         column.addItem(self.title)
@@ -280,7 +280,7 @@ class GridView(pg.GraphicsLayoutWidget):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMinimumSize(480, 300)
+        self.setMinimumSize(400, 200)
         self.cells: list[Cell] = []
         self.labels: list[tuple[str, float]] = []
         self._headers: list[pg.LabelItem] = []
@@ -288,10 +288,12 @@ class GridView(pg.GraphicsLayoutWidget):
         self._lut = self._cmap.getLookupTable(0.0, 1.0, 256, alpha=True)
         self._next_title = 0
         self.colorbar: pg.ColorBarItem | None = None
+        self.key: pg.LabelItem | None = None
+        self.click_hint = True
         self.scene().sigMouseClicked.connect(self._clicked)
         self.ci.setContentsMargins(6, 6, 6, 6)
         self.ci.layout.setHorizontalSpacing(10)
-        self.ci.layout.setVerticalSpacing(8)
+        self.ci.layout.setVerticalSpacing(4)
         self.paint_seconds = 0.0
         self.paint_cpu = 0.0
 
@@ -301,7 +303,7 @@ class GridView(pg.GraphicsLayoutWidget):
         self.cells = []
         self.labels = [(a, lr) for a in activations for lr in lrs]
         n_rows, n_cols = len(activations), len(lrs)
-        self.addLabel("<b>activation</b> \\ <b>learning rate</b>", row=0, col=0,
+        self.addLabel("<b>activation</b> ↓<br><b>learning rate</b> →", row=0, col=0,
                       size="10pt", color=theme.MUTED)
         self._headers = []
         for c, lr in enumerate(lrs):
@@ -322,17 +324,25 @@ class GridView(pg.GraphicsLayoutWidget):
                                         interactive=False, colorMapMenu=False, width=16)
         self.colorbar.getAxis("right").setTextPen(pg.mkPen(theme.FOREGROUND))
         self.addItem(self.colorbar, row=1, col=n_cols + 1, rowspan=n_rows)
-        key = (f"<span style='color:{theme.DEAD_HEX}'>■</span> dead unit "
-               f"(no gradient on any probe point) &nbsp;&nbsp; "
-               f"<span style='color:{theme.DIVERGED_HEX}'>▒</span> diverged network "
-               f"&nbsp;&nbsp; each cell: layers (rows, input side on top) × units (columns)"
-               f" &nbsp;&nbsp; click a cell for its detail")
-        self.addLabel(key, row=n_rows + 1, col=0, colspan=n_cols + 2, size="10pt",
-                      color=theme.MUTED)
+        self.key = self.addLabel(self._key_text(), row=n_rows + 1, col=0,
+                                 colspan=n_cols + 2, size="10pt", color=theme.MUTED)
         for r in range(n_rows):
             self.ci.layout.setRowStretchFactor(r + 1, 1)
         theme.cache_text(*self._headers, self.colorbar.getAxis("right"),
                          *(cell.title for cell in self.cells))
+
+    def _key_text(self) -> str:
+        hint = " &nbsp;&nbsp; click a cell for its detail" if self.click_hint else ""
+        return (f"<span style='color:{theme.DEAD_HEX}'>■</span> dead unit "
+                f"(no gradient on any probe point) &nbsp;&nbsp; "
+                f"<span style='color:{theme.DIVERGED_HEX}'>▒</span> diverged network<br>"
+                f"each cell: layers (rows, input side on top) × units (columns){hint}")
+
+    def set_click_hint(self, shown: bool) -> None:
+        """Say "click a cell for its detail" in the key only when `shown` (the detail is)."""
+        self.click_hint = bool(shown)
+        if self.key is not None:
+            self.key.setText(self._key_text())
 
     def set_labels(self, labels: list[tuple[str, float]]) -> None:
         """Update row headers after an activation switch (cells keep their position)."""
