@@ -34,8 +34,8 @@ PROBE_SHARE = 0.06  # about this share of the worker's time goes to probes while
 LIVE_RATE = 12.0  # most frames a second while training (fluid, and leaves the GIL to steps)
 MAX_IN_FLIGHT = 2  # frames sent but not yet acknowledged by the GUI
 PROGRESS_RATE = 250.0  # most progress signals a second
-OUTPUT_INTERVAL_S = 0.25
-LAPSE_DOUBLING = 4.0  # time-lapse pace: 1 + step / this steps per second  # the selected cell's boundary / fit is recomputed at most this often
+OUTPUT_INTERVAL_S = 0.25  # the selected cell's boundary / fit is recomputed at most this often
+LAPSE_DOUBLING = 4.0  # time-lapse pace: 1 + step / LAPSE_DOUBLING steps per second
 
 
 class TrainingWorker(QtCore.QObject):
