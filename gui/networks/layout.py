@@ -128,6 +128,7 @@ def build_ui(tab) -> None:
     tab.notice.setVisible(False)
     tab.events = QtWidgets.QLabel()
     tab.events.setObjectName("events")
+    tab.events.setWordWrap(True)
     tab.events.setStyleSheet(f"color: {theme.SELECTED_HEX};")
     story = QtWidgets.QFrame()
     story.setObjectName("story")

@@ -87,6 +87,7 @@ class NetworksTab(QtWidgets.QWidget, LabTab):
         self.worker.progress.connect(self._on_progress)
         self.worker.paused_at_event.connect(self._on_paused_at_event)
         self._unacknowledged = 0
+        self._events_shown = -1
         self.progress_step = 0
         self.signals_received = 0
 
@@ -141,6 +142,8 @@ class NetworksTab(QtWidgets.QWidget, LabTab):
         self.grid.select(self.selected)
         self.worker.select(self.selected)
         self.events.setText("")
+        self.events.setToolTip("")
+        self._events_shown = -1
         self.finished = False
         self.paused_steps = []
         if was_playing:
@@ -364,11 +367,28 @@ class NetworksTab(QtWidgets.QWidget, LabTab):
         self._unacknowledged += 1
         self.history.add(frame.snapshot)
         if frame.events:
-            text = "; ".join(frame.events)
-            self.events.setText(f"step {frame.snapshot.step}: {text}")
-            self.message.emit(text)
+            self.message.emit("; ".join(frame.events))
+        self._show_events()
         self._pending = frame
         self._schedule_draw()
+
+    def event_list(self) -> list:
+        """Return every event of the run so far (`models.history.Event`: step, kind, message)."""
+        if self.experiment is None:
+            return []
+        return list(self.experiment.history.events)
+
+    def _show_events(self) -> None:
+        events = self.event_list()
+        if len(events) == self._events_shown:
+            return
+        self._events_shown = len(events)
+        lines = [f"step {e.step:,}: {e.message}" for e in events]
+        shown = lines[-3:]
+        more = f"({len(lines) - 3} earlier, hover for all) " if len(lines) > 3 else ""
+        self.events.setText(more + " · ".join(shown))
+        self.events.setToolTip("<br>".join(lines))
+        self.detail.set_events(events)
 
     def _schedule_draw(self) -> None:
         if self._draw_timer.isActive() or self._closed:

@@ -1,0 +1,105 @@
+"""Teaching on the Networks tab: pace, auto-pause at scheduled events, event markers, lock."""
+
+from __future__ import annotations
+
+import pytest
+
+from gui.networks.layout import PACES
+from gui.networks.tab import NetworksTab
+from models.experiment import Experiment
+from models.presets import load_preset
+
+pytestmark = [pytest.mark.gui, pytest.mark.timeout(180)]
+
+
+@pytest.fixture
+def tab(qtbot, lab_app):
+    made = NetworksTab()
+    qtbot.addWidget(made)
+    made.resize(1280, 760)
+    made.show()
+    yield made
+    made.shutdown()
+    assert not made.worker.is_running()
+
+
+def first_step_over(preset: str, cell: int, fraction: float, limit: int = 400) -> int:
+    """Step the engine one step at a time; return the first step `cell` is over `fraction` dead."""
+    exp = Experiment(load_preset(preset).config)
+    exp.start()
+    for _ in range(limit):
+        if exp.snapshot().dead_fraction[cell] > fraction:
+            return exp.step
+        exp.run(1)
+    raise AssertionError(f"{preset}: cell {cell} never over {fraction:.0%} dead")
+
+
+def test_default_pace_shows_the_death_over_many_frames(qtbot, tab):
+    preset = load_preset("high-lr-kills")
+    labels = [(a, lr) for a in preset.config.activations for lr in preset.config.lrs]
+    cell = labels.index(("relu", 6.0))
+    death = first_step_over("high-lr-kills", cell, 0.5)
+    assert tab.load_preset("high-lr-kills")
+    assert tab.pace.value() == 0 and tab.pace_steps_per_s() == PACES[0]  # the default pace
+    drawn = []
+    update = tab.grid.update_snapshot
+
+    def record(snap, live=False):
+        drawn.append((snap.step, float(snap.dead_fraction[cell])))
+        return update(snap, live)
+
+    tab.grid.update_snapshot = record
+    tab.play()
+    qtbot.waitUntil(lambda: any(step >= death for step, _ in drawn), timeout=120_000)
+    tab.pause()
+    before = [d for d in drawn if d[0] < death]
+    assert before and before[0][0] == 0
+    assert len(before) >= 20, f"only {len(before)} frames before step {death}"
+    at_death = [f for s, f in drawn if s == death]
+    assert at_death and at_death[0] > 0.5  # the frames show the engine's numbers
+
+
+def test_pace_keys_and_slider(qtbot, tab):
+    tab.set_pace_index(3)
+    assert tab.pace_value.text() == f"{PACES[3]:g} steps/s"
+    tab.change_pace(+1)
+    assert tab.pace.value() == 4
+    tab.change_pace(-2)
+    assert tab.pace.value() == 2
+    tab.set_pace_index(len(PACES) + 5)
+    assert tab.pace_steps_per_s() is None and tab.pace_value.text() == "full speed"
+    qtbot.waitUntil(lambda: tab.worker.pace is None and not tab.worker.lapse, timeout=10_000)
+
+
+def test_auto_pause_stops_at_each_scheduled_kick(qtbot, tab):
+    assert tab.load_preset("thermal-kick")
+    kicks = [a.step for a in tab.experiment.schedule.actions]
+    assert kicks == [250, 500]
+    tab.set_pace_index(len(PACES) - 1)  # full speed: the pause must not depend on the pace
+    tab.set_auto_pause(True)
+    for n, step in enumerate(kicks, start=1):
+        tab.play()
+        qtbot.waitUntil(lambda n=n: len(tab.paused_steps) == n and not tab.playing
+                        and not tab.worker.playing, timeout=60_000)
+        assert tab.paused_steps[-1] == step
+        assert tab.worker.experiment.step == step
+    qtbot.waitUntil(lambda: tab.shown_step == 500, timeout=30_000)
+    events = tab.event_list()
+    kick_steps = [e.step for e in events if e.kind == "kick"]
+    assert kick_steps == kicks
+    # every event is listed with its real step and marked on the loss and dead-fraction plots
+    for e in events:
+        assert f"step {e.step:,}" in tab.events.toolTip()
+    marked = {(plot, round(line.value())) for plot, line in tab.detail.event_lines}
+    for e in events:
+        assert (tab.detail.loss_plot, e.step) in marked
+        assert (tab.detail.layers_plot, e.step) in marked
+
+
+def test_without_auto_pause_the_run_goes_through_the_kicks(qtbot, tab):
+    assert tab.load_preset("thermal-kick")
+    tab.set_pace_index(len(PACES) - 1)
+    tab.play()
+    qtbot.waitUntil(lambda: tab.worker.experiment.step > 510, timeout=60_000)
+    assert tab.paused_steps == [] and tab.playing
+    tab.pause()
