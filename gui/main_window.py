@@ -67,6 +67,7 @@ class MainWindow(QtWidgets.QMainWindow, WindowSessions):
         column.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self._presentation = False
+        self._presenter = presentation.Presentation(self)
         self.locked = False
         self.autosave_on_close = False
         self._tab_titles: dict[QtWidgets.QWidget, str] = {}
@@ -316,18 +317,26 @@ class MainWindow(QtWidgets.QMainWindow, WindowSessions):
         return figures
 
     def toggle_presentation(self) -> None:
-        """Presentation mode: full screen, larger type, thicker lines, controls tucked away."""
+        """Presentation mode: full screen, larger type, thicker lines, controls tucked away.
+
+        Toggling it twice puts back every font, size and shown widget exactly.
+        """
         self._presentation = not self._presentation
-        factor = presentation.FONT_SCALE if self._presentation else 1 / presentation.FONT_SCALE
-        lines = presentation.LINE_SCALE if self._presentation else 1 / presentation.LINE_SCALE
-        presentation.scale_app_font(factor)
-        figures = self.all_figures()
-        presentation.scale_plot_text(figures, factor)
-        presentation.scale_lines(figures, lines)
-        for widget in self.tab_widgets():
-            widget.set_controls_visible(not self._presentation)
-        self.showFullScreen() if self._presentation else self.showNormal()
+        if self._presentation:
+            self._presenter.enter(self.all_figures())
+            for widget in self.tab_widgets():
+                widget.set_controls_visible(False)
+            self.showFullScreen()
+        else:
+            self._presenter.leave()
+            for widget in self.tab_widgets():
+                widget.set_controls_visible(True)
+            self._presenter_restore_visibility()
         self.presentation_action.setChecked(self._presentation)
+
+    def _presenter_restore_visibility(self) -> None:
+        # the tabs' own set_controls_visible(True) may show more than was shown before
+        self._presenter.restore_visibility()
 
     def toggle_lock(self) -> None:
         """Lock (or unlock) the controls: the class sees the grid and the Play button only."""

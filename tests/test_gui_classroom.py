@@ -103,3 +103,53 @@ def test_without_auto_pause_the_run_goes_through_the_kicks(qtbot, tab):
     qtbot.waitUntil(lambda: tab.worker.experiment.step > 510, timeout=60_000)
     assert tab.paused_steps == [] and tab.playing
     tab.pause()
+
+
+def _window_state(window):
+    from gui.presentation import _walk
+    import pyqtgraph as pg
+    from PySide6 import QtWidgets
+
+    app = QtWidgets.QApplication.instance()
+    fonts = [(w, w.font().toString()) for w in window.findChildren(QtWidgets.QWidget)]
+    ticks = []
+    for figure in window.all_figures():
+        for axis in _walk(figure.item, pg.AxisItem):
+            tick = axis.style.get("tickFont")
+            ticks.append((axis, None if tick is None else tick.toString(),
+                          axis.label.font().toString(), axis.fixedWidth, axis.fixedHeight))
+        for label in _walk(figure.item, pg.LabelItem):
+            ticks.append((label, label.text, str(label.opts.get("size"))))
+    shown = [(w, w.isHidden()) for w in window.findChildren(QtWidgets.QWidget)]
+    return {"app": app.font().toString(), "sheet": app.styleSheet(), "fonts": fonts,
+            "plots": ticks, "shown": shown, "size": (window.width(), window.height())}
+
+
+def test_presentation_round_trip_on_every_tab_restores_everything(qtbot, make_window):
+    from PySide6 import QtWidgets
+
+    window = make_window()
+    window.resize(1100, 700)
+    qtbot.waitUntil(lambda: window.networks.last_frame is not None, timeout=30_000)
+    for index in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(index)
+        QtWidgets.QApplication.processEvents()
+        before = _window_state(window)
+        body = QtWidgets.QApplication.font().pointSizeF()
+        window.toggle_presentation()
+        QtWidgets.QApplication.processEvents()
+        # the text is scaled once (1.4x, not 1.4 x 1.4), and the preset title stays larger
+        assert QtWidgets.QApplication.font().pointSizeF() == pytest.approx(1.4 * body)
+        title = window.networks.explanation_title
+        text = window.networks.explanation
+        assert title.fontInfo().pointSizeF() > text.fontInfo().pointSizeF()
+        for figure in window.all_figures():
+            from gui.presentation import _walk
+            import pyqtgraph as pg
+            for axis in _walk(figure.item, pg.AxisItem):
+                assert axis.style["tickFont"].pointSizeF() <= 1.4 * body + 1e-6
+        window.toggle_presentation()
+        QtWidgets.QApplication.processEvents()
+        after = _window_state(window)
+        for key in before:
+            assert after[key] == before[key], f"tab {index}: {key} changed"
