@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pyqtgraph as pg
 import pytest
+from PySide6 import QtWidgets
 
 from gui.networks.layout import PACES
 from gui.networks.tab import NetworksTab
+from gui.presentation import _walk
 from models.experiment import Experiment
 from models.presets import load_preset
 
@@ -106,10 +109,6 @@ def test_without_auto_pause_the_run_goes_through_the_kicks(qtbot, tab):
 
 
 def _window_state(window):
-    from gui.presentation import _walk
-    import pyqtgraph as pg
-    from PySide6 import QtWidgets
-
     app = QtWidgets.QApplication.instance()
     fonts = [(w, w.font().toString()) for w in window.findChildren(QtWidgets.QWidget)]
     ticks = []
@@ -126,8 +125,6 @@ def _window_state(window):
 
 
 def test_presentation_round_trip_on_every_tab_restores_everything(qtbot, make_window):
-    from PySide6 import QtWidgets
-
     window = make_window()
     window.resize(1100, 700)
     qtbot.waitUntil(lambda: window.networks.last_frame is not None, timeout=30_000)
@@ -144,8 +141,6 @@ def test_presentation_round_trip_on_every_tab_restores_everything(qtbot, make_wi
         text = window.networks.explanation
         assert title.fontInfo().pointSizeF() > text.fontInfo().pointSizeF()
         for figure in window.all_figures():
-            from gui.presentation import _walk
-            import pyqtgraph as pg
             for axis in _walk(figure.item, pg.AxisItem):
                 assert axis.style["tickFont"].pointSizeF() <= 1.4 * body + 1e-6
         window.toggle_presentation()
