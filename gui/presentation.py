@@ -13,6 +13,8 @@ import re
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from gui import theme
+
 FONT_SCALE = 1.4
 LINE_SCALE = 2.0
 _SIZE = re.compile(r"font-size:\s*([0-9.]+)pt")
@@ -73,12 +75,12 @@ class Presentation:
                                       QtGui.QFont(axis.label.font()), axis.fixedWidth,
                                       axis.fixedHeight))
             for label in _walk(figure.item, pg.LabelItem):
-                if label.text:
-                    saved["labels"].append((label, label.text, dict(label.opts),
-                                            label.minimumWidth(), label.maximumWidth()))
+                saved["labels"].append((label, label.text, dict(label.opts),
+                                        label.minimumWidth(), label.maximumWidth()))
             for curve in _walk(figure.item, pg.PlotCurveItem):
                 if curve.opts.get("pen") is not None:
                     saved["pens"].append((curve, curve.opts["pen"]))
+        theme.TEXT_SCALE = font_scale
         points = base_font.pointSizeF()
         font = QtGui.QFont(base_font)
         font.setPointSizeF(points * font_scale)
@@ -100,7 +102,10 @@ class Presentation:
         for label, text, opts, low, high in saved["labels"]:
             size = str(opts.get("size") or "11pt")
             points_l = float(size.removesuffix("pt")) if size.endswith("pt") else 11.0
-            label.setText(text, size=f"{points_l * font_scale:.1f}pt")
+            if text:
+                label.setText(text, size=f"{points_l * font_scale:.1f}pt")
+            else:  # typeset later (a cell title) at the scaled size
+                label.opts["size"] = f"{points_l * font_scale:.1f}pt"
             if low == high and 0 < high < 10_000:  # a fixed-width header
                 label.setFixedWidth(high * font_scale)
         for curve, pen in saved["pens"]:
@@ -115,6 +120,7 @@ class Presentation:
         self.active = False
         saved = self._saved
         app = QtWidgets.QApplication.instance()
+        theme.TEXT_SCALE = 1.0
         app.setFont(saved["app_font"])
         app.setStyleSheet(saved["sheet"])
         for widget, own in saved["widget_fonts"]:
@@ -123,10 +129,11 @@ class Presentation:
             axis.setStyle(tickFont=tick)
             axis.label.setFont(label_font)
             _refit_axis(axis, fixed_w, fixed_h)
-        for label, text, opts, low, high in saved["labels"]:
-            label.setText(text, **{k: v for k, v in opts.items() if k in ("size", "color",
-                                                                          "bold", "italic")})
+        for label, _text, opts, low, high in saved["labels"]:
             label.opts.update(opts)
+            if label.text:  # the text may have changed while presenting: keep the new one
+                label.setText(label.text, **{k: v for k, v in opts.items()
+                                             if k in ("size", "color", "bold", "italic")})
             label.setMinimumWidth(low)
             label.setMaximumWidth(high)
         for curve, pen in saved["pens"]:

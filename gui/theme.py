@@ -31,6 +31,12 @@ CLASS_COLORS = ["#2166ac", "#e67814"]
 
 BASE_POINT_SIZE = 10
 TITLE_SIZE = "11pt"
+TEXT_SCALE = 1.0  # presentation mode sets this; text typeset later follows it
+
+
+def title_size() -> str:
+    """Return the plot title size, scaled while presentation mode is on."""
+    return f"{float(TITLE_SIZE.removesuffix('pt')) * TEXT_SCALE:.1f}pt"
 
 
 def activity_colormap() -> pg.ColorMap:

@@ -278,12 +278,12 @@ class DetailView(pg.GraphicsLayoutWidget):
         steps = self.history["steps"].astype(float)
         if label != self.selected_label:
             self.selected_label = label
-            self.loss_plot.setTitle(f"Loss: {label}", size=theme.TITLE_SIZE)
+            self.loss_plot.setTitle(f"Loss: {label}", size=theme.title_size())
             # the cell's name once, in the first title: four long titles overflow the row
-            self.layers_plot.setTitle("Dead fraction per layer", size=theme.TITLE_SIZE)
-            self.kymo_plot.setTitle("Kymograph of activity", size=theme.TITLE_SIZE)
+            self.layers_plot.setTitle("Dead fraction per layer", size=theme.title_size())
+            self.kymo_plot.setTitle("Kymograph of activity", size=theme.title_size())
             kind = "Decision boundary" if self.two_d else "Fitted curve"
-            self.output_plot.setTitle(kind, size=theme.TITLE_SIZE)
+            self.output_plot.setTitle(kind, size=theme.title_size())
         if len(steps):
             self._grow_x(float(steps[-1]))
         loss = self.history["loss"]

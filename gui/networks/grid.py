@@ -320,7 +320,7 @@ class GridView(pg.GraphicsLayoutWidget):
                 cell.set_selected(False)
                 self.cells.append(cell)
         self.colorbar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=self._cmap,
-                                        label="activity (fraction of probe points with z > 0)",
+                                        label="activity: fraction of points with z > 0",
                                         interactive=False, colorMapMenu=False, width=16)
         self.colorbar.getAxis("right").setTextPen(pg.mkPen(theme.FOREGROUND))
         self.addItem(self.colorbar, row=1, col=n_cols + 1, rowspan=n_rows)

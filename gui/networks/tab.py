@@ -393,8 +393,9 @@ class NetworksTab(QtWidgets.QWidget, LabTab):
     def _schedule_draw(self) -> None:
         if self._draw_timer.isActive() or self._closed:
             return
-        interval = max(FRAME_INTERVAL_S, self._frame_cost / DRAW_SHARE) if self.playing \
-            else FRAME_INTERVAL_S
+        paced = self.pace_steps_per_s() is not None  # a paced worker idles between frames
+        interval = max(FRAME_INTERVAL_S, self._frame_cost / DRAW_SHARE) \
+            if self.playing and not paced else FRAME_INTERVAL_S
         wait = self._last_draw + interval - time.perf_counter()
         self._draw_timer.start(max(0, int(wait * 1000)))
 

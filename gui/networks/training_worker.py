@@ -282,10 +282,14 @@ class TrainingWorker(QtCore.QObject):
         exp = self.experiment
         interval = 1.0 / LIVE_RATE
         with self._cond:
-            while not self._stop and not self._commands and (
-                    self._in_flight > 0 or time.perf_counter() < self._next_tick):
-                wait = self._next_tick - time.perf_counter()
-                self._cond.wait(max(0.001, min(wait, 0.25)) if self._in_flight == 0 else 0.25)
+            # wait for the tick, and for the GUI to draw the last frame (at most a tick more)
+            give_up = max(self._next_tick, time.perf_counter()) + interval
+            while not self._stop and not self._commands:
+                now = time.perf_counter()
+                if now >= self._next_tick and (self._in_flight == 0 or now >= give_up):
+                    break
+                target = self._next_tick if now < self._next_tick else give_up
+                self._cond.wait(max(0.001, min(target - now, 0.25)))
             if self._stop or self._commands:
                 return False
         self._next_tick = max(self._next_tick + interval, time.perf_counter())
