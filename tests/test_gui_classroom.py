@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 import pytest
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from gui.networks.layout import PACES
 from gui.networks.tab import NetworksTab
 from gui.presentation import _walk
 from models.experiment import Experiment
 from models.presets import load_preset
+from models.unit_states import DEAD
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(180)]
 
@@ -160,3 +161,58 @@ def test_presentation_round_trip_on_every_tab_restores_everything(qtbot, make_wi
                 assert len(set(old) - set(new)) == 0, f"tab {index}: widgets went"
                 new = {w: v for w, v in new.items() if w in old}
             assert new == old, f"tab {index}: {key} changed"
+
+
+def _unit_center(tab, cell, layer, unit):
+    area = tab.grid.cells[cell].area.sceneBoundingRect()
+    rows, cols = tab.grid.cells[cell].image.image.shape
+    return QtCore.QPointF(area.left() + (unit + 0.5) * area.width() / cols,
+                          area.top() + (layer + 0.5) * area.height() / rows)
+
+
+def _spells(states):
+    """Return (dead since, revived at) of one unit's state column, scanning it directly."""
+    dead = states == DEAD
+    since = None
+    if dead[-1]:
+        k = len(dead) - 1
+        while k > 0 and dead[k - 1]:
+            k -= 1
+        since = k
+    revived = [k for k in range(1, len(dead)) if dead[k - 1] and not dead[k]]
+    return since, (revived[-1] if revived else None)
+
+
+def test_hover_names_dead_since_and_revived_at_from_the_engine_history(qtbot, tab):
+    assert tab.load_preset("high-lr-kills")
+    tab.step_size.setCurrentIndex(tab.step_size.findData(100))
+    for _ in range(6):
+        target = tab.worker.experiment.step + 100
+        tab.step_once()
+        qtbot.waitUntil(lambda t=target: tab.shown_step == t and not tab.worker._commands,
+                        timeout=60_000)
+    history = tab.experiment.history
+    steps = history.recorded_steps
+    n = history.count
+    assert steps[-1] == tab.shown_step
+    found = {"dead": None, "revived": None}
+    for cell in range(tab.config.n_networks):
+        for layer in range(tab.config.depth):
+            for unit in range(tab.config.width):
+                since, revived = _spells(history.state[:n, cell, layer, unit])
+                if since is not None and found["dead"] is None:
+                    found["dead"] = (cell, layer, unit, int(steps[since]))
+                if revived is not None and since is None and found["revived"] is None:
+                    found["revived"] = (cell, layer, unit, int(steps[revived]))
+    assert found["dead"] and found["revived"], found
+    cell, layer, unit, since = found["dead"]
+    tab.grid._moved(_unit_center(tab, cell, layer, unit))
+    assert f"layer {layer + 1}, unit {unit}" in tab.hovered_text
+    assert f"dead since step {since:,}" in tab.hovered_text
+    assert "bias" in tab.hovered_text and "incoming weight norm" in tab.hovered_text
+    cell, layer, unit, revived = found["revived"]
+    assert layer > 0  # only units fed by other layers can come back (the first sees fixed data)
+    tab.grid._moved(_unit_center(tab, cell, layer, unit))
+    assert f"revived at step {revived:,}" in tab.hovered_text
+    assert "dead since" not in tab.hovered_text
+    assert "learning rate" in tab.hovered_text and "% dead" in tab.hovered_text

@@ -277,6 +277,7 @@ class GridView(pg.GraphicsLayoutWidget):
     """
 
     cell_clicked = QtCore.Signal(int)
+    hovered = QtCore.Signal(int, int, int)  # cell, layer (0 = input side), unit; -1: none
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -291,6 +292,8 @@ class GridView(pg.GraphicsLayoutWidget):
         self.key: pg.LabelItem | None = None
         self.click_hint = True
         self.scene().sigMouseClicked.connect(self._clicked)
+        self.scene().sigMouseMoved.connect(self._moved)
+        self._hover = (-1, -1, -1)
         self.ci.setContentsMargins(6, 6, 6, 6)
         self.ci.layout.setHorizontalSpacing(10)
         self.ci.layout.setVerticalSpacing(4)
@@ -385,6 +388,30 @@ class GridView(pg.GraphicsLayoutWidget):
         for cell in self.cells:
             if cell.selected != (cell.index == index):
                 cell.set_selected(cell.index == index)
+
+    def locate(self, scene_pos) -> tuple[int, int, int]:
+        """Return (cell, layer, unit) under `scene_pos`: layer 0 is the input side's row.
+
+        Over a cell's title, layer and unit are -1; outside every cell all three are -1.
+        """
+        for cell in self.cells:
+            if not cell.widget.sceneBoundingRect().contains(scene_pos):
+                continue
+            area = cell.area.sceneBoundingRect()
+            shape = cell.image.image.shape if cell.image.image is not None else None
+            if shape is None or not area.contains(scene_pos) or area.width() <= 0:
+                return cell.index, -1, -1
+            rows, cols = shape[0], shape[1]
+            layer = int((scene_pos.y() - area.top()) / area.height() * rows)
+            unit = int((scene_pos.x() - area.left()) / area.width() * cols)
+            return cell.index, min(max(layer, 0), rows - 1), min(max(unit, 0), cols - 1)
+        return -1, -1, -1
+
+    def _moved(self, scene_pos) -> None:
+        where = self.locate(scene_pos)
+        if where != self._hover:
+            self._hover = where
+            self.hovered.emit(*where)
 
     def _clicked(self, event) -> None:
         pos = event.scenePos()

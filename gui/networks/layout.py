@@ -150,6 +150,7 @@ def build_ui(tab) -> None:
 
     tab.grid = GridView()
     tab.grid.cell_clicked.connect(tab.select)
+    tab.grid.hovered.connect(tab._on_hover)
     tab.detail = DetailView()
     splitter = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
     splitter.addWidget(tab.grid)

@@ -13,6 +13,7 @@ from gui.lab_tab import LabTab
 from gui.networks.figures import grid_table
 from gui.networks.grid import format_lr, pretty_activation
 from gui.networks.history import History
+from gui.networks.hover import cell_text, unit_text
 from gui.networks.layout import INTRO, LAPSE, PACES, build_ui
 from gui.networks.session import parse_settings
 from gui.networks.training_worker import Frame, TrainingWorker
@@ -88,6 +89,7 @@ class NetworksTab(QtWidgets.QWidget, LabTab):
         self.worker.paused_at_event.connect(self._on_paused_at_event)
         self._unacknowledged = 0
         self._events_shown = -1
+        self.hovered_text = ""
         self.progress_step = 0
         self.signals_received = 0
 
@@ -348,6 +350,31 @@ class NetworksTab(QtWidgets.QWidget, LabTab):
         self.worker.select(index)
         self._history_drawn = (-1, -1, -1)
         self._schedule_draw()
+
+    # -- hover ----------------------------------------------------------------------------
+    def hover_text(self, cell: int, layer: int = -1, unit: int = -1) -> str:
+        """Return what hovering shows over `cell` (its unit at `layer`, `unit` when given).
+
+        Numbers are those of the step shown, read from the engine's history.
+        """
+        if self.experiment is None or not 0 <= cell < self.config.n_networks:
+            return ""
+        step = self.shown_step if self.shown_step >= 0 else None
+        try:
+            text = cell_text(self.experiment, cell, step)
+            if layer >= 0 and unit >= 0:
+                text = unit_text(self.experiment, cell, layer, unit, step) + "\n\n" + text
+        except IndexError:  # nothing recorded yet
+            return ""
+        return text
+
+    def _on_hover(self, cell: int, layer: int, unit: int) -> None:
+        text = self.hover_text(cell, layer, unit) if cell >= 0 else ""
+        self.hovered_text = text
+        if text:
+            QtWidgets.QToolTip.showText(QtGui.QCursor.pos(), text, self.grid)
+        else:
+            QtWidgets.QToolTip.hideText()
 
     # -- frames ---------------------------------------------------------------------------
     def _on_progress(self, generation: int, step: int) -> None:
