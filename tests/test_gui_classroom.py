@@ -216,3 +216,55 @@ def test_hover_names_dead_since_and_revived_at_from_the_engine_history(qtbot, ta
     assert f"revived at step {revived:,}" in tab.hovered_text
     assert "dead since" not in tab.hovered_text
     assert "learning rate" in tab.hovered_text and "% dead" in tab.hovered_text
+
+
+def test_locked_controls_disable_every_hidden_shortcut_and_action(qtbot, make_window):
+    from PySide6 import QtGui
+    from PySide6.QtTest import QTest
+
+    window = make_window()
+    tab = window.networks
+    qtbot.waitUntil(lambda: tab.last_frame is not None and not tab.worker._commands,
+                    timeout=30_000)
+    window.toggle_lock()
+    assert tab.locked and "click a cell" not in tab.grid.key.text
+    state = (tab.generation, tab.worker.experiment.step, tab.pace.value(), tab.selected,
+             tab.config)
+    window.activateWindow()
+    for key in ("R", "S", "+", "-", "Ctrl+I", "Ctrl+E", "Ctrl+S", "Ctrl+O", "Ctrl+Right"):
+        QTest.keySequence(window, QtGui.QKeySequence(key))
+    for action in window.locked_actions():
+        assert not action.isEnabled(), action.text()
+        action.trigger()
+    for action in (window.step_action, window.reset_action):
+        assert action in window.locked_actions()
+    for shortcut in tab.findChildren(QtGui.QShortcut):
+        assert not shortcut.isEnabled()
+    tab.reset()
+    tab.step_once()
+    tab.change_pace(+1)
+    tab.select(tab.config.n_networks - 1)
+    QtWidgets.QApplication.processEvents()
+    assert (tab.generation, tab.worker.experiment.step, tab.pace.value(), tab.selected,
+            tab.config) == state
+    for widget in tab.lockable_widgets():
+        assert not widget.isVisibleTo(window) and not widget.isEnabled()
+    assert window.play_action.isEnabled() and window.lock_action.isEnabled()
+    window.toggle_lock()
+    assert "click a cell" in tab.grid.key.text and window.step_action.isEnabled()
+
+
+def test_play_restarts_a_finished_locked_run(qtbot, make_window):
+    from models.config import ExperimentConfig
+
+    window = make_window(ExperimentConfig(width=8, activations=("relu",), lrs=(0.1,),
+                                          steps=30, log_every=5))
+    tab = window.networks
+    tab.set_pace_index(len(PACES) - 1)
+    window.toggle_lock()
+    tab.play()
+    qtbot.waitUntil(lambda: tab.finished and not tab.playing, timeout=60_000)
+    generation = tab.generation
+    window.play_action.trigger()
+    assert tab.playing and tab.generation == generation + 1
+    qtbot.waitUntil(lambda: tab.finished and tab.shown_step == 30, timeout=60_000)
