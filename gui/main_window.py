@@ -36,6 +36,15 @@ def versions() -> dict[str, str]:
 
 
 MINIMUM_SIZE = (1000, 620)
+# The presets in teaching order: how units die, what cannot be born alive, the remedies.
+LESSONS = ("high-lr-kills", "outlier-kills", "negative-bias", "zero-init-born-dead",
+           "deep-narrow-born-dead", "leaky-rescues", "thermal-kick", "batchnorm-protects")
+
+
+def lesson_order(names) -> list[str]:
+    """Return preset `names` in teaching order (`LESSONS` first, any others after, sorted)."""
+    names = list(names)
+    return [n for n in LESSONS if n in names] + sorted(n for n in names if n not in LESSONS)
 PREFERRED_SIZE = (1600, 1000)
 
 
@@ -191,15 +200,20 @@ class MainWindow(QtWidgets.QMainWindow, WindowSessions):
             run_menu, "Step", lambda: self._on_current(lambda t: t.step_once()), "S")
         self.reset_action = self._action(
             run_menu, "Reset", lambda: self._on_current(lambda t: t.reset()), "R")
-        self.next_lesson_action = None
 
         self.presets_menu = bar.addMenu("&Presets")
-        for name in preset_names():
+        self.lessons = lesson_order(preset_names())
+        self.next_lesson_action = self._action(self.presets_menu, "Next lesson",
+                                               self.next_lesson, "Ctrl+Right",
+                                               "Load the next preset in teaching order")
+        self.presets_menu.addSeparator()
+        for number, name in enumerate(self.lessons, start=1):
             try:
                 title = load_preset(name).title
             except PresetError:
                 title = name
-            self._action(self.presets_menu, title, lambda _c=False, n=name: self.load_preset(n),
+            self._action(self.presets_menu, f"{number}. {title}",
+                         lambda _c=False, n=name: self.load_preset(n),
                          tip=f"resources/presets/{name}.json")
 
         view_menu = bar.addMenu("&View")
@@ -242,6 +256,15 @@ class MainWindow(QtWidgets.QMainWindow, WindowSessions):
         """Show the Networks tab with preset `name`; a bad name leaves everything as it was."""
         self.tabs.setCurrentWidget(self.networks)
         return self.networks.load_preset(name)
+
+    def next_lesson(self) -> str | None:
+        """Load the preset after the current one in teaching order (the first if none); name it."""
+        if not self.lessons:
+            return None
+        current = self.networks.preset_name
+        index = self.lessons.index(current) + 1 if current in self.lessons else 0
+        name = self.lessons[index % len(self.lessons)]
+        return name if self.load_preset(name) else None
 
     def export_figures(self, folder: str | Path, tab: QtWidgets.QWidget | None = None,
                        every_tab: bool = False) -> list[Path]:

@@ -268,3 +268,19 @@ def test_play_restarts_a_finished_locked_run(qtbot, make_window):
     window.play_action.trigger()
     assert tab.playing and tab.generation == generation + 1
     qtbot.waitUntil(lambda: tab.finished and tab.shown_step == 30, timeout=60_000)
+
+
+def test_presets_menu_in_teaching_order_with_next_lesson(qtbot, make_window):
+    from gui.main_window import LESSONS
+    from models.presets import preset_names
+
+    window = make_window()
+    assert set(LESSONS) == set(preset_names())  # every preset has its place in the course
+    titles = [a.text() for a in window.presets_menu.actions() if not a.isSeparator()]
+    assert titles[0] == "Next lesson"
+    expected = [f"{n}. {load_preset(name).title}" for n, name in enumerate(LESSONS, start=1)]
+    assert titles[1:] == expected
+    assert window.next_lesson_action.shortcut().toString() == "Ctrl+Right"
+    for name in LESSONS + LESSONS[:1]:  # and round again to the first
+        window.next_lesson_action.trigger()
+        assert window.networks.preset_name == name
