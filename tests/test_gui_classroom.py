@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6 import QtCore, QtWidgets
@@ -284,3 +285,27 @@ def test_presets_menu_in_teaching_order_with_next_lesson(qtbot, make_window):
     for name in LESSONS + LESSONS[:1]:  # and round again to the first
         window.next_lesson_action.trigger()
         assert window.networks.preset_name == name
+
+
+def test_timeline_replays_a_recorded_step_then_goes_live(qtbot, tab):
+    assert tab.load_preset("high-lr-kills")
+    tab.step_size.setCurrentIndex(tab.step_size.findData(100))
+    for target in (100, 200):
+        tab.step_once()
+        qtbot.waitUntil(lambda t=target: tab.shown_step == t and not tab.worker._commands,
+                        timeout=60_000)
+    history = tab.experiment.history
+    assert tab.timeline.maximum() == history.count - 1
+    index = int(history.index_at(50))
+    tab.timeline.setSliderDown(True)
+    tab.timeline.setValue(index)
+    snap = history.snapshot(index)
+    assert tab.replaying and tab.shown_step == snap.step == 50
+    for cell in tab.grid.cells:
+        np.testing.assert_array_equal(cell.image.image, snap.activity[cell.index])
+        assert cell.dead_fraction == snap.dead_fraction[cell.index]
+    assert tab.detail.history["steps"][-1] == 50
+    assert f"{100 * snap.dead_fraction[0]:.1f}% dead" in tab.hover_text(0)
+    tab.timeline.setSliderDown(False)
+    tab.go_live()
+    assert not tab.replaying and tab.shown_step == 200

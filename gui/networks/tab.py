@@ -90,6 +90,7 @@ class NetworksTab(QtWidgets.QWidget, LabTab):
         self._unacknowledged = 0
         self._events_shown = -1
         self.hovered_text = ""
+        self.replaying = False
         self.progress_step = 0
         self.signals_received = 0
 
@@ -351,6 +352,59 @@ class NetworksTab(QtWidgets.QWidget, LabTab):
         self._history_drawn = (-1, -1, -1)
         self._schedule_draw()
 
+    # -- replay ---------------------------------------------------------------------------
+    def replay_step(self, step: int) -> int:
+        """Show the recorded step at or before `step` in the grid, the detail and the hover.
+
+        Returns the step shown. Training goes on meanwhile; `go_live` shows it again.
+        """
+        history = self.experiment.history
+        index = history.index_at(int(step))
+        self.replaying = True
+        snap = history.snapshot(index)
+        self.grid.update_snapshot(snap, live=False)
+        self.shown_step = snap.step
+        cell = history.cell(self.selected)  # every probe up to the replayed step
+        n = index + 1
+        self.detail.set_history(
+            {"steps": cell["steps"][:n], "loss": cell["loss"][:n],
+             "dead_layers": cell["dead_layers"][:n],
+             "activity": cell["activity"][:n].reshape(n, -1),
+             "dead": cell["dead"][:n].reshape(n, -1)}, self.cell_name())
+        self._history_drawn = (-1, -1, -1)
+        self.timeline_label.setText(f"replay: step {snap.step:,}")
+        self.step_label.setText(f"step {snap.step:,} (replay)")
+        return snap.step
+
+    def go_live(self) -> None:
+        """Leave the replay and show the newest frame again."""
+        self.replaying = False
+        self.timeline_label.setText("live")
+        self._history_drawn = (-1, -1, -1)
+        self.draw()
+
+    def _on_timeline_pressed(self) -> None:
+        self._on_timeline_moved(self.timeline.value())
+
+    def _on_timeline_moved(self, index: int) -> None:
+        if not self.timeline.isSliderDown() or self.experiment is None:
+            return
+        steps = self.experiment.history.recorded_steps
+        if len(steps):
+            self.replay_step(int(steps[min(int(index), len(steps) - 1)]))
+
+    def _on_timeline_released(self) -> None:
+        self.go_live()
+
+    def _sync_timeline(self) -> None:
+        count = self.experiment.history.count if self.experiment is not None else 0
+        if self.timeline.isSliderDown():
+            return
+        self.timeline.blockSignals(True)
+        self.timeline.setRange(0, max(count - 1, 0))
+        self.timeline.setValue(max(count - 1, 0))
+        self.timeline.blockSignals(False)
+
     # -- hover ----------------------------------------------------------------------------
     def hover_text(self, cell: int, layer: int = -1, unit: int = -1) -> str:
         """Return what hovering shows over `cell` (its unit at `layer`, `unit` when given).
@@ -435,6 +489,9 @@ class NetworksTab(QtWidgets.QWidget, LabTab):
         self._unacknowledged = 0
         if frame is None or self._closed:
             return
+        if self.replaying:  # the replayed step stays on screen; the newest frame waits
+            self.last_frame = frame
+            return
         start, start_cpu = time.perf_counter(), time.thread_time()
         painted = (self.grid.paint_seconds + self.detail.paint_seconds,
                    self.grid.paint_cpu + self.detail.paint_cpu)
@@ -460,6 +517,7 @@ class NetworksTab(QtWidgets.QWidget, LabTab):
         self.last_frame = frame
         self.shown_step = snap.step
         self.step_label.setText(f"step {snap.step:,}")
+        self._sync_timeline()
         end = time.perf_counter()
         self._last_draw = end
         self._previous_draw = end - start
