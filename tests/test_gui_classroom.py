@@ -309,3 +309,26 @@ def test_timeline_replays_a_recorded_step_then_goes_live(qtbot, tab):
     tab.timeline.setSliderDown(False)
     tab.go_live()
     assert not tab.replaying and tab.shown_step == 200
+
+
+CVD_THRESHOLD = 30.0  # CIE76 units; about 2.3 is a just-noticeable difference
+
+
+def test_dead_marker_stays_distinct_from_viridis_under_colour_blindness(lab_app):
+    from gui import theme
+    from tests.cvd import smallest_distance
+
+    lut = theme.activity_colormap().getLookupTable(0.0, 1.0, 256, alpha=False)
+    distances = {kind: smallest_distance(theme.DEAD_COLOR, lut, kind)
+                 for kind in (None, "protanopia", "deuteranopia", "tritanopia")}
+    # measured: about 34.0 (deuteranopia) for magenta; the old red (235, 30, 60) gave 16.7
+    assert min(distances.values()) > CVD_THRESHOLD, distances
+    assert smallest_distance((235, 30, 60), lut, "deuteranopia") < CVD_THRESHOLD  # can fail
+
+
+def test_diverged_veil_hides_what_is_under_it(lab_app):
+    from gui.networks.grid import Cell
+
+    cell = Cell(0, np.zeros((256, 4)))
+    assert cell.veil.brush().color().alpha() == 255
+    assert cell.veil.brush().style() == QtCore.Qt.BrushStyle.SolidPattern

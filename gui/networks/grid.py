@@ -128,9 +128,13 @@ class Cell:
         self.pixmap.setTransformationMode(QtCore.Qt.TransformationMode.FastTransformation)
         self.pixmap.setShapeMode(QtWidgets.QGraphicsPixmapItem.ShapeMode.BoundingRectShape)
         self.veil = QtWidgets.QGraphicsRectItem(self.area)
-        self.veil.setBrush(QtGui.QBrush(QtGui.QColor(*theme.DIVERGED_COLOR, 215),
-                                        QtCore.Qt.BrushStyle.Dense3Pattern))
+        # opaque: nothing of the diverged network's last picture shows through
+        self.veil.setBrush(QtGui.QBrush(QtGui.QColor(60, 60, 60, 255)))
         self.veil.setPen(QtGui.QPen(QtCore.Qt.PenStyle.NoPen))
+        self.hatch = QtWidgets.QGraphicsRectItem(self.veil)
+        self.hatch.setBrush(QtGui.QBrush(QtGui.QColor(*theme.DIVERGED_COLOR, 255),
+                                         QtCore.Qt.BrushStyle.Dense5Pattern))
+        self.hatch.setPen(QtGui.QPen(QtCore.Qt.PenStyle.NoPen))
         self.veil.setVisible(False)
         self.veil_text = QtWidgets.QGraphicsSimpleTextItem("DIVERGED (loss is NaN)")
         self.veil_text.setBrush(QtGui.QColor("#ffffff"))
@@ -209,6 +213,7 @@ class Cell:
         size = self.area.size()
         w, h = size.width(), size.height()
         self.veil.setRect(0, 0, w, h)
+        self.hatch.setRect(0, 0, w, h)
         pen = self.border.pen().widthF()
         self.border.setRect(pen / 2, pen / 2, max(w - pen, 0), max(h - pen, 0))
         text = self.veil_text.boundingRect()

@@ -20,10 +20,12 @@ STEP_SIZES = (1, 10, 100)
 INTRO = ("Every cell is the same network (same data, same minibatches, same initial weights) "
          "trained with the activation of its row and the learning rate of its column. Its "
          "heatmap shows each hidden unit's activity, the fraction of data points on which "
-         "it is switched on (z > 0): layers are rows, units are columns. A unit in red is "
-         "dead: it is off on every data point, so it receives no gradient and can never "
-         "learn again. Press Play and watch the high learning rates kill ReLU units while "
-         "Leaky ReLU's keep their slope; click a cell to see its history below.")
+         "it is switched on (z > 0): layers are rows (input side on top), units are columns. "
+         "A unit in magenta is dead: it is off on every data point, so it gets no gradient "
+         "and its own weights stop moving. A dead first-layer unit sees the fixed data and "
+         "can never come back; a deeper one can revive when the layers below it change. A "
+         "dark Leaky ReLU unit is dormant, not dead: its slope still passes a gradient. "
+         "Press Play, hover over a unit for its story, click a cell for its history below.")
 
 
 def build_ui(tab) -> None:
