@@ -27,6 +27,7 @@ import numpy as np  # noqa: E402
 from PySide6 import QtCore, QtWidgets  # noqa: E402
 
 from gui.app import create_app  # noqa: E402
+from gui.networks.layout import PACES  # noqa: E402
 from gui.networks.training_worker import TrainingWorker  # noqa: E402
 from models.blas import single_thread_blas  # noqa: E402
 from models.config import ExperimentConfig  # noqa: E402
@@ -96,6 +97,7 @@ def window_run(app: QtWidgets.QApplication, seconds: float) -> dict:
         timer.start(10)
 
     timer.timeout.connect(tick)
+    tab.set_pace_index(len(PACES) - 1)  # full speed: the benchmark measures the live frame
     tab.play()
     wait(1.5)
     tab.frame_times = deque(maxlen=100_000)
@@ -136,6 +138,7 @@ def close_times(app: QtWidgets.QApplication) -> dict:
     out = {}
     window = MainWindow(NetworksTab(CONFIG))
     window.show()
+    window.networks.set_pace_index(len(PACES) - 1)
     window.networks.play()
     window.neuron.apply_settings({"parameters": {"duration_s": 30.0, "n_neurons": 2000}})
     window.neuron.run()

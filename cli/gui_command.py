@@ -20,6 +20,7 @@ def register(subparsers) -> None:
     parser.add_argument("--session", metavar="FILE", type=non_empty("--session"),
                         help="open a saved session (File > Save session writes one)")
     parser.add_argument("--play", action="store_true", help="start training at once")
+    parser.add_argument("--present", action="store_true", help="open in presentation mode")
     parser.add_argument("--quit-after", metavar="SECONDS",
                         type=bounded_float("--quit-after", 0.0, MAX_QUIT_AFTER),
                         help="close the window cleanly after this many seconds")
@@ -75,6 +76,8 @@ def run(args: argparse.Namespace) -> int:
     elif preset is None:
         window.offer_autosaved_session()
     window.show()
+    if getattr(args, "present", False):
+        window.toggle_presentation()
     if getattr(args, "play", False):
         window.networks.play()
     quit_after = getattr(args, "quit_after", None)

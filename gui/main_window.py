@@ -35,6 +35,19 @@ def versions() -> dict[str, str]:
             "numpy": np.__version__, "Brian2": brian2}
 
 
+MINIMUM_SIZE = (1000, 620)
+# The presets in teaching order: how units die, what cannot be born alive, the remedies.
+LESSONS = ("high-lr-kills", "outlier-kills", "negative-bias", "zero-init-born-dead",
+           "deep-narrow-born-dead", "leaky-rescues", "thermal-kick", "batchnorm-protects")
+
+
+def lesson_order(names) -> list[str]:
+    """Return preset `names` in teaching order (`LESSONS` first, any others after, sorted)."""
+    names = list(names)
+    return [n for n in LESSONS if n in names] + sorted(n for n in names if n not in LESSONS)
+PREFERRED_SIZE = (1600, 1000)
+
+
 class MainWindow(QtWidgets.QMainWindow, WindowSessions):
     """The ReLU Lab window.
 
@@ -50,7 +63,8 @@ class MainWindow(QtWidgets.QMainWindow, WindowSessions):
     def __init__(self, networks: NetworksTab | None = None, all_tabs: bool = True) -> None:
         super().__init__()
         self.setWindowTitle(TITLE)
-        self.resize(1600, 1000)
+        self.setMinimumSize(*MINIMUM_SIZE)
+        self.fit_to_screen()
         self.tabs = QtWidgets.QTabWidget()
         self.tabs.setDocumentMode(True)
         self.banner = SessionBanner()
@@ -62,6 +76,7 @@ class MainWindow(QtWidgets.QMainWindow, WindowSessions):
         column.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self._presentation = False
+        self._presenter = presentation.Presentation(self)
         self.locked = False
         self.autosave_on_close = False
         self._tab_titles: dict[QtWidgets.QWidget, str] = {}
@@ -78,6 +93,21 @@ class MainWindow(QtWidgets.QMainWindow, WindowSessions):
         self._status_timer.timeout.connect(self._update_status)
         self._status_timer.start(500)
         self._closed = False
+
+    def fit_to_screen(self, screen: QtGui.QScreen | None = None) -> QtCore.QRect:
+        """Size and place the window inside the available geometry of its screen; return it."""
+        screen = screen or self.screen() or QtGui.QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(*PREFERRED_SIZE)
+            return self.geometry()
+        area = screen.availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()
+        width = max(min(PREFERRED_SIZE[0], area.width() - frame.width()), MINIMUM_SIZE[0])
+        height = max(min(PREFERRED_SIZE[1], area.height() - frame.height()), MINIMUM_SIZE[1])
+        self.resize(width, height)
+        self.move(area.left() + max(0, (area.width() - width) // 2),
+                  area.top() + max(0, (area.height() - height) // 2))
+        return self.geometry()
 
     # -- tabs ------------------------------------------------------------------------------
     def _add_science_tabs(self) -> None:
@@ -166,16 +196,24 @@ class MainWindow(QtWidgets.QMainWindow, WindowSessions):
         self.play_action = self._action(run_menu, "Play / pause",
                                         lambda: self._on_current(lambda t: t.play_pause()),
                                         "Space")
-        self._action(run_menu, "Step", lambda: self._on_current(lambda t: t.step_once()), "S")
-        self._action(run_menu, "Reset", lambda: self._on_current(lambda t: t.reset()), "R")
+        self.step_action = self._action(
+            run_menu, "Step", lambda: self._on_current(lambda t: t.step_once()), "S")
+        self.reset_action = self._action(
+            run_menu, "Reset", lambda: self._on_current(lambda t: t.reset()), "R")
 
         self.presets_menu = bar.addMenu("&Presets")
-        for name in preset_names():
+        self.lessons = lesson_order(preset_names())
+        self.next_lesson_action = self._action(self.presets_menu, "Next lesson",
+                                               self.next_lesson, "Ctrl+Right",
+                                               "Load the next preset in teaching order")
+        self.presets_menu.addSeparator()
+        for number, name in enumerate(self.lessons, start=1):
             try:
                 title = load_preset(name).title
             except PresetError:
                 title = name
-            self._action(self.presets_menu, title, lambda _c=False, n=name: self.load_preset(n),
+            self._action(self.presets_menu, f"{number}. {title}",
+                         lambda _c=False, n=name: self.load_preset(n),
                          tip=f"resources/presets/{name}.json")
 
         view_menu = bar.addMenu("&View")
@@ -218,6 +256,15 @@ class MainWindow(QtWidgets.QMainWindow, WindowSessions):
         """Show the Networks tab with preset `name`; a bad name leaves everything as it was."""
         self.tabs.setCurrentWidget(self.networks)
         return self.networks.load_preset(name)
+
+    def next_lesson(self) -> str | None:
+        """Load the preset after the current one in teaching order (the first if none); name it."""
+        if not self.lessons:
+            return None
+        current = self.networks.preset_name
+        index = self.lessons.index(current) + 1 if current in self.lessons else 0
+        name = self.lessons[index % len(self.lessons)]
+        return name if self.load_preset(name) else None
 
     def export_figures(self, folder: str | Path, tab: QtWidgets.QWidget | None = None,
                        every_tab: bool = False) -> list[Path]:
@@ -293,18 +340,26 @@ class MainWindow(QtWidgets.QMainWindow, WindowSessions):
         return figures
 
     def toggle_presentation(self) -> None:
-        """Presentation mode: full screen, larger type, thicker lines, controls tucked away."""
+        """Presentation mode: full screen, larger type, thicker lines, controls tucked away.
+
+        Toggling it twice puts back every font, size and shown widget exactly.
+        """
         self._presentation = not self._presentation
-        factor = presentation.FONT_SCALE if self._presentation else 1 / presentation.FONT_SCALE
-        lines = presentation.LINE_SCALE if self._presentation else 1 / presentation.LINE_SCALE
-        presentation.scale_app_font(factor)
-        figures = self.all_figures()
-        presentation.scale_plot_text(figures, factor)
-        presentation.scale_lines(figures, lines)
-        for widget in self.tab_widgets():
-            widget.set_controls_visible(not self._presentation)
-        self.showFullScreen() if self._presentation else self.showNormal()
+        if self._presentation:
+            self._presenter.enter(self.all_figures())
+            for widget in self.tab_widgets():
+                widget.set_controls_visible(False)
+            self.showFullScreen()
+        else:
+            self._presenter.leave()
+            for widget in self.tab_widgets():
+                widget.set_controls_visible(True)
+            self._presenter_restore_visibility()
         self.presentation_action.setChecked(self._presentation)
+
+    def _presenter_restore_visibility(self) -> None:
+        # the tabs' own set_controls_visible(True) may show more than was shown before
+        self._presenter.restore_visibility()
 
     def toggle_lock(self) -> None:
         """Lock (or unlock) the controls: the class sees the grid and the Play button only."""
@@ -314,9 +369,21 @@ class MainWindow(QtWidgets.QMainWindow, WindowSessions):
         self.tabs.tabBar().setEnabled(not self.locked)
         for menu in (self.file_menu, self.presets_menu):
             menu.setEnabled(not self.locked)
+            for action in menu.actions():
+                action.setEnabled(not self.locked)
+        for action in self.locked_actions():
+            action.setEnabled(not self.locked)
         self.lock_action.setChecked(self.locked)
         self.statusBar().showMessage("Controls locked: Ctrl+L unlocks" if self.locked
                                      else "Controls unlocked", 8000)
+
+    def locked_actions(self) -> list[QtGui.QAction]:
+        """Return the window's actions that locking disables (all but Play, lock, presentation)."""
+        keep = {self.play_action, self.lock_action, self.presentation_action}
+        menus = [self.file_menu, self.presets_menu]
+        inside = {a for m in menus for a in m.actions()}
+        return [a for a in self.actions() if a not in keep and a not in inside] + \
+            [a for a in inside]
 
     def about_text(self) -> str:
         """Return the About box's text (with every library version)."""

@@ -1,12 +1,23 @@
-"""Presentation mode for a lecture hall: larger type and thicker lines on every plot."""
+"""Presentation mode for a lecture hall: larger type and thicker lines, undone exactly.
+
+`Presentation.enter` records everything it changes (the application's font and style sheet,
+fonts set on widgets, every plot's tick, axis and label fonts, curve pens, the window's
+geometry and which widgets are shown) and scales each from its recorded value, once;
+`Presentation.leave` puts every recorded value back, so a round trip changes nothing.
+"""
 
 from __future__ import annotations
+
+import re
 
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from gui import theme
+
 FONT_SCALE = 1.4
 LINE_SCALE = 2.0
+_SIZE = re.compile(r"font-size:\s*([0-9.]+)pt")
 
 
 def _walk(item, kind) -> list:
@@ -16,77 +27,145 @@ def _walk(item, kind) -> list:
     return found
 
 
-def scale_lines(figures, factor: float) -> int:
-    """Multiply the pen width of every curve in `figures` by `factor`; return how many."""
-    count = 0
-    for figure in figures:
-        for curve in _walk(figure.item, pg.PlotCurveItem):
-            pen = curve.opts.get("pen")
-            if pen is None:
-                continue
-            pen = QtGui.QPen(pg.mkPen(pen))
-            pen.setWidthF(max(pen.widthF(), 1.0) * factor)
-            curve.setPen(pen)
-            count += 1
-    return count
+def scaled_sheet(sheet: str, factor: float, base_points: float) -> str:
+    """Return `sheet` with every ``font-size: N pt`` times `factor`, and a base size rule.
 
-
-def scale_plot_text(figures, factor: float) -> None:
-    """Multiply the size of tick labels, axis labels and titles in `figures` by `factor`."""
-    for figure in figures:
-        for axis in _walk(figure.item, pg.AxisItem):
-            font = QtGui.QFont(axis.style.get("tickFont") or QtWidgets.QApplication.font())
-            font.setPointSizeF(font.pointSizeF() * factor)
-            axis.setStyle(tickFont=font)
-            label_font = axis.label.font()
-            label_font.setPointSizeF(label_font.pointSizeF() * factor)
-            axis.label.setFont(label_font)
-            axis._updateLabel()
-            if axis.fixedWidth is not None:
-                axis.setWidth(axis.fixedWidth * factor)
-            if axis.fixedHeight is not None:
-                axis.setHeight(axis.fixedHeight * factor)
-            if axis.orientation in ("left", "right"):
-                axis._updateWidth()
-            else:
-                axis._updateHeight()
-        for label in _walk(figure.item, pg.LabelItem):
-            if not label.text:
-                continue
-            size = str(label.opts.get("size") or "11pt")
-            points = float(size.removesuffix("pt")) if size.endswith("pt") else 11.0
-            label.setText(label.text, size=f"{points * factor:.1f}pt")
-            fixed = label.maximumWidth()
-            if fixed == label.minimumWidth() and 0 < fixed < 10_000:  # a fixed-width header
-                label.setFixedWidth(fixed * factor)
-
-
-_BASE_SHEET = "relu_lab_base_style_sheet"
-
-
-def scale_app_font(factor: float) -> None:
-    """Multiply the application's font size by `factor` (widgets with fonts of their own too).
-
-    Widgets styled by the application's style sheet do not follow ``QApplication.setFont``,
-    so a rule for the new size is put in front of the sheet (and taken out at size 1).
+    Rules of their own (a preset title at 11 pt) stay larger than the body text.
     """
-    app = QtWidgets.QApplication.instance()
-    font = app.font()
-    font.setPointSizeF(font.pointSizeF() * factor)
-    app.setFont(font)
-    base = app.property(_BASE_SHEET)
-    if base is None:
-        base = app.styleSheet()
-        app.setProperty(_BASE_SHEET, base)
-    scale = float(app.property("relu_lab_font_scale") or 1.0) * factor
-    app.setProperty("relu_lab_font_scale", scale)
-    if abs(scale - 1.0) < 1e-6:
-        app.setStyleSheet(base)
+    body = f"QWidget {{ font-size: {base_points * factor:.1f}pt; }}\n"
+    return body + _SIZE.sub(lambda m: f"font-size: {float(m.group(1)) * factor:.1f}pt", sheet)
+
+
+class Presentation:
+    """Enter and leave presentation mode on a window, restoring its exact state on leaving.
+
+    Parameters
+    ----------
+    window : QtWidgets.QMainWindow
+        The window whose widgets and plots are scaled.
+    """
+
+    def __init__(self, window: QtWidgets.QMainWindow) -> None:
+        self.window = window
+        self.active = False
+        self._saved: dict = {}
+
+    def enter(self, figures, font_scale: float = FONT_SCALE,
+              line_scale: float = LINE_SCALE) -> None:
+        """Scale every font by `font_scale` and every curve by `line_scale` (once)."""
+        if self.active:
+            return
+        self.active = True
+        app = QtWidgets.QApplication.instance()
+        window = self.window
+        base_font = QtGui.QFont(app.font())
+        saved = self._saved = {
+            "app_font": base_font, "sheet": app.styleSheet(),
+            "geometry": window.saveGeometry(), "state": window.windowState(),
+            "rect": QtCore.QRect(window.geometry()),
+            "hidden": [(w, w.isHidden()) for w in window.findChildren(QtWidgets.QWidget)],
+            "widget_fonts": [], "axes": [], "labels": [], "pens": []}
+        for widget in app.allWidgets():
+            if widget.testAttribute(QtCore.Qt.WidgetAttribute.WA_SetFont) and \
+                    widget.font().pointSizeF() > 0:
+                saved["widget_fonts"].append((widget, QtGui.QFont(widget.font())))
+        for figure in figures:
+            for axis in _walk(figure.item, pg.AxisItem):
+                saved["axes"].append((axis, axis.style.get("tickFont"),
+                                      QtGui.QFont(axis.label.font()), axis.fixedWidth,
+                                      axis.fixedHeight))
+            for label in _walk(figure.item, pg.LabelItem):
+                saved["labels"].append((label, label.text, dict(label.opts),
+                                        label.minimumWidth(), label.maximumWidth()))
+            for curve in _walk(figure.item, pg.PlotCurveItem):
+                if curve.opts.get("pen") is not None:
+                    saved["pens"].append((curve, curve.opts["pen"]))
+        theme.TEXT_SCALE = font_scale
+        points = base_font.pointSizeF()
+        font = QtGui.QFont(base_font)
+        font.setPointSizeF(points * font_scale)
+        app.setFont(font)
+        app.setStyleSheet(scaled_sheet(saved["sheet"], font_scale, points))
+        for widget, own in saved["widget_fonts"]:
+            bigger = QtGui.QFont(own)
+            bigger.setPointSizeF(own.pointSizeF() * font_scale)
+            widget.setFont(bigger)
+        for axis, tick, label_font, fixed_w, fixed_h in saved["axes"]:
+            tick_font = QtGui.QFont(tick if tick is not None else base_font)
+            tick_font.setPointSizeF(tick_font.pointSizeF() * font_scale)
+            axis.setStyle(tickFont=tick_font)
+            big = QtGui.QFont(label_font)
+            big.setPointSizeF(label_font.pointSizeF() * font_scale)
+            axis.label.setFont(big)
+            _refit_axis(axis, None if fixed_w is None else fixed_w * font_scale,
+                        None if fixed_h is None else fixed_h * font_scale)
+        for label, text, opts, low, high in saved["labels"]:
+            size = str(opts.get("size") or "11pt")
+            points_l = float(size.removesuffix("pt")) if size.endswith("pt") else 11.0
+            if text:
+                label.setText(text, size=f"{points_l * font_scale:.1f}pt")
+            else:  # typeset later (a cell title) at the scaled size
+                label.opts["size"] = f"{points_l * font_scale:.1f}pt"
+            if low == high and 0 < high < 10_000:  # a fixed-width header
+                label.setFixedWidth(high * font_scale)
+        for curve, pen in saved["pens"]:
+            wide = QtGui.QPen(pg.mkPen(pen))
+            wide.setWidthF(max(wide.widthF(), 1.0) * line_scale)
+            curve.setPen(wide)
+
+    def leave(self) -> None:
+        """Put back everything `enter` changed, exactly as it was."""
+        if not self.active:
+            return
+        self.active = False
+        saved = self._saved
+        app = QtWidgets.QApplication.instance()
+        theme.TEXT_SCALE = 1.0
+        app.setFont(saved["app_font"])
+        app.setStyleSheet(saved["sheet"])
+        for widget, own in saved["widget_fonts"]:
+            widget.setFont(own)
+        for axis, tick, label_font, fixed_w, fixed_h in saved["axes"]:
+            axis.setStyle(tickFont=tick)
+            axis.label.setFont(label_font)
+            _refit_axis(axis, fixed_w, fixed_h)
+        for label, _text, opts, low, high in saved["labels"]:
+            label.opts.update(opts)
+            if label.text:  # the text may have changed while presenting: keep the new one
+                label.setText(label.text, **{k: v for k, v in opts.items()
+                                             if k in ("size", "color", "bold", "italic")})
+            label.setMinimumWidth(low)
+            label.setMaximumWidth(high)
+        for curve, pen in saved["pens"]:
+            curve.setPen(pen)
+        window = self.window
+        window.setWindowState(saved["state"])
+        if not saved["state"] & QtCore.Qt.WindowState.WindowFullScreen:
+            window.showNormal() if not saved["state"] & QtCore.Qt.WindowState.WindowMaximized \
+                else window.showMaximized()
+        window.restoreGeometry(saved["geometry"])
+        if not saved["state"] & (QtCore.Qt.WindowState.WindowFullScreen
+                                 | QtCore.Qt.WindowState.WindowMaximized):
+            window.setGeometry(saved["rect"])  # restoreGeometry may clamp to the screen
+        self._hidden = saved["hidden"]
+        self.restore_visibility()
+        self._saved = {}
+
+    def restore_visibility(self) -> None:
+        """Show and hide every widget as it was when presentation mode was entered."""
+        for widget, hidden in getattr(self, "_hidden", []):  # parents before their children
+            try:
+                if widget.isHidden() != hidden:
+                    widget.setVisible(not hidden)
+            except RuntimeError:  # a widget deleted while presenting
+                continue
+
+
+def _refit_axis(axis: pg.AxisItem, width: float | None, height: float | None) -> None:
+    axis._updateLabel()
+    if axis.orientation in ("left", "right"):
+        axis.setWidth(width)
+        axis._updateWidth()
     else:
-        app.setStyleSheet(f"QWidget {{ font-size: {font.pointSizeF():.1f}pt; }}\n{base}")
-    for widget in app.allWidgets():
-        if widget.testAttribute(QtCore.Qt.WidgetAttribute.WA_SetFont):
-            own = widget.font()
-            if own.pointSizeF() > 0:
-                own.setPointSizeF(own.pointSizeF() * factor)
-                widget.setFont(own)
+        axis.setHeight(height)
+        axis._updateHeight()

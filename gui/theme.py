@@ -8,8 +8,11 @@ import pyqtgraph as pg
 # Activity (fraction of probe points with z > 0) uses one perceptual map everywhere.
 ACTIVITY_MAP_NAME = "viridis"
 # Dead units get a colour the activity map never uses: a saturated red, not "dark".
-DEAD_COLOR = (235, 30, 60)
-DEAD_HEX = "#eb1e3c"
+# Magenta: under Machado (2009) protanopia, deuteranopia and tritanopia simulations it stays
+# at least 34 CIE76 units from every viridis colour (tests/test_gui_classroom.py measures it);
+# the red used before fell to 17 under deuteranopia, inside viridis' green-yellow band.
+DEAD_COLOR = (255, 0, 255)
+DEAD_HEX = "#ff00ff"
 # Diverged networks (NaN loss): the whole cell is veiled in grey and labelled.
 DIVERGED_COLOR = (128, 128, 128)
 DIVERGED_HEX = "#9a9a9a"
@@ -31,6 +34,12 @@ CLASS_COLORS = ["#2166ac", "#e67814"]
 
 BASE_POINT_SIZE = 10
 TITLE_SIZE = "11pt"
+TEXT_SCALE = 1.0  # presentation mode sets this; text typeset later follows it
+
+
+def title_size() -> str:
+    """Return the plot title size, scaled while presentation mode is on."""
+    return f"{float(TITLE_SIZE.removesuffix('pt')) * TEXT_SCALE:.1f}pt"
 
 
 def activity_colormap() -> pg.ColorMap:

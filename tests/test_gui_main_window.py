@@ -34,7 +34,12 @@ def test_title_tabs_and_menus(window):
         assert name in menus
     preset_actions = window.presets_menu.actions()
     assert len(preset_actions) >= 8
-    assert window.width() >= 1200 and window.height() >= 800
+    # the window fits the screen it is on (it used to open at a fixed 1600 x 1000)
+    area = window.screen().availableGeometry()
+    minimum = window.minimumSizeHint().expandedTo(window.minimumSize())
+    assert minimum.width() <= 1024 and minimum.height() <= 640
+    assert window.width() == max(min(1600, area.width()), window.minimumWidth())
+    assert window.height() == max(min(1000, area.height()), window.minimumHeight())
 
 
 def test_about_names_every_version(window):
@@ -56,8 +61,11 @@ def test_shortcuts_act_on_current_tab(qtbot, window):
     generation = tab.generation
     shortcuts["R"].trigger()
     assert tab.generation == generation + 1
+    shortcuts["S"].trigger()  # Step takes the step size shown (1, 10 or 100), not a probe interval
+    qtbot.waitUntil(lambda: tab.shown_step == tab.step_size.currentData(), timeout=30_000)
+    tab.step_size.setCurrentIndex(tab.step_size.findData(10))
     shortcuts["S"].trigger()
-    qtbot.waitUntil(lambda: tab.shown_step == SMALL.log_every, timeout=30_000)
+    qtbot.waitUntil(lambda: tab.shown_step == 1 + 10, timeout=30_000)
 
 
 def test_status_bar_shows_step_speed_frames(qtbot, make_window):

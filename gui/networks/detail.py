@@ -15,6 +15,11 @@ LOSS_LABELS = {"bce": "loss (BCE, nats)", "mse": "loss (MSE, squared units of y)
 KYMO_UNIT_LABEL = "unit (layer L, index in layer; input on top)"
 
 
+# Marker colours of the events on the time plots (kind -> colour).
+EVENT_COLORS = {"kick": "#ffb000", "reinit": "#ffb000", "switch": "#56b4e9",
+                "outlier": "#cc79a7", "divergence": "#9a9a9a"}
+
+
 def format_step(value: float) -> str:
     """Return a training step as a tick label: ``800``, ``25k``, ``1.5M`` (never ``1e+06``)."""
     magnitude = abs(value)
@@ -67,7 +72,7 @@ class DetailView(pg.GraphicsLayoutWidget):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMinimumHeight(250)
+        self.setMinimumHeight(150)
         self.ci.setContentsMargins(4, 4, 4, 4)
         self.loss_plot = self.addPlot(row=0, col=0)
         self.layers_plot = self.addPlot(row=0, col=1)
@@ -176,6 +181,8 @@ class DetailView(pg.GraphicsLayoutWidget):
         self.depth, self.width_units, self.task = depth, width, task
         self.loss_name = loss_name
         self.loss_plot.setLabel("left", LOSS_LABELS.get(loss_name, "loss"))
+        for plot, line in getattr(self, "event_lines", []):
+            plot.removeItem(line)
         self.layers_plot.clear()
         self.layers_legend.clear()
         self.layer_curves = []
@@ -226,6 +233,33 @@ class DetailView(pg.GraphicsLayoutWidget):
         self.output = np.zeros(0)
         self._x_max = 0.0
         self._grow_x(0)
+        self.event_lines = []
+        self._event_key = None
+
+    # -- events ---------------------------------------------------------------------------
+    def set_events(self, events) -> int:
+        """Mark every event (``.step``, ``.kind``) by a vertical line on the time plots.
+
+        Returns the number of events marked. Lines already drawn for the same events stay.
+        """
+        key = tuple((int(e.step), str(e.kind)) for e in events)
+        if key == getattr(self, "_event_key", None):
+            return len(key)
+        for plot, line in getattr(self, "event_lines", []):
+            plot.removeItem(line)
+        self.event_lines = []
+        for step, kind in key:
+            color = EVENT_COLORS.get(kind, theme.SELECTED_HEX)
+            for plot in (self.loss_plot, self.layers_plot):
+                line = pg.InfiniteLine(
+                    pos=step, angle=90, movable=False,
+                    pen=pg.mkPen(color, width=1, style=QtCore.Qt.PenStyle.DashLine),
+                    label=kind if plot is self.loss_plot else None,
+                    labelOpts={"position": 0.92, "color": color, "rotateAxis": (1, 0)})
+                plot.addItem(line, ignoreBounds=True)
+                self.event_lines.append((plot, line))
+        self._event_key = key
+        return len(key)
 
     # -- per frame ------------------------------------------------------------------------
     def set_history(self, history: dict[str, np.ndarray], label: str) -> None:
@@ -244,12 +278,12 @@ class DetailView(pg.GraphicsLayoutWidget):
         steps = self.history["steps"].astype(float)
         if label != self.selected_label:
             self.selected_label = label
-            self.loss_plot.setTitle(f"Loss: {label}", size=theme.TITLE_SIZE)
+            self.loss_plot.setTitle(f"Loss: {label}", size=theme.title_size())
             # the cell's name once, in the first title: four long titles overflow the row
-            self.layers_plot.setTitle("Dead fraction per layer", size=theme.TITLE_SIZE)
-            self.kymo_plot.setTitle("Kymograph of activity", size=theme.TITLE_SIZE)
+            self.layers_plot.setTitle("Dead fraction per layer", size=theme.title_size())
+            self.kymo_plot.setTitle("Kymograph of activity", size=theme.title_size())
             kind = "Decision boundary" if self.two_d else "Fitted curve"
-            self.output_plot.setTitle(kind, size=theme.TITLE_SIZE)
+            self.output_plot.setTitle(kind, size=theme.title_size())
         if len(steps):
             self._grow_x(float(steps[-1]))
         loss = self.history["loss"]

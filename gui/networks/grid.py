@@ -116,7 +116,7 @@ class Cell:
         self.title = pg.LabelItem("", size="10pt", color=theme.FOREGROUND)
         self.title.setFixedHeight(20)
         self.area = QtWidgets.QGraphicsWidget()
-        self.area.setMinimumHeight(36)
+        self.area.setMinimumHeight(22)
         self.area.setSizePolicy(QtWidgets.QSizePolicy.Policy.Expanding,
                                 QtWidgets.QSizePolicy.Policy.Expanding)
         column.addItem(self.title)
@@ -128,9 +128,13 @@ class Cell:
         self.pixmap.setTransformationMode(QtCore.Qt.TransformationMode.FastTransformation)
         self.pixmap.setShapeMode(QtWidgets.QGraphicsPixmapItem.ShapeMode.BoundingRectShape)
         self.veil = QtWidgets.QGraphicsRectItem(self.area)
-        self.veil.setBrush(QtGui.QBrush(QtGui.QColor(*theme.DIVERGED_COLOR, 215),
-                                        QtCore.Qt.BrushStyle.Dense3Pattern))
+        # opaque: nothing of the diverged network's last picture shows through
+        self.veil.setBrush(QtGui.QBrush(QtGui.QColor(60, 60, 60, 255)))
         self.veil.setPen(QtGui.QPen(QtCore.Qt.PenStyle.NoPen))
+        self.hatch = QtWidgets.QGraphicsRectItem(self.veil)
+        self.hatch.setBrush(QtGui.QBrush(QtGui.QColor(*theme.DIVERGED_COLOR, 255),
+                                         QtCore.Qt.BrushStyle.Dense5Pattern))
+        self.hatch.setPen(QtGui.QPen(QtCore.Qt.PenStyle.NoPen))
         self.veil.setVisible(False)
         self.veil_text = QtWidgets.QGraphicsSimpleTextItem("DIVERGED (loss is NaN)")
         self.veil_text.setBrush(QtGui.QColor("#ffffff"))
@@ -209,6 +213,7 @@ class Cell:
         size = self.area.size()
         w, h = size.width(), size.height()
         self.veil.setRect(0, 0, w, h)
+        self.hatch.setRect(0, 0, w, h)
         pen = self.border.pen().widthF()
         self.border.setRect(pen / 2, pen / 2, max(w - pen, 0), max(h - pen, 0))
         text = self.veil_text.boundingRect()
@@ -277,10 +282,11 @@ class GridView(pg.GraphicsLayoutWidget):
     """
 
     cell_clicked = QtCore.Signal(int)
+    hovered = QtCore.Signal(int, int, int)  # cell, layer (0 = input side), unit; -1: none
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMinimumSize(480, 300)
+        self.setMinimumSize(400, 200)
         self.cells: list[Cell] = []
         self.labels: list[tuple[str, float]] = []
         self._headers: list[pg.LabelItem] = []
@@ -288,10 +294,14 @@ class GridView(pg.GraphicsLayoutWidget):
         self._lut = self._cmap.getLookupTable(0.0, 1.0, 256, alpha=True)
         self._next_title = 0
         self.colorbar: pg.ColorBarItem | None = None
+        self.key: pg.LabelItem | None = None
+        self.click_hint = True
         self.scene().sigMouseClicked.connect(self._clicked)
+        self.scene().sigMouseMoved.connect(self._moved)
+        self._hover = (-1, -1, -1)
         self.ci.setContentsMargins(6, 6, 6, 6)
         self.ci.layout.setHorizontalSpacing(10)
-        self.ci.layout.setVerticalSpacing(8)
+        self.ci.layout.setVerticalSpacing(4)
         self.paint_seconds = 0.0
         self.paint_cpu = 0.0
 
@@ -301,7 +311,7 @@ class GridView(pg.GraphicsLayoutWidget):
         self.cells = []
         self.labels = [(a, lr) for a in activations for lr in lrs]
         n_rows, n_cols = len(activations), len(lrs)
-        self.addLabel("<b>activation</b> \\ <b>learning rate</b>", row=0, col=0,
+        self.addLabel("<b>activation</b> ↓<br><b>learning rate</b> →", row=0, col=0,
                       size="10pt", color=theme.MUTED)
         self._headers = []
         for c, lr in enumerate(lrs):
@@ -318,21 +328,29 @@ class GridView(pg.GraphicsLayoutWidget):
                 cell.set_selected(False)
                 self.cells.append(cell)
         self.colorbar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=self._cmap,
-                                        label="activity (fraction of probe points with z > 0)",
+                                        label="activity: fraction of points with z > 0",
                                         interactive=False, colorMapMenu=False, width=16)
         self.colorbar.getAxis("right").setTextPen(pg.mkPen(theme.FOREGROUND))
         self.addItem(self.colorbar, row=1, col=n_cols + 1, rowspan=n_rows)
-        key = (f"<span style='color:{theme.DEAD_HEX}'>■</span> dead unit "
-               f"(no gradient on any probe point) &nbsp;&nbsp; "
-               f"<span style='color:{theme.DIVERGED_HEX}'>▒</span> diverged network "
-               f"&nbsp;&nbsp; each cell: layers (rows, input side on top) × units (columns)"
-               f" &nbsp;&nbsp; click a cell for its detail")
-        self.addLabel(key, row=n_rows + 1, col=0, colspan=n_cols + 2, size="10pt",
-                      color=theme.MUTED)
+        self.key = self.addLabel(self._key_text(), row=n_rows + 1, col=0,
+                                 colspan=n_cols + 2, size="10pt", color=theme.MUTED)
         for r in range(n_rows):
             self.ci.layout.setRowStretchFactor(r + 1, 1)
         theme.cache_text(*self._headers, self.colorbar.getAxis("right"),
                          *(cell.title for cell in self.cells))
+
+    def _key_text(self) -> str:
+        hint = " &nbsp;&nbsp; click a cell for its detail" if self.click_hint else ""
+        return (f"<span style='color:{theme.DEAD_HEX}'>■</span> dead unit "
+                f"(no gradient on any probe point) &nbsp;&nbsp; "
+                f"<span style='color:{theme.DIVERGED_HEX}'>▒</span> diverged network<br>"
+                f"each cell: layers (rows, input side on top) × units (columns){hint}")
+
+    def set_click_hint(self, shown: bool) -> None:
+        """Say "click a cell for its detail" in the key only when `shown` (the detail is)."""
+        self.click_hint = bool(shown)
+        if self.key is not None:
+            self.key.setText(self._key_text())
 
     def set_labels(self, labels: list[tuple[str, float]]) -> None:
         """Update row headers after an activation switch (cells keep their position)."""
@@ -375,6 +393,30 @@ class GridView(pg.GraphicsLayoutWidget):
         for cell in self.cells:
             if cell.selected != (cell.index == index):
                 cell.set_selected(cell.index == index)
+
+    def locate(self, scene_pos) -> tuple[int, int, int]:
+        """Return (cell, layer, unit) under `scene_pos`: layer 0 is the input side's row.
+
+        Over a cell's title, layer and unit are -1; outside every cell all three are -1.
+        """
+        for cell in self.cells:
+            if not cell.widget.sceneBoundingRect().contains(scene_pos):
+                continue
+            area = cell.area.sceneBoundingRect()
+            shape = cell.image.image.shape if cell.image.image is not None else None
+            if shape is None or not area.contains(scene_pos) or area.width() <= 0:
+                return cell.index, -1, -1
+            rows, cols = shape[0], shape[1]
+            layer = int((scene_pos.y() - area.top()) / area.height() * rows)
+            unit = int((scene_pos.x() - area.left()) / area.width() * cols)
+            return cell.index, min(max(layer, 0), rows - 1), min(max(unit, 0), cols - 1)
+        return -1, -1, -1
+
+    def _moved(self, scene_pos) -> None:
+        where = self.locate(scene_pos)
+        if where != self._hover:
+            self._hover = where
+            self.hovered.emit(*where)
 
     def _clicked(self, event) -> None:
         pos = event.scenePos()

@@ -6,14 +6,15 @@ import time
 from collections import deque
 from typing import Any
 
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from gui.figures import Figure
 from gui.lab_tab import LabTab
 from gui.networks.figures import grid_table
 from gui.networks.grid import format_lr, pretty_activation
 from gui.networks.history import History
-from gui.networks.layout import INTRO, build_ui
+from gui.networks.hover import cell_text, unit_text
+from gui.networks.layout import INTRO, LAPSE, PACES, build_ui
 from gui.networks.session import parse_settings
 from gui.networks.training_worker import Frame, TrainingWorker
 from models.config import ExperimentConfig
@@ -75,6 +76,8 @@ class NetworksTab(QtWidgets.QWidget, LabTab):
         self.frame_cpu_times: deque[float] = deque(maxlen=240)
         self._history_drawn = (-1, -1, -1)
         self.playing = False
+        self.finished = False
+        self.paused_steps: list[int] = []
         self.locked = False
         self._closed = False
 
@@ -83,10 +86,17 @@ class NetworksTab(QtWidgets.QWidget, LabTab):
         self.worker.error.connect(self._on_worker_error)
         self.worker.finished_steps.connect(self._on_finished)
         self.worker.progress.connect(self._on_progress)
+        self.worker.paused_at_event.connect(self._on_paused_at_event)
+        self._unacknowledged = 0
+        self._events_shown = -1
+        self.hovered_text = ""
+        self.replaying = False
         self.progress_step = 0
         self.signals_received = 0
 
         self._build_ui()
+        self._install_keys()
+        self.set_pace_index(0)
         self._draw_timer = QtCore.QTimer(self)
         self._draw_timer.setSingleShot(True)
         self._draw_timer.timeout.connect(self.draw)
@@ -135,13 +145,22 @@ class NetworksTab(QtWidgets.QWidget, LabTab):
         self.grid.select(self.selected)
         self.worker.select(self.selected)
         self.events.setText("")
+        self.events.setToolTip("")
+        self._events_shown = -1
+        self.finished = False
+        self.paused_steps = []
         if was_playing:
             self.worker.play()
         self.status_changed.emit()
         return True
 
     def reset(self) -> None:
-        """Rebuild every network from its initial weights (same config, same preset)."""
+        """Rebuild every network from its initial weights (same config, same preset).
+
+        Does nothing while the controls are locked (Reset is hidden then).
+        """
+        if self.locked:
+            return
         self.apply_config(self.config, self.preset)
 
     def load_preset(self, name: str) -> bool:
@@ -200,7 +219,9 @@ class NetworksTab(QtWidgets.QWidget, LabTab):
 
     # -- transport ------------------------------------------------------------------------
     def play(self) -> None:
-        """Start training."""
+        """Start training; at the end of the run, start it again from step 0."""
+        if self.finished:
+            self.apply_config(self.config, self.preset)
         self.playing = True
         self.worker.play()
         self._sync_buttons()
@@ -216,10 +237,77 @@ class NetworksTab(QtWidgets.QWidget, LabTab):
         self.pause() if self.playing else self.play()
 
     def step_once(self, steps: int | None = None) -> None:
-        """Pause and take `steps` training steps (one probe interval by default)."""
+        """Pause and take `steps` training steps (the Step size shown by default).
+
+        Does nothing while the controls are locked (Step is hidden then).
+        """
+        if self.locked:
+            return
         self.playing = False
         self._sync_buttons()
-        self.worker.step(self.config.log_every if steps is None else int(steps))
+        self.worker.step(int(self.step_size.currentData()) if steps is None else int(steps))
+
+    # -- pace -----------------------------------------------------------------------------
+    def _install_keys(self) -> None:
+        """+ and - change the pace (tab-wide; they do nothing while the controls are locked)."""
+        self._pace_keys = []
+        for keys, delta in ((("+", "="), 1), (("-",), -1)):
+            for key in keys:
+                shortcut = QtGui.QShortcut(QtGui.QKeySequence(key), self)
+                shortcut.setContext(QtCore.Qt.ShortcutContext.WindowShortcut)
+                shortcut.activated.connect(lambda d=delta: self.change_pace(d))
+                self._pace_keys.append(shortcut)
+
+    def pace_steps_per_s(self) -> float | str | None:
+        """Return the pace shown: steps per second, ``"time-lapse"`` or None (full speed)."""
+        return PACES[self.pace.value()]
+
+    def set_pace_index(self, index: int) -> None:
+        """Set the pace slider to stop `index` of `PACES` (clamped)."""
+        index = min(max(int(index), 0), len(PACES) - 1)
+        if self.pace.value() != index:
+            self.pace.setValue(index)
+        else:
+            self._on_pace_slider(index)
+
+    def change_pace(self, delta: int) -> None:
+        """Move the pace `delta` stops faster (positive) or slower (negative)."""
+        if not self.locked or self.pace.isVisible():
+            self.set_pace_index(self.pace.value() + int(delta))
+
+    def _on_pace_slider(self, index: int) -> None:
+        pace = PACES[index]
+        if pace == LAPSE:
+            self.pace_value.setText("time-lapse")
+            self.pace.setToolTip("Time-lapse: 1 step/s at first, faster as the run goes on "
+                                 "(+ / - change the pace)")
+            self.worker.set_pace(None, lapse=True)
+        elif pace is None:
+            self.pace_value.setText("full speed")
+            self.worker.set_pace(None)
+        else:
+            self.pace_value.setText(f"{pace:g} steps/s")
+            self.worker.set_pace(float(pace))
+
+    def set_auto_pause(self, on: bool) -> None:
+        """Pause at every scheduled intervention (a kick, a switch, an outlier) when `on`."""
+        if self.auto_pause.isChecked() != bool(on):
+            self.auto_pause.setChecked(bool(on))
+        self.worker.set_auto_pause(bool(on))
+
+    def _on_paused_at_event(self, generation: int, step: int, text: str) -> None:
+        if generation != self.generation:
+            return
+        self.playing = False
+        self.paused_steps.append(step)
+        self._sync_buttons()
+        self.message.emit(f"Paused at step {step:,}: {text}. Play goes on.")
+
+    def set_settings_open(self, visible: bool) -> None:
+        """Open or close the settings side panel."""
+        if self.settings_button.isChecked() != bool(visible):
+            self.settings_button.setChecked(bool(visible))
+        self.controls_scroll.setVisible(bool(visible) and not self.locked)
 
     def _sync_buttons(self) -> None:
         self.play_button.setChecked(self.playing)
@@ -230,8 +318,9 @@ class NetworksTab(QtWidgets.QWidget, LabTab):
     def _on_finished(self, generation: int) -> None:
         if generation == self.generation:
             self.playing = False
+            self.finished = True
             self._sync_buttons()
-            self.message.emit(f"Reached {self.config.steps} steps; raise 'stop after' to go on")
+            self.message.emit(f"Reached {self.config.steps} steps; Play starts the run again")
 
     # -- interventions --------------------------------------------------------------------
     def _scope_cells(self, scope: str | None) -> list[int] | None:
@@ -252,6 +341,8 @@ class NetworksTab(QtWidgets.QWidget, LabTab):
 
     def select(self, index: int) -> None:
         """Select cell `index` for the detail plots."""
+        if self.locked:
+            return
         index = int(index)
         if not 0 <= index < self.config.n_networks:
             return
@@ -260,6 +351,84 @@ class NetworksTab(QtWidgets.QWidget, LabTab):
         self.worker.select(index)
         self._history_drawn = (-1, -1, -1)
         self._schedule_draw()
+
+    # -- replay ---------------------------------------------------------------------------
+    def replay_step(self, step: int) -> int:
+        """Show the recorded step at or before `step` in the grid, the detail and the hover.
+
+        Returns the step shown. Training goes on meanwhile; `go_live` shows it again.
+        """
+        history = self.experiment.history
+        index = history.index_at(int(step))
+        self.replaying = True
+        snap = history.snapshot(index)
+        self.grid.update_snapshot(snap, live=False)
+        self.shown_step = snap.step
+        cell = history.cell(self.selected)  # every probe up to the replayed step
+        n = index + 1
+        self.detail.set_history(
+            {"steps": cell["steps"][:n], "loss": cell["loss"][:n],
+             "dead_layers": cell["dead_layers"][:n],
+             "activity": cell["activity"][:n].reshape(n, -1),
+             "dead": cell["dead"][:n].reshape(n, -1)}, self.cell_name())
+        self._history_drawn = (-1, -1, -1)
+        self.timeline_label.setText(f"replay: step {snap.step:,}")
+        self.step_label.setText(f"step {snap.step:,} (replay)")
+        return snap.step
+
+    def go_live(self) -> None:
+        """Leave the replay and show the newest frame again."""
+        self.replaying = False
+        self.timeline_label.setText("live")
+        self._history_drawn = (-1, -1, -1)
+        self.draw()
+
+    def _on_timeline_pressed(self) -> None:
+        self._on_timeline_moved(self.timeline.value())
+
+    def _on_timeline_moved(self, index: int) -> None:
+        if not self.timeline.isSliderDown() or self.experiment is None:
+            return
+        steps = self.experiment.history.recorded_steps
+        if len(steps):
+            self.replay_step(int(steps[min(int(index), len(steps) - 1)]))
+
+    def _on_timeline_released(self) -> None:
+        self.go_live()
+
+    def _sync_timeline(self) -> None:
+        count = self.experiment.history.count if self.experiment is not None else 0
+        if self.timeline.isSliderDown():
+            return
+        self.timeline.blockSignals(True)
+        self.timeline.setRange(0, max(count - 1, 0))
+        self.timeline.setValue(max(count - 1, 0))
+        self.timeline.blockSignals(False)
+
+    # -- hover ----------------------------------------------------------------------------
+    def hover_text(self, cell: int, layer: int = -1, unit: int = -1) -> str:
+        """Return what hovering shows over `cell` (its unit at `layer`, `unit` when given).
+
+        Numbers are those of the step shown, read from the engine's history.
+        """
+        if self.experiment is None or not 0 <= cell < self.config.n_networks:
+            return ""
+        step = self.shown_step if self.shown_step >= 0 else None
+        try:
+            text = cell_text(self.experiment, cell, step)
+            if layer >= 0 and unit >= 0:
+                text = unit_text(self.experiment, cell, layer, unit, step) + "\n\n" + text
+        except IndexError:  # nothing recorded yet
+            return ""
+        return text
+
+    def _on_hover(self, cell: int, layer: int, unit: int) -> None:
+        text = self.hover_text(cell, layer, unit) if cell >= 0 else ""
+        self.hovered_text = text
+        if text:
+            QtWidgets.QToolTip.showText(QtGui.QCursor.pos(), text, self.grid)
+        else:
+            QtWidgets.QToolTip.hideText()
 
     # -- frames ---------------------------------------------------------------------------
     def _on_progress(self, generation: int, step: int) -> None:
@@ -272,23 +441,42 @@ class NetworksTab(QtWidgets.QWidget, LabTab):
 
     def _on_frame(self, frame: Frame) -> None:
         self.signals_received += 1
-        self.worker.acknowledge()
         if self._closed or frame.generation != self.generation:
+            self.worker.acknowledge()
             self.frames_dropped += 1
             return
+        self._unacknowledged += 1
         self.history.add(frame.snapshot)
         if frame.events:
-            text = "; ".join(frame.events)
-            self.events.setText(f"step {frame.snapshot.step}: {text}")
-            self.message.emit(text)
+            self.message.emit("; ".join(frame.events))
+        self._show_events()
         self._pending = frame
         self._schedule_draw()
+
+    def event_list(self) -> list:
+        """Return every event of the run so far (`models.history.Event`: step, kind, message)."""
+        if self.experiment is None:
+            return []
+        return list(self.experiment.history.events)
+
+    def _show_events(self) -> None:
+        events = self.event_list()
+        if len(events) == self._events_shown:
+            return
+        self._events_shown = len(events)
+        lines = [f"step {e.step:,}: {e.message}" for e in events]
+        shown = lines[-3:]
+        more = f"({len(lines) - 3} earlier, hover for all) " if len(lines) > 3 else ""
+        self.events.setText(more + " · ".join(shown))
+        self.events.setToolTip("<br>".join(lines))
+        self.detail.set_events(events)
 
     def _schedule_draw(self) -> None:
         if self._draw_timer.isActive() or self._closed:
             return
-        interval = max(FRAME_INTERVAL_S, self._frame_cost / DRAW_SHARE) if self.playing \
-            else FRAME_INTERVAL_S
+        paced = self.pace_steps_per_s() is not None  # a paced worker idles between frames
+        interval = max(FRAME_INTERVAL_S, self._frame_cost / DRAW_SHARE) \
+            if self.playing and not paced else FRAME_INTERVAL_S
         wait = self._last_draw + interval - time.perf_counter()
         self._draw_timer.start(max(0, int(wait * 1000)))
 
@@ -296,7 +484,13 @@ class NetworksTab(QtWidgets.QWidget, LabTab):
         """Show the newest frame: every changed heatmap, the detail plots and the labels."""
         frame = self._pending or self.last_frame
         self._pending = None
+        for _ in range(self._unacknowledged):  # back-pressure: the worker waits for draws
+            self.worker.acknowledge()
+        self._unacknowledged = 0
         if frame is None or self._closed:
+            return
+        if self.replaying:  # the replayed step stays on screen; the newest frame waits
+            self.last_frame = frame
             return
         start, start_cpu = time.perf_counter(), time.thread_time()
         painted = (self.grid.paint_seconds + self.detail.paint_seconds,
@@ -309,7 +503,7 @@ class NetworksTab(QtWidgets.QWidget, LabTab):
             self._frame_cost = 0.7 * self._frame_cost + 0.3 * cpu if self._frame_cost else cpu
         self._paint_mark = painted
         snap = frame.snapshot
-        self.grid.update_snapshot(snap, live=self.playing)
+        self.grid.update_snapshot(snap, live=self.playing and frame.playing)
         self._update_cell_notes(snap.labels)
         key = (self.history.version, self.selected, self.generation)
         due = not self.playing or start - self._last_detail >= DETAIL_INTERVAL_S \
@@ -323,6 +517,7 @@ class NetworksTab(QtWidgets.QWidget, LabTab):
         self.last_frame = frame
         self.shown_step = snap.step
         self.step_label.setText(f"step {snap.step:,}")
+        self._sync_timeline()
         end = time.perf_counter()
         self._last_draw = end
         self._previous_draw = end - start
@@ -400,18 +595,38 @@ class NetworksTab(QtWidgets.QWidget, LabTab):
 
     # -- presentation -------------------------------------------------------------------
     def set_controls_visible(self, visible: bool) -> None:
-        """Show or tuck away the settings panel (presentation mode tucks it away)."""
-        self.controls_scroll.setVisible(visible and not self.locked)
+        """Show or tuck away the settings panel (presentation mode tucks it away).
+
+        The panel's own toggle keeps its state, so showing the controls again restores
+        whatever the user had chosen.
+        """
+        self._controls_shown = bool(visible)
+        self.controls_scroll.setVisible(visible and self.settings_button.isChecked()
+                                        and not self.locked)
+
+    def lockable_widgets(self) -> list[QtWidgets.QWidget]:
+        """Return every control that locking hides."""
+        return [self.settings_button, self.step_button, self.step_size, self.reset_button,
+                self.pace_label, self.pace, self.pace_value, self.auto_pause,
+                self.scope_label, self.scope, self.kick_button, self.outlier_button,
+                self.switch_button]
 
     def set_locked(self, locked: bool) -> None:
-        """Lock the tab for a class: only the grid, the story and the Play button remain."""
-        self.locked = locked
-        self.controls_scroll.setVisible(not locked)
-        for widget in (self.step_button, self.reset_button, self.scope_label, self.scope,
-                       self.kick_button,
-                       self.outlier_button, self.switch_button, self.controls):
+        """Lock the tab for a class: only the grid, the story and the Play button remain.
+
+        Every hidden control is also disabled, so its keyboard shortcut does nothing.
+        """
+        self.locked = bool(locked)
+        for widget in self.lockable_widgets():
             widget.setVisible(not locked)
+            widget.setEnabled(not locked)
+        self.controls.setEnabled(not locked)
+        self.controls_scroll.setVisible(not locked and self.settings_button.isChecked()
+                                        and getattr(self, "_controls_shown", True))
+        for shortcut in self._pace_keys:
+            shortcut.setEnabled(not locked)
         self.detail.setVisible(not locked)
+        self.grid.set_click_hint(not locked)
 
     def shutdown(self) -> None:
         """Stop the worker thread and wait for it (safe to call twice)."""

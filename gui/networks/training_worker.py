@@ -35,6 +35,7 @@ LIVE_RATE = 12.0  # most frames a second while training (fluid, and leaves the G
 MAX_IN_FLIGHT = 2  # frames sent but not yet acknowledged by the GUI
 PROGRESS_RATE = 250.0  # most progress signals a second
 OUTPUT_INTERVAL_S = 0.25  # the selected cell's boundary / fit is recomputed at most this often
+LAPSE_DOUBLING = 4.0  # time-lapse pace: 1 + step / LAPSE_DOUBLING steps per second
 
 
 class TrainingWorker(QtCore.QObject):
@@ -62,6 +63,7 @@ class TrainingWorker(QtCore.QObject):
     error = QtCore.Signal(int, str)
     finished_steps = QtCore.Signal(int)
     progress = QtCore.Signal(int, int)
+    paused_at_event = QtCore.Signal(int, int, str)
 
     def __init__(self, max_rate: float = 30.0) -> None:
         super().__init__()
@@ -86,6 +88,13 @@ class TrainingWorker(QtCore.QObject):
         self._last_progress = 0.0
         self.signals_emitted = 0
         self.busy = threading.Lock()
+        self.pace: float | None = None  # steps per second; None: full speed
+        self.lapse = False  # time-lapse: the pace grows with the step (slow start)
+        self.auto_pause = False
+        self._credit = 0.0
+        self._next_tick = 0.0
+        self._events_seen = 0
+        self._last_sent: tuple | None = None
 
     # -- lifetime (GUI thread) ------------------------------------------------------------
     def start(self) -> None:
@@ -154,6 +163,20 @@ class TrainingWorker(QtCore.QObject):
         """Queue an intervention: ``action(experiment, *args)``, e.g. `Experiment.thermal_kick`."""
         self._post(lambda: self._do_intervene(action, args))
 
+    def set_pace(self, steps_per_s: float | None, lapse: bool = False) -> None:
+        """Train at `steps_per_s` (None: full speed); `lapse`: start slow, speed up with the step.
+
+        A paced run emits a frame every ``1 / LIVE_RATE`` s and waits until the GUI has drawn
+        the previous one, so the number of frames per step does not depend on the machine.
+        """
+        pace = None if steps_per_s is None else max(float(steps_per_s), 0.01)
+        self._post(lambda: self._do_pace(pace, bool(lapse)))
+
+    def set_auto_pause(self, on: bool) -> None:
+        """Pause (and emit `paused_at_event`) when a scheduled intervention happens."""
+        on = bool(on)
+        self._post(lambda: self._do_auto_pause(on))
+
     def request_frame(self) -> None:
         """Ask for a frame of the current state even when paused."""
         self._post(lambda: True)
@@ -199,6 +222,9 @@ class TrainingWorker(QtCore.QObject):
         self._probe = RollingProbe(experiment)
         self._pending_events = []
         self._apply_schedule()
+        self._events_seen = len(experiment.history.events)
+        self._credit = 0.0
+        self._last_sent = None
         return True
 
     def _do_play(self) -> bool:
@@ -220,6 +246,72 @@ class TrainingWorker(QtCore.QObject):
         self.playing = False
         self._run(steps)
         return True
+
+    def _do_pace(self, pace: float | None, lapse: bool) -> bool:
+        self.pace, self.lapse = pace, lapse
+        self._credit = 0.0
+        return False
+
+    def _do_auto_pause(self, on: bool) -> bool:
+        self.auto_pause = on
+        if self.experiment is not None:
+            self._events_seen = len(self.experiment.history.events)
+        return False
+
+    def rate(self, step: int) -> float | None:
+        """Return the steps per second at `step` (None: full speed)."""
+        if self.lapse:
+            return 1.0 + step / LAPSE_DOUBLING
+        return self.pace
+
+    def _check_events(self) -> bool:
+        """Pause on a new scheduled event when auto-pause is on; return True if paused."""
+        events = self.experiment.history.events
+        new = events[self._events_seen:]
+        self._events_seen = len(events)
+        scheduled = [e for e in new if e.kind != "divergence"]
+        if self.auto_pause and scheduled and self.playing:
+            self.playing = False
+            text = "; ".join(e.message for e in scheduled)
+            self.paused_at_event.emit(self._run_generation, scheduled[0].step, text)
+            return True
+        return False
+
+    def _paced_chunk(self) -> bool:
+        """One tick of a paced run: the steps the pace allows, then a frame."""
+        exp = self.experiment
+        interval = 1.0 / LIVE_RATE
+        with self._cond:
+            # wait for the tick, and for the GUI to draw the last frame (at most a tick more)
+            give_up = max(self._next_tick, time.perf_counter()) + interval
+            while not self._stop and not self._commands:
+                now = time.perf_counter()
+                if now >= self._next_tick and (self._in_flight == 0 or now >= give_up):
+                    break
+                target = self._next_tick if now < self._next_tick else give_up
+                self._cond.wait(max(0.001, min(target - now, 0.25)))
+            if self._stop or self._commands:
+                return False
+        self._next_tick = max(self._next_tick + interval, time.perf_counter())
+        self._credit += self.rate(exp.step) * interval
+        wanted = int(self._credit)
+        steps = self._next_stop(wanted) if wanted > 0 else 0
+        if wanted > 0 and steps <= 0:
+            self.playing = False
+            self.finished_steps.emit(self._run_generation)
+            return True
+        if steps > 0:
+            self._credit -= steps
+            self._run(steps)
+            self._last_sent = None
+        if self._check_events():
+            return True
+        if exp.step >= exp.config.steps:
+            self.playing = False
+            self.finished_steps.emit(self._run_generation)
+            return True
+        self._emit_frame(force=True, reuse=True)
+        return False
 
     def _do_select(self, index: int) -> bool:
         if self.experiment is None:
@@ -291,6 +383,8 @@ class TrainingWorker(QtCore.QObject):
 
     def _train_chunk(self) -> bool:
         exp = self.experiment
+        if self.rate(exp.step) is not None:
+            return self._paced_chunk()
         chunk = self._next_stop(exp.config.log_every)
         if chunk <= 0:
             self.playing = False
@@ -298,6 +392,8 @@ class TrainingWorker(QtCore.QObject):
             return True
         interval = 1.0 / min(self.max_rate, LIVE_RATE)
         self._run(chunk, deadline=self._last_probe + interval)
+        if self._check_events():
+            return True
         if exp.step >= exp.config.steps:
             self.playing = False
             self.finished_steps.emit(self._run_generation)
@@ -307,11 +403,23 @@ class TrainingWorker(QtCore.QObject):
             self._emit_frame(force=False)
         return False
 
-    def _emit_frame(self, force: bool) -> None:
-        """Send a frame: every network probed when `force`, else a rolling probe."""
+    def _emit_frame(self, force: bool, reuse: bool = False) -> None:
+        """Send a frame: every network probed when `force`, else a rolling probe.
+
+        With `reuse`, the last frame's probe is sent again when nothing has changed since.
+        """
         if not force and self._in_flight >= MAX_IN_FLIGHT:
             return
         exp = self.experiment
+        last = self._last_sent
+        if reuse and last is not None and last[0] is exp and last[1] == exp.step \
+                and last[2] == self.selected:
+            with self._cond:
+                self._in_flight += 1
+            self.signals_emitted += 1
+            self.frame_ready.emit(Frame(self._run_generation, last[3], last[2], last[4],
+                                        last[5], self.playing, []))
+            return
         if self._probe is None or self._probe.experiment is not exp:
             self._probe = RollingProbe(exp)
         try:
@@ -331,6 +439,7 @@ class TrainingWorker(QtCore.QObject):
             return
         self._last_probe = time.perf_counter()
         events = snapshot.events
+        self._last_sent = (exp, exp.step, selected, snapshot, grid_x, output)
         with self._cond:
             self._in_flight += 1
         self.signals_emitted += 1
