@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import numpy as np
 import pyqtgraph as pg
 
-from gui.figure_export import export_widgets
 from gui.figures import Figure
 from gui.neuron import plots
 
@@ -133,38 +129,35 @@ def make_figures(items: dict[str, pg.PlotItem], tables: Tables) -> list[Figure]:
             for name in ALL_FIGURES if name in tables]
 
 
-def export_offscreen(names: tuple[str, ...], fill: Callable[[dict], Tables], folder: str | Path,
-                     formats: tuple[str, ...] = ("png", "svg"),
-                     size: tuple[int, int] = (900, 520)) -> list[Path]:
-    """Build one plot per name in a hidden window, fill it, lay it out and export it.
+JOB_OF = {**{name: "drive" for name in DRIVE_FIGURES}, "fi_curve": "fi",
+          "response_gain": "response", "response_phase": "response", "alpha_scan": "scan"}
+
+
+def spec_of(name: str, results: dict):
+    """Return the `figures.spec.Figure` `name` of the shown `results`, or None before one.
 
     Parameters
     ----------
-    names : tuple of str
-        Figure names to build.
-    fill : callable
-        Takes ``{name: PlotItem}`` and returns ``{name: table}`` (one of the ``fill_*``).
-    folder : path-like
-        Existing, writable folder.
-    formats : tuple of str
-        Export formats.
-    size : tuple of int
-        Widget size in pixels (PNG is written at twice this).
-
-    Returns
-    -------
-    list of pathlib.Path
-        Files written.
+    name : str
+        One of `ALL_FIGURES`.
+    results : dict
+        Job -> ``(result, LifParameters, fit_offset)`` as shown by the tab.
     """
-    from gui.headless import ensure_app
+    from figures import neuron_figures as nf
+    from neuro.alpha_scan import SCANNABLE
 
-    ensure_app()
-    widgets, items = [], {}
-    for name in names:
-        widget = pg.GraphicsLayoutWidget()
-        widget.setBackground("w")
-        widget.resize(*size)
-        items[name] = add_figure_item(widget.ci, name)
-        widgets.append(widget)
-    tables = fill(items)
-    return export_widgets(widgets, make_figures(items, tables), folder, formats)
+    shown = results.get(JOB_OF.get(name, ""))
+    if shown is None:
+        return None
+    result, params, offset = shown
+    noisy = params.noise_mv > 0
+    if name in DRIVE_FIGURES:
+        drawn = nf.drive_figures(result, params.v_th_mv, noisy, params.freq_hz)
+    elif name == "fi_curve":
+        drawn = [nf.fi_figure(result, noisy, offset)]
+    elif name in RESPONSE_FIGURES:
+        drawn = nf.response_figures(result, noisy)
+    else:
+        drawn = [nf.alpha_scan_figure(result, SCANNABLE[result.name],
+                                      getattr(params, result.name))]
+    return next((figure for figure in drawn if figure.name == name), None)

@@ -53,6 +53,7 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         self._scan = "noise_mv"
         self._fit_offset = False
         self._cache: dict[tuple, object] = {}
+        self._results: dict[str, tuple] = {}  # job -> (result, parameters, fit offset) shown
         self._pending: dict[str, tuple] = {}  # job -> cache key, for the current run
         self._request = 0
         self._job_count = 0
@@ -194,9 +195,11 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
             "alpha_scan": [self._scan, "alpha", "alpha_with_offset", "gain_hz_per_na",
                            "threshold_na"],
         }
-        tables = {name: self._tables.get(name, (header, np.zeros((0, len(header)))))
-                  for name, header in empty.items()}
-        return neuron_figures.make_figures(self.plots, tables)
+        # read when exported: the plot menus hold these figures
+        return [Figure(name, self.plots[name],
+                       (lambda n=name, h=header: self._tables.get(n, (h, np.zeros((0, len(h)))))),
+                       (lambda n=name: neuron_figures.spec_of(n, self._results)))
+                for name, header in empty.items()]
 
     def run(self) -> None:
         """Run (or show from cache) the drive, f-I, frequency response and alpha scan."""
@@ -268,6 +271,7 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
 
     def _show(self, job: str, result) -> None:
         noisy = self.params.noise_mv > 0
+        self._results[job] = (result, self.params, self._fit_offset)
         if job == "drive":
             self._tables.update(neuron_figures.fill_drive(self.plots, result,
                                                           self.params.v_th_mv, noisy,
