@@ -12,7 +12,8 @@ DRIVE_FIGURES = ("currents", "voltage", "raster", "population_rate")
 FI_FIGURES = ("fi_curve",)
 RESPONSE_FIGURES = ("response_gain", "response_phase")
 SCAN_FIGURES = ("alpha_scan",)
-ALL_FIGURES = DRIVE_FIGURES + FI_FIGURES + RESPONSE_FIGURES + SCAN_FIGURES
+INTERVAL_FIGURES = ("isi", "cv_curve")
+ALL_FIGURES = DRIVE_FIGURES + FI_FIGURES + RESPONSE_FIGURES + SCAN_FIGURES + INTERVAL_FIGURES
 
 Tables = dict[str, plots.Table]
 STACKED_FIGURES = {"alpha_scan": 3}  # figures drawn as a PlotStack of this many panels
@@ -82,17 +83,43 @@ def fill_fi(items: dict[str, pg.PlotItem], curve, noisy: bool, offset: bool = Fa
     z)``) instead of the three-parameter one; the table's ``rate_leaky_fit_hz`` follows it.
     """
     fit = curve.leaky_fit(offset) if hasattr(curve, "leaky_fit") else curve.fit
-    heading = "fit with output offset" if offset else "3-parameter fit"
-    dt_ms = getattr(curve, "dt_ms", None)
-    if dt_ms is not None:
-        heading += f", simulated at dt = {plots.format_value(dt_ms, 2)} ms"
+    heading = fit_heading(curve, offset)
     parts = plots.fit_parts(fit.alpha, fit.gain_hz_per_na, fit.threshold_na, fit.rmse_hz,
                             fit.offset_hz if offset else None)
-    summary = "<br>".join([heading, "   ".join(parts[:2]), "   ".join(parts[2:])])
+    lines = [heading, "   ".join(parts[:2]), "   ".join(parts[2:])]
+    ranking = shape_ranking(curve)
+    if ranking:
+        lines.append(ranking)
     name = "Siegert (noisy)" if noisy else "analytic (noiseless)"
     return {"fi_curve": plots.draw_fi_curve(items["fi_curve"], curve.current_na,
                                             curve.rate_sim_hz, curve.rate_theory_hz,
-                                            fit.rate_hz(curve.current_na), summary, name)}
+                                            fit.rate_hz(curve.current_na), "<br>".join(lines),
+                                            name, getattr(curve, "fit_range_na", None),
+                                            getattr(curve, "rate_sim_se_hz", None))}
+
+
+def fit_heading(curve, offset: bool) -> str:
+    """Say which Leaky ReLU is drawn, over which currents and at which time step."""
+    heading = ("Leaky ReLU fit with output offset" if offset
+               else "Leaky ReLU, 3-parameter fit (alpha, gain, threshold)")
+    span = getattr(curve, "fit_range_na", None)
+    if span is not None:
+        heading += (f", fitted over I = {plots.format_value(span[0], 3)} to "
+                    f"{plots.format_value(span[1], 3)} nA (shaded)")
+    dt_ms = getattr(curve, "dt_ms", None)
+    if dt_ms is not None:
+        heading += f", dt = {plots.format_value(dt_ms, 2)} ms"
+    return heading
+
+
+def shape_ranking(curve) -> str:
+    """Return which activation shape fits the simulated f-I best ("" without shape fits)."""
+    shapes = getattr(curve, "shape_fits", ())
+    if not shapes:
+        return ""
+    from neuro.shape_fits import ranking_sentence
+
+    return "shapes by rmse: " + ranking_sentence(sorted(shapes, key=lambda f: f.rmse_hz))
 
 
 def fill_response(items: dict[str, pg.PlotItem], response, noisy: bool = True) -> Tables:
@@ -102,15 +129,24 @@ def fill_response(items: dict[str, pg.PlotItem], response, noisy: bool = True) -
     response is not meaningful.
     """
     return {
-        "response_gain": plots.draw_response_gain(items["response_gain"], response.freq_hz,
-                                                  response.lif_gain_hz_per_na,
-                                                  response.leaky_gain_hz_per_na, noisy,
-                                                  getattr(response,
-                                                          "lif_static_gain_hz_per_na", None)),
-        "response_phase": plots.draw_response_phase(items["response_phase"], response.freq_hz,
-                                                    response.lif_phase_deg,
-                                                    response.leaky_phase_deg, noisy),
+        "response_gain": plots.draw_response_gain(
+            items["response_gain"], response.freq_hz, response.lif_gain_hz_per_na,
+            response.leaky_gain_hz_per_na, noisy,
+            getattr(response, "lif_static_gain_hz_per_na", None),
+            getattr(response, "theory_gain_hz_per_na", None),
+            getattr(response, "lif_gain_se_hz_per_na", None)),
+        "response_phase": plots.draw_response_phase(
+            items["response_phase"], response.freq_hz, response.lif_phase_deg,
+            response.leaky_phase_deg, noisy, getattr(response, "theory_phase_deg", None),
+            getattr(response, "lif_phase_se_deg", None), correction_text(response)),
     }
+
+
+def correction_text(result) -> str:
+    """Name the threshold-crossing correction a simulation used (or its absence)."""
+    if getattr(result, "crossing_correction", True):
+        return "simulated with the threshold-crossing correction"
+    return "simulated without the threshold-crossing correction: rates biased low"
 
 
 def fill_scan(items: dict[str, pg.PlotItem], scan, current: float | None = None) -> Tables:
@@ -130,10 +166,11 @@ def make_figures(items: dict[str, pg.PlotItem], tables: Tables) -> list[Figure]:
 
 
 JOB_OF = {**{name: "drive" for name in DRIVE_FIGURES}, "fi_curve": "fi",
-          "response_gain": "response", "response_phase": "response", "alpha_scan": "scan"}
+          "response_gain": "response", "response_phase": "response", "alpha_scan": "scan",
+          "isi": "drive", "cv_curve": "drive"}
 
 
-def spec_of(name: str, results: dict):
+def spec_of(name: str, results: dict, cv=None):
     """Return the `figures.spec.Figure` `name` of the shown `results`, or None before one.
 
     Parameters
@@ -142,6 +179,8 @@ def spec_of(name: str, results: dict):
         One of `ALL_FIGURES`.
     results : dict
         Job -> ``(result, LifParameters, fit_offset)`` as shown by the tab.
+    cv : neuro.isi.CvCurve, optional
+        The CV theory shown (``cv_curve``).
     """
     from figures import neuron_figures as nf
     from neuro.alpha_scan import SCANNABLE
@@ -151,6 +190,10 @@ def spec_of(name: str, results: dict):
         return None
     result, params, offset = shown
     noisy = params.noise_mv > 0
+    if name == "isi":
+        return nf.isi_figure(result.isi_statistics())
+    if name == "cv_curve":
+        return nf.cv_figure(cv, params.i0_na, result.isi_statistics().cv)
     if name in DRIVE_FIGURES:
         drawn = nf.drive_figures(result, params.v_th_mv, noisy, params.freq_hz)
     elif name == "fi_curve":

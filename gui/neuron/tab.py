@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import fields
 
 import numpy as np
@@ -10,6 +11,7 @@ from PySide6 import QtCore, QtWidgets
 
 from gui.figures import Figure
 from gui.lab_tab import LabTab
+from gui.neuron import captions, isi_plots
 from gui.neuron import figures as neuron_figures
 from gui.neuron import plots as neuron_plots
 from gui.neuron.layout import build_panel, build_views
@@ -42,6 +44,7 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
     """
 
     result_shown = QtCore.Signal(str)
+    cv_ready = QtCore.Signal(str, object)  # (parameters key, CvCurve) from a helper thread
 
     def __init__(self, parent: QtWidgets.QWidget | None = None, autorun: bool = True) -> None:
         super().__init__(parent)
@@ -54,6 +57,11 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         self._fit_offset = False
         self._cache: dict[tuple, object] = {}
         self._results: dict[str, tuple] = {}  # job -> (result, parameters, fit offset) shown
+        self._cv_cache: dict[str, object] = {}  # parameters key -> CV theory curve
+        self._isi = self._cv = None
+        self._cv_pending: set[str] = set()  # parameters keys whose CV theory is computing
+        self._cv_thread: threading.Thread | None = None
+        self._closed_cv = False
         self._pending: dict[str, tuple] = {}  # job -> cache key, for the current run
         self._request = 0
         self._job_count = 0
@@ -67,6 +75,7 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         self.runner.runner.cancelled.connect(self._on_run_ended)
         self.runner.runner.failed.connect(self._on_run_failed)
         self._build()
+        self.cv_ready.connect(self._on_cv)
         app = QtWidgets.QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -101,6 +110,7 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
             error.hide()
             error.setText("")
         self._sync_preset_box()
+        self._update_captions()
 
     def _sync_preset_box(self) -> None:
         """Show the preset the parameters match, or "(custom)"."""
@@ -194,11 +204,12 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
             "response_phase": ["freq_hz", "lif_phase_deg", "leaky_phase_deg"],
             "alpha_scan": [self._scan, "alpha", "alpha_with_offset", "gain_hz_per_na",
                            "threshold_na"],
+            "isi": ["isi_low_ms", "isi_high_ms", "count"], "cv_curve": ["current_na", "cv_theory"],
         }
         # read when exported: the plot menus hold these figures
         return [Figure(name, self.plots[name],
                        (lambda n=name, h=header: self._tables.get(n, (h, np.zeros((0, len(h)))))),
-                       (lambda n=name: neuron_figures.spec_of(n, self._results)))
+                       (lambda n=name: neuron_figures.spec_of(n, self._results, self._cv)))
                 for name, header in empty.items()]
 
     def run(self) -> None:
@@ -225,8 +236,8 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         self.run()
 
     def wait_until_idle(self, timeout_s: float = 300.0) -> bool:
-        """Process events until no job is pending; return False on timeout."""
-        return wait_until(lambda: not self._pending, timeout_s)
+        """Process events until no job (nor CV theory) is pending; return False on timeout."""
+        return wait_until(lambda: not self._pending and not self._cv_pending, timeout_s)
 
     def cancel(self) -> None:
         """Cancel the running and queued simulations; the plots keep their last results."""
@@ -243,6 +254,10 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         """
         self._pending.clear()
         self._set_busy(False)
+        self._closed_cv = True
+        self._cv_pending.clear()
+        if self._cv_thread is not None:
+            self._cv_thread.join(2.0)  # about a second of numpy: no thread outlives the tab
         return self.runner.shutdown(2000)
 
     # ----- jobs and results ---------------------------------------------------------
@@ -276,6 +291,7 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
             self._tables.update(neuron_figures.fill_drive(self.plots, result,
                                                           self.params.v_th_mv, noisy,
                                                           self.params.freq_hz))
+            self._show_isi(result, noisy)
         elif job == "fi":
             offset = self._fit_offset
             self._tables.update(neuron_figures.fill_fi(self.plots, result, noisy, offset))
@@ -288,7 +304,61 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         elif job == "scan":
             self._tables.update(neuron_figures.fill_scan(self.plots, result,
                                                          getattr(self.params, result.name)))
+        self._update_captions()
         self.result_shown.emit(job)
+
+    def _show_isi(self, result, noisy: bool) -> None:
+        """Draw the ISI histogram now; the CV theory (about a second) comes off the thread."""
+        stats = result.isi_statistics()
+        self._isi = stats
+        self._tables["isi"] = isi_plots.draw_isi(self.plots["isi"], stats)
+        key = json.dumps(self.params.to_dict(), sort_keys=True)
+        if not noisy:
+            self._cv = None
+            self._tables["cv_curve"] = isi_plots.draw_cv(self.plots["cv_curve"], None,
+                                                         self.params.i0_na, stats.cv, False)
+            return
+        cached = self._cv_cache.get(key)
+        if cached is not None:
+            self._on_cv(key, cached)
+            return
+        self.plots["cv_curve"].setTitle("CV against mean input: computing the theory…")
+        params = self.params
+        if key in self._cv_pending:
+            return
+        self._cv_pending.add(key)
+
+        def work() -> None:
+            from neuro.isi import cv_curve
+
+            try:
+                curve = cv_curve(params)
+            except (ValueError, ArithmeticError):
+                curve = None
+            if not self._closed_cv:
+                self.cv_ready.emit(key, curve)
+
+        self._cv_thread = threading.Thread(target=work, name="relu-lab-cv-theory", daemon=True)
+        self._cv_thread.start()
+
+    def _on_cv(self, key: str, curve) -> None:
+        self._cv_pending.discard(key)
+        self._cv_cache[key] = curve
+        if key != json.dumps(self.params.to_dict(), sort_keys=True) or self._isi is None:
+            return  # parameters changed since: a stale curve
+        self._cv = curve
+        self._tables["cv_curve"] = isi_plots.draw_cv(self.plots["cv_curve"], curve,
+                                                     self.params.i0_na, self._isi.cv)
+
+    def _update_captions(self) -> None:
+        """Rewrite the sub-tab captions from the parameters and the response shown."""
+        shown = self._results.get("response")
+        response = shown[0] if shown is not None and shown[1] == self.params else None
+        self.captions["Drive"].setText(captions.drive_caption(self.params))
+        self.captions["Drive: intervals"].setText(captions.isi_caption(self.params))
+        self.captions["f-I curve"].setText(captions.fi_caption(self.params, self._fit_offset))
+        self.captions["Frequency response"].setText(
+            captions.response_caption(self.params, response))
 
     def _on_report(self, request: int, report: tuple) -> None:
         """One reply of the current run: ``(kind, job, value)``; the runner drops stale ones."""
