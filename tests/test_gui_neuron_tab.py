@@ -33,7 +33,7 @@ def type_into(tab, name, text):
     ("v_reset_mv", "-40", "v_reset_mv: -40 must be below v_th_mv (-50)"),
     ("c_m_pf", "-1", "c_m_pf: -1 is out of range; allowed 1 to 100000"),
     ("currents", "x", "currents: 'x' is not a number"),
-    ("n_neurons", "2.5", "n_neurons ('2.5') must be an integer"),
+    ("n_neurons", "2.5", "n_neurons: '2.5' is not an integer"),  # the command line's words
 ])
 def test_bad_value_shows_message_inline_and_keeps_state(tab, name, text, message):
     before = tab.settings()
@@ -407,3 +407,16 @@ def test_captions_follow_the_parameters(tab):
     assert "Without noise" in tab.captions["f-I curve"].text()
     tab.apply_settings({**tab.settings(), "parameters": {"noise_mv": 2.0}})
     assert "Noise (2 mV)" in tab.captions["f-I curve"].text()
+
+
+def test_parameter_form_is_the_command_lines_field_table(tab):
+    """One declaration: every parameter widget carries neuro.parameters.FIELDS' spec."""
+    from gui.field_widgets import FieldEdit
+    from neuro.parameters import FIELDS
+
+    for name, spec in FIELDS.items():
+        edit = tab.edits[name]
+        assert isinstance(edit, FieldEdit) and edit.spec is spec, name
+        if spec.high is not None:
+            assert not edit.accepts(repr(spec.high * 2 + 1)), name  # beyond the CLI's limit
+        assert edit.accepts(repr(spec.default)), name

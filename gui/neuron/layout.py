@@ -5,16 +5,17 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
+from gui.field_widgets import field_label, field_widget
 from gui.neuron import figures as neuron_figures
 from gui.neuron.settings import (
     CUSTOM_PRESET,
     EXTRA_LABELS,
     FIELD_GROUPS,
-    FIELD_LABELS,
     FIELD_TIPS,
     SCAN_CHOICES,
     load_presets,
 )
+from neuro.parameters import FIELDS
 
 __all__ = ["PLACEHOLDER_TITLES", "VIEW_LAYOUT", "build_panel", "build_views"]
 
@@ -98,17 +99,26 @@ def build_panel(tab) -> QtWidgets.QWidget:
     fields_layout.setContentsMargins(0, 0, 4, 0)
     tab.edits: dict[str, QtWidgets.QLineEdit] = {}
     tab.errors: dict[str, QtWidgets.QLabel] = {}
-    labels = {**FIELD_LABELS, **EXTRA_LABELS}
+    labels = EXTRA_LABELS
     for group_name, names in FIELD_GROUPS:
         group = QtWidgets.QGroupBox(group_name)
         form = QtWidgets.QFormLayout(group)
         form.setFieldGrowthPolicy(
             QtWidgets.QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for name in names:
-            label, unit = labels[name]
-            edit = QtWidgets.QLineEdit()
+            spec = FIELDS.get(name)
+            if spec is not None:  # a neuron parameter: the command line's declaration
+                edit = field_widget(spec)
+                text = field_label(spec) if spec.label == spec.help else (
+                    f"{spec.help} ({spec.unit})" if spec.unit else spec.help)
+                if name in FIELD_TIPS:
+                    edit.setToolTip(f"{FIELD_TIPS[name]}\n\n{edit.toolTip()}")
+            else:
+                label, unit = labels[name]
+                text = f"{label} ({unit})" if unit else label
+                edit = QtWidgets.QLineEdit()
+                edit.setToolTip(FIELD_TIPS.get(name, ""))
             edit.setObjectName(name)
-            edit.setToolTip(FIELD_TIPS.get(name, ""))
             edit.editingFinished.connect(tab._on_edited)
             error = QtWidgets.QLabel()
             error.setObjectName(f"{name}_error")
@@ -119,7 +129,7 @@ def build_panel(tab) -> QtWidgets.QWidget:
             box.setContentsMargins(0, 0, 0, 0)
             box.addWidget(edit)
             box.addWidget(error)
-            form.addRow(f"{label} ({unit})" if unit else label, box)
+            form.addRow(text, box)
             tab.edits[name], tab.errors[name] = edit, error
         if group_name == "Analyses":
             tab.scan_box = QtWidgets.QComboBox()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import fields
 
 import numpy as np
 from PySide6 import QtCore, QtWidgets
 
+from gui.field_widgets import widget_value
 from gui.figures import Figure
 from gui.lab_tab import LabTab
 from gui.neuron import captions, isi_plots
@@ -17,7 +17,6 @@ from gui.neuron import plots as neuron_plots
 from gui.neuron.layout import build_panel, build_views
 from gui.neuron.settings import (
     CUSTOM_PRESET,
-    FIELD_LABELS,
     JOBS,
     SCAN_CHOICES,
     SCHEMA_VERSION,
@@ -30,6 +29,7 @@ from gui.neuron.settings import (
 from gui.neuron.worker import NeuronRunner
 from gui.runner import wait_until
 from neuro.frequency_response import DEFAULT_FREQS_HZ
+from neuro.parameters import FIELDS as PARAMETER_FIELDS
 from neuro.parameters import LifParameters
 
 
@@ -97,9 +97,8 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         self._fill_fields()
 
     def _fill_fields(self) -> None:
-        for name in FIELD_LABELS:
-            value = getattr(self.params, name)
-            self.edits[name].setText(f"{value:g}" if isinstance(value, float) else str(value))
+        for name in PARAMETER_FIELDS:
+            self.edits[name].set_value(getattr(self.params, name))
         self.edits["currents"].setText(self._currents_text)
         self.edits["freqs"].setText(self._freqs_text)
         self.scan_box.setCurrentIndex(list(SCAN_CHOICES).index(self._scan))
@@ -128,14 +127,7 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
     # ----- validation ---------------------------------------------------------------
     def _read_fields(self) -> dict:
         """Return the settings typed in the panel; raise ValueError naming the bad field."""
-        values = {}
-        for f in fields(LifParameters):
-            text = self.edits[f.name].text().strip()
-            try:
-                values[f.name] = int(text) if f.type in ("int", int) else float(text)
-            except ValueError:
-                kind = "an integer" if f.type in ("int", int) else "a number"
-                raise ValueError(f"{f.name} ({text!r}) must be {kind}") from None
+        values = {name: widget_value(self.edits[name]) for name in PARAMETER_FIELDS}
         return {"schema_version": SCHEMA_VERSION, "parameters": values,
                 "currents": self.edits["currents"].text().strip(),
                 "freqs": self.edits["freqs"].text().strip(), "scan": self._scan,
