@@ -420,3 +420,18 @@ def test_parameter_form_is_the_command_lines_field_table(tab):
         if spec.high is not None:
             assert not edit.accepts(repr(spec.high * 2 + 1)), name  # beyond the CLI's limit
         assert edit.accepts(repr(spec.default)), name
+
+
+@pytest.mark.slow
+def test_first_visit_says_the_simulator_is_starting_then_previews_then_runs_all(tab, qtbot):
+    shown = []
+    tab.result_shown.connect(shown.append)
+    assert tab.run_preview()
+    assert tab.status.text().startswith("starting the simulator")
+    assert "starting the simulator" in tab.plots["raster"].titleLabel.text
+    assert list(tab._pending) == ["drive"]  # only the cheap drive first
+    qtbot.waitUntil(lambda: shown[:1] == ["drive"], timeout=120_000)
+    assert "quick preview" in tab.plots["raster"].titleLabel.text
+    assert set(tab._pending) == {"drive", "fi", "scan", "response"}  # the full run follows
+    assert tab.wait_until_idle(300)
+    assert "preview" not in tab.plots["raster"].titleLabel.text

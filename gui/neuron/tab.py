@@ -32,6 +32,8 @@ from neuro.frequency_response import DEFAULT_FREQS_HZ
 from neuro.parameters import FIELDS as PARAMETER_FIELDS
 from neuro.parameters import LifParameters
 
+PREVIEW_NEURONS, PREVIEW_S = 200, 0.5  # the first visit's quick drive
+
 
 class NeuronTab(QtWidgets.QWidget, LabTab):
     """Parameter panel, presets, Run / Cancel, progress and eight plots in three sub-tabs.
@@ -61,6 +63,7 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         self._isi = self._cv = None
         self._cv_pending: set[str] = set()  # parameters keys whose CV theory is computing
         self._cv_thread: threading.Thread | None = None
+        self._preview_key: tuple | None = None
         self._closed_cv = False
         self._pending: dict[str, tuple] = {}  # job -> cache key, for the current run
         self._request = 0
@@ -203,6 +206,31 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
                        (lambda n=name, h=header: self._tables.get(n, (h, np.zeros((0, len(h)))))),
                        (lambda n=name: neuron_figures.spec_of(n, self._results, self._cv)))
                 for name, header in empty.items()]
+
+    def run_preview(self) -> bool:
+        """First visit: while the simulator starts, run a cheap drive, then everything.
+
+        A few hundred neurons for half a second come back within seconds of Brian2's
+        import; `run` follows as soon as the preview is drawn. Returns False (and runs
+        everything) if the drive is cached or the simulator is already up.
+        """
+        if self.runner.child_pid is not None or self._cache.get(self._key("drive")):
+            self.run()
+            return False
+        self.runner.cancel()
+        preview = self.params.replace(n_neurons=min(self.params.n_neurons, PREVIEW_NEURONS),
+                                      duration_s=min(self.params.duration_s, PREVIEW_S))
+        self._preview_key = ("drive-preview", json.dumps(preview.to_dict(), sort_keys=True), "")
+        self._pending = {"drive": self._preview_key}
+        self._job_count, self._done_jobs = 1, 0
+        self._request = self.runner.run({"drive": {**self._payload("drive"), "params": preview}})
+        self._set_busy(True)
+        self.status.setText("starting the simulator (Brian2 loads once, a few seconds); "
+                            f"then a quick preview of {preview.n_neurons} neurons")
+        for name in ("currents", "voltage", "raster", "population_rate"):
+            self.plots[name].setTitle(f"{self.plots[name].titleLabel.text}: starting the "
+                                      "simulator…")
+        return True
 
     def run(self) -> None:
         """Run (or show from cache) the drive, f-I, frequency response and alpha scan."""
@@ -375,6 +403,14 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         key = self._pending.pop(job, None)
         if key is None:
             return  # cancelled meanwhile
+        if key == self._preview_key:
+            self._preview_key = None
+            self._show(job, result)
+            for name in ("raster", "population_rate"):
+                self.plots[name].setTitle(f"{self.plots[name].titleLabel.text} (quick "
+                                          "preview; the full run follows)")
+            self.run()
+            return
         self._cache[key] = result
         self._done_jobs += 1
         if key == self._key(job):
@@ -435,7 +471,7 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         super().showEvent(event)
         if self._autorun and not self._shown_once:
             self._shown_once = True
-            QtCore.QTimer.singleShot(0, self.run)
+            QtCore.QTimer.singleShot(0, self.run_preview)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         """Stop the worker when the tab is closed as a window."""
