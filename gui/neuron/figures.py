@@ -165,6 +165,20 @@ def make_figures(items: dict[str, pg.PlotItem], tables: Tables) -> list[Figure]:
             for name in ALL_FIGURES if name in tables]
 
 
+def empty_headers(scan: str) -> dict[str, list[str]]:
+    """Return every figure's CSV header (unit-bearing), in `ALL_FIGURES` order."""
+    return {
+        "currents": ["t_ms", "i_in_na", "i_leak_na"], "voltage": ["t_ms", "v_mv", "spike"],
+        "raster": ["neuron", "t_ms"], "population_rate": ["t_ms", "rate_hz", "rate_leaky_hz"],
+        "fi_curve": ["current_na", "rate_sim_hz", "rate_theory_hz", "rate_leaky_fit_hz"],
+        "response_gain": ["freq_hz", "lif_gain_hz_per_na", "leaky_gain_hz_per_na",
+                          "lif_static_gain_hz_per_na"],
+        "response_phase": ["freq_hz", "lif_phase_deg", "leaky_phase_deg"],
+        "alpha_scan": [scan, "alpha", "alpha_with_offset", "gain_hz_per_na", "threshold_na"],
+        "isi": ["isi_low_ms", "isi_high_ms", "count"], "cv_curve": ["current_na", "cv_theory"],
+    }
+
+
 JOB_OF = {**{name: "drive" for name in DRIVE_FIGURES}, "fi_curve": "fi",
           "response_gain": "response", "response_phase": "response", "alpha_scan": "scan",
           "isi": "drive", "cv_curve": "drive"}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 
 import numpy as np
 from PySide6 import QtCore, QtWidgets
@@ -11,10 +10,12 @@ from PySide6 import QtCore, QtWidgets
 from gui.field_widgets import widget_value
 from gui.figures import Figure
 from gui.lab_tab import LabTab
-from gui.neuron import captions, isi_plots
+from gui.neuron import captions
 from gui.neuron import figures as neuron_figures
 from gui.neuron import plots as neuron_plots
+from gui.neuron.intervals import Intervals
 from gui.neuron.layout import build_panel, build_views
+from gui.neuron.preview import start_preview
 from gui.neuron.settings import (
     CUSTOM_PRESET,
     JOBS,
@@ -32,8 +33,6 @@ from neuro.frequency_response import DEFAULT_FREQS_HZ
 from neuro.parameters import FIELDS as PARAMETER_FIELDS
 from neuro.parameters import LifParameters
 
-PREVIEW_NEURONS, PREVIEW_S = 200, 0.5  # the first visit's quick drive
-
 
 class NeuronTab(QtWidgets.QWidget, LabTab):
     """Parameter panel, presets, Run / Cancel, progress and eight plots in three sub-tabs.
@@ -46,7 +45,6 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
     """
 
     result_shown = QtCore.Signal(str)
-    cv_ready = QtCore.Signal(str, object)  # (parameters key, CvCurve) from a helper thread
 
     def __init__(self, parent: QtWidgets.QWidget | None = None, autorun: bool = True) -> None:
         super().__init__(parent)
@@ -59,12 +57,8 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         self._fit_offset = False
         self._cache: dict[tuple, object] = {}
         self._results: dict[str, tuple] = {}  # job -> (result, parameters, fit offset) shown
-        self._cv_cache: dict[str, object] = {}  # parameters key -> CV theory curve
-        self._isi = self._cv = None
-        self._cv_pending: set[str] = set()  # parameters keys whose CV theory is computing
-        self._cv_thread: threading.Thread | None = None
+        self.intervals = Intervals(self)
         self._preview_key: tuple | None = None
-        self._closed_cv = False
         self._pending: dict[str, tuple] = {}  # job -> cache key, for the current run
         self._request = 0
         self._job_count = 0
@@ -78,7 +72,8 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         self.runner.runner.cancelled.connect(self._on_run_ended)
         self.runner.runner.failed.connect(self._on_run_failed)
         self._build()
-        self.cv_ready.connect(self._on_cv)
+        self.intervals.plots = (self.plots["isi"], self.plots["cv_curve"])
+        self.intervals.drawn.connect(self._tables.update)
         app = QtWidgets.QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -190,47 +185,17 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
 
     def figures(self) -> list[Figure]:
         """Return every plot as a Figure whose CSV table has unit-bearing headers."""
-        empty = {
-            "currents": ["t_ms", "i_in_na", "i_leak_na"], "voltage": ["t_ms", "v_mv", "spike"],
-            "raster": ["neuron", "t_ms"], "population_rate": ["t_ms", "rate_hz", "rate_leaky_hz"],
-            "fi_curve": ["current_na", "rate_sim_hz", "rate_theory_hz", "rate_leaky_fit_hz"],
-            "response_gain": ["freq_hz", "lif_gain_hz_per_na", "leaky_gain_hz_per_na",
-                              "lif_static_gain_hz_per_na"],
-            "response_phase": ["freq_hz", "lif_phase_deg", "leaky_phase_deg"],
-            "alpha_scan": [self._scan, "alpha", "alpha_with_offset", "gain_hz_per_na",
-                           "threshold_na"],
-            "isi": ["isi_low_ms", "isi_high_ms", "count"], "cv_curve": ["current_na", "cv_theory"],
-        }
+        empty = neuron_figures.empty_headers(self._scan)
         # read when exported: the plot menus hold these figures
         return [Figure(name, self.plots[name],
                        (lambda n=name, h=header: self._tables.get(n, (h, np.zeros((0, len(h)))))),
-                       (lambda n=name: neuron_figures.spec_of(n, self._results, self._cv)))
+                       (lambda n=name: neuron_figures.spec_of(n, self._results,
+                                                             self.intervals.cv)))
                 for name, header in empty.items()]
 
     def run_preview(self) -> bool:
-        """First visit: while the simulator starts, run a cheap drive, then everything.
-
-        A few hundred neurons for half a second come back within seconds of Brian2's
-        import; `run` follows as soon as the preview is drawn. Returns False (and runs
-        everything) if the drive is cached or the simulator is already up.
-        """
-        if self.runner.child_pid is not None or self._cache.get(self._key("drive")):
-            self.run()
-            return False
-        self.runner.cancel()
-        preview = self.params.replace(n_neurons=min(self.params.n_neurons, PREVIEW_NEURONS),
-                                      duration_s=min(self.params.duration_s, PREVIEW_S))
-        self._preview_key = ("drive-preview", json.dumps(preview.to_dict(), sort_keys=True), "")
-        self._pending = {"drive": self._preview_key}
-        self._job_count, self._done_jobs = 1, 0
-        self._request = self.runner.run({"drive": {**self._payload("drive"), "params": preview}})
-        self._set_busy(True)
-        self.status.setText("starting the simulator (Brian2 loads once, a few seconds); "
-                            f"then a quick preview of {preview.n_neurons} neurons")
-        for name in ("currents", "voltage", "raster", "population_rate"):
-            self.plots[name].setTitle(f"{self.plots[name].titleLabel.text}: starting the "
-                                      "simulator…")
-        return True
+        """First visit: a cheap drive while the simulator starts, then everything (`preview`)."""
+        return start_preview(self)
 
     def run(self) -> None:
         """Run (or show from cache) the drive, f-I, frequency response and alpha scan."""
@@ -257,7 +222,7 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
 
     def wait_until_idle(self, timeout_s: float = 300.0) -> bool:
         """Process events until no job (nor CV theory) is pending; return False on timeout."""
-        return wait_until(lambda: not self._pending and not self._cv_pending, timeout_s)
+        return wait_until(lambda: not self._pending and not self.intervals.busy(), timeout_s)
 
     def cancel(self) -> None:
         """Cancel the running and queued simulations; the plots keep their last results."""
@@ -274,10 +239,7 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         """
         self._pending.clear()
         self._set_busy(False)
-        self._closed_cv = True
-        self._cv_pending.clear()
-        if self._cv_thread is not None:
-            self._cv_thread.join(2.0)  # about a second of numpy: no thread outlives the tab
+        self.intervals.shutdown()
         return self.runner.shutdown(2000)
 
     # ----- jobs and results ---------------------------------------------------------
@@ -311,7 +273,7 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
             self._tables.update(neuron_figures.fill_drive(self.plots, result,
                                                           self.params.v_th_mv, noisy,
                                                           self.params.freq_hz))
-            self._show_isi(result, noisy)
+            self.intervals.show(result, self.params)
         elif job == "fi":
             offset = self._fit_offset
             self._tables.update(neuron_figures.fill_fi(self.plots, result, noisy, offset))
@@ -326,49 +288,6 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
                                                          getattr(self.params, result.name)))
         self._update_captions()
         self.result_shown.emit(job)
-
-    def _show_isi(self, result, noisy: bool) -> None:
-        """Draw the ISI histogram now; the CV theory (about a second) comes off the thread."""
-        stats = result.isi_statistics()
-        self._isi = stats
-        self._tables["isi"] = isi_plots.draw_isi(self.plots["isi"], stats)
-        key = json.dumps(self.params.to_dict(), sort_keys=True)
-        if not noisy:
-            self._cv = None
-            self._tables["cv_curve"] = isi_plots.draw_cv(self.plots["cv_curve"], None,
-                                                         self.params.i0_na, stats.cv, False)
-            return
-        cached = self._cv_cache.get(key)
-        if cached is not None:
-            self._on_cv(key, cached)
-            return
-        self.plots["cv_curve"].setTitle("CV against mean input: computing the theory…")
-        params = self.params
-        if key in self._cv_pending:
-            return
-        self._cv_pending.add(key)
-
-        def work() -> None:
-            from neuro.isi import cv_curve
-
-            try:
-                curve = cv_curve(params)
-            except (ValueError, ArithmeticError):
-                curve = None
-            if not self._closed_cv:
-                self.cv_ready.emit(key, curve)
-
-        self._cv_thread = threading.Thread(target=work, name="relu-lab-cv-theory", daemon=True)
-        self._cv_thread.start()
-
-    def _on_cv(self, key: str, curve) -> None:
-        self._cv_pending.discard(key)
-        self._cv_cache[key] = curve
-        if key != json.dumps(self.params.to_dict(), sort_keys=True) or self._isi is None:
-            return  # parameters changed since: a stale curve
-        self._cv = curve
-        self._tables["cv_curve"] = isi_plots.draw_cv(self.plots["cv_curve"], curve,
-                                                     self.params.i0_na, self._isi.cv)
 
     def _update_captions(self) -> None:
         """Rewrite the sub-tab captions from the parameters and the response shown."""

@@ -36,7 +36,7 @@ from models.sweep.summary import summarize
 REDRAW_INTERVAL_S = 0.25
 
 
-class SweepTab(QtWidgets.QWidget, LabTab):
+class SweepTab(QtWidgets.QWidget, LabTab, save_location.SaveLocation):
     """Grid set-up, Run / Cancel with a progress bar, heatmaps and dead-fraction curves.
 
     Public API: `figures`, `settings`, `apply_settings`, `run`, `cancel`, `load_results`,
@@ -214,48 +214,6 @@ class SweepTab(QtWidgets.QWidget, LabTab):
         self.apply_settings({"dataset": "csv", "csv_path": str(path)})
 
     # ----- running --------------------------------------------------------------------
-    # the dialog asking where to save (tests replace it: no dialog in a test)
-    ask_save_path = staticmethod(save_location.ask_save_path)
-
-    def choose_out(self) -> bool:
-        """Ask where to save the results and put that file in the form; True if chosen."""
-        path = self.ask_save_path(self)
-        if path is None:
-            return False
-        self.edits["out"].setText(str(path))
-        self._on_edited()
-        if self.folder_check.isChecked():
-            save_location.set_preferred_folder(path.parent)
-        return True
-
-    def _on_folder_pref(self, checked: bool) -> None:
-        out = self._settings["out"]
-        if checked and not out:
-            checked = self.choose_out()
-            out = self._settings["out"]
-        save_location.set_preferred_folder(Path(out).expanduser().parent if checked else None)
-        self.folder_check.blockSignals(True)
-        self.folder_check.setChecked(checked)
-        self.folder_check.blockSignals(False)
-
-    def _out_path(self, temporary_ok: bool) -> tuple[Path | None, bool]:
-        """The file to write: the form's, one in the preferred folder, or the user's choice.
-
-        Without any of these, a temporary file if `temporary_ok` (headless export); its
-        path is never shown, since it is deleted on quit.
-        """
-        if self._settings["out"]:
-            return Path(self._settings["out"]).expanduser(), False
-        folder = save_location.preferred_folder()
-        if folder is not None:
-            return save_location.file_in(folder), False
-        if not temporary_ok and self.choose_out():
-            return Path(self._settings["out"]).expanduser(), False
-        if not temporary_ok:
-            return None, False
-        self._request_file = self._tmpdir / f"sweep_{self._request + 1}.csv"
-        return self._request_file, True
-
     def run(self, executor=None, temporary_ok: bool = False) -> int:
         """Start the sweep of the current settings; return its request id (0 if refused).
 
@@ -302,12 +260,6 @@ class SweepTab(QtWidgets.QWidget, LabTab):
     def run_default(self) -> None:
         """Compute with the current settings (headless export); see `wait_until_idle`."""
         self.run(temporary_ok=True)
-
-    def _where(self) -> str:
-        """Where the results are, in words: never a temporary path deleted on quit."""
-        if self.temporary:
-            return "not saved (temporary, deleted on quit: use Save results to… to keep them)"
-        return str(self.out_path)
 
     def cancel(self) -> None:
         """Stop the running sweep; the finished rows stay in the CSV (resume continues)."""
@@ -360,11 +312,6 @@ class SweepTab(QtWidgets.QWidget, LabTab):
         self.show_rows(rows)
         self._end("cancelled", f"cancelled: {len(rows)} runs; {self._saved()}"
                   + ("" if self.temporary else "; tick 'resume' to continue"))
-
-    def _saved(self) -> str:
-        if self.temporary:
-            return "not saved (temporary, deleted on quit): use Save results to… to keep them"
-        return f"saved in {self.out_path}"
 
     def _on_failed(self, request: int, message: str) -> None:
         if request != self._request:
