@@ -100,16 +100,17 @@ def fill_fi(items: dict[str, pg.PlotItem], curve, noisy: bool, offset: bool = Fa
 
 def fit_heading(curve, offset: bool) -> str:
     """Say which Leaky ReLU is drawn, over which currents and at which time step."""
-    heading = ("Leaky ReLU fit with output offset" if offset
-               else "Leaky ReLU, 3-parameter fit (alpha, gain, threshold)")
+    heading = "fit with output offset" if offset else "3-parameter fit"
+    where = []
     span = getattr(curve, "fit_range_na", None)
     if span is not None:
-        heading += (f", fitted over I = {plots.format_value(span[0], 3)} to "
-                    f"{plots.format_value(span[1], 3)} nA (shaded)")
+        where.append(f"over {plots.format_value(span[0], 3)} to "
+                     f"{plots.format_value(span[1], 3)} nA (shaded)")
     dt_ms = getattr(curve, "dt_ms", None)
     if dt_ms is not None:
-        heading += f", dt = {plots.format_value(dt_ms, 2)} ms"
-    return heading
+        where.append(f"dt = {plots.format_value(dt_ms, 2)} ms")
+    return "<br>".join([f"Leaky ReLU, {heading}", ", ".join(where)] if where else
+                       [f"Leaky ReLU, {heading}"])
 
 
 def shape_ranking(curve) -> str:
@@ -119,7 +120,7 @@ def shape_ranking(curve) -> str:
         return ""
     from neuro.shape_fits import ranking_sentence
 
-    return "shapes by rmse: " + ranking_sentence(sorted(shapes, key=lambda f: f.rmse_hz))
+    return ranking_sentence(sorted(shapes, key=lambda f: f.rmse_hz))
 
 
 def fill_response(items: dict[str, pg.PlotItem], response, noisy: bool = True) -> Tables:

@@ -11,6 +11,7 @@ from gui.neuron.settings import (
     CUSTOM_PRESET,
     EXTRA_LABELS,
     FIELD_GROUPS,
+    FIELD_LABELS,
     FIELD_TIPS,
     SCAN_CHOICES,
     load_presets,
@@ -109,8 +110,9 @@ def build_panel(tab) -> QtWidgets.QWidget:
             spec = FIELDS.get(name)
             if spec is not None:  # a neuron parameter: the command line's declaration
                 edit = field_widget(spec)
-                text = field_label(spec) if spec.label == spec.help else (
-                    f"{spec.help} ({spec.unit})" if spec.unit else spec.help)
+                short = FIELD_LABELS.get(name, (None,))[0]  # the tab's short wording
+                text = f"{short} ({spec.unit})" if short and spec.unit else (
+                    short or field_label(spec))
                 if name in FIELD_TIPS:
                     edit.setToolTip(f"{FIELD_TIPS[name]}\n\n{edit.toolTip()}")
             else:
