@@ -37,11 +37,22 @@ class Intervals(QtCore.QObject):
         self._pending: set[str] = set()
         self._thread: threading.Thread | None = None
         self._closed = False
+        self._queued = 0
         self._ready.connect(self._on_ready)
 
     def busy(self) -> bool:
-        """Whether a CV theory is being computed."""
-        return bool(self._pending)
+        """Whether a histogram is queued or a CV theory is being computed."""
+        return bool(self._pending) or self._queued > 0
+
+    def queue(self, result, params) -> None:
+        """`show` in the next event-loop turn: the drive's plots and these are two short stalls."""
+        self._queued += 1
+        QtCore.QTimer.singleShot(0, self, lambda: self._show_queued(result, params))
+
+    def _show_queued(self, result, params) -> None:
+        self._queued -= 1
+        if not self._closed:
+            self.show(result, params)
 
     def show(self, result, params) -> None:
         """Draw the ISI histogram of `result` (a DriveResult); start or reuse the CV theory."""

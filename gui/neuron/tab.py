@@ -273,7 +273,7 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
             self._tables.update(neuron_figures.fill_drive(self.plots, result,
                                                           self.params.v_th_mv, noisy,
                                                           self.params.freq_hz))
-            self.intervals.show(result, self.params)
+            self.intervals.queue(result, self.params)  # its own event-loop turn
         elif job == "fi":
             offset = self._fit_offset
             self._tables.update(neuron_figures.fill_fi(self.plots, result, noisy, offset))
