@@ -77,9 +77,11 @@ def _series(plot: pg.PlotItem) -> list:
             values = np.asarray(item.image, float)
             if values.ndim != 2:
                 continue
+            if item.axisOrder == "col-major":
+                values = values.T  # spec rows are y
             levels = item.levels if item.levels is not None else (np.nanmin(values),
                                                                    np.nanmax(values))
-            out.append(spec.Image(f"s{k}", values.T, (rect.left(), rect.right(), rect.top(),
+            out.append(spec.Image(f"s{k}", values, (rect.left(), rect.right(), rect.top(),
                                                       rect.bottom()),
                                   levels=(float(np.ravel(levels)[0]),
                                           float(np.ravel(levels)[-1]))))
@@ -117,13 +119,45 @@ def spec_from_plot(name: str, item, table: tuple | None = None) -> spec.Figure:
                        aspect=0.62 * rows_n / cols if len(panels) > 1 else 0.62)
 
 
+def _owner(item, attribute: str):
+    """Return the first widget holding `item`'s view (or a parent of it) with `attribute`."""
+    scene = item.scene()
+    widget = scene.views()[0] if scene is not None and scene.views() else None
+    while widget is not None and not hasattr(widget, attribute):
+        widget = widget.parentWidget()
+    return widget
+
+
+def _networks_grid_spec(figure) -> spec.Figure | None:
+    """The Networks grid from its last snapshot, by the command line's `grid_figure`."""
+    tab = _owner(figure.item, "last_frame")
+    if tab is None or tab.last_frame is None:
+        return None
+    from figures.network_figures import grid_figure
+    from figures.probe_history import history_from_snapshots
+
+    snapshot = tab.last_frame.snapshot
+    return grid_figure(history_from_snapshots([snapshot], tab.config))
+
+
+# figures whose tab gives no spec, built here from the tab's results (not read back)
+BUILT_HERE = {"networks_grid": _networks_grid_spec}
+
+
 def figure_spec(figure) -> spec.Figure:
-    """Return the `figures.spec.Figure` of a window figure (`gui.figures.Figure`)."""
-    if figure.spec is not None:
-        built = figure.spec()
-        if built is not None:
-            built.name = figure.name
-            return built
+    """Return the `figures.spec.Figure` of a window figure (`gui.figures.Figure`).
+
+    The tab's ``spec`` (its results through the ``figures`` builders) when it has one,
+    else `BUILT_HERE`'s builder, else the plot read back (`spec_from_plot`).
+    """
+    build = figure.spec or (lambda: BUILT_HERE.get(figure.name, lambda _f: None)(figure))
+    try:
+        built = build()
+    except (AttributeError, IndexError, ValueError):
+        built = None  # a result not there yet: read the plot back instead
+    if built is not None:
+        built.name = figure.name
+        return built
     return spec_from_plot(figure.name, figure.item, figure.table())
 
 
