@@ -4,15 +4,28 @@ from __future__ import annotations
 
 import numpy as np
 
-from figures.spec import Axis, Events, Figure, Line, Note, Panel, Points, Segments, Table
+from figures.spec import (
+    Axis,
+    Band,
+    Bars,
+    ErrorBars,
+    Events,
+    Figure,
+    Line,
+    Note,
+    Panel,
+    Points,
+    Segments,
+    Table,
+)
 
 COLORS = {"input": "#0072b2", "leak": "#d55e00", "lif": "#0072b2", "theory": "#e69f00",
           "leaky": "#009e73", "spike": "#d55e00", "v": "#cc79a7", "raster": "#0072b2",
           "reference": "#777777"}
 RASTER_MAX_NEURONS = 100
 TRACE_CYCLES = 2  # the single-neuron traces show this many drive cycles (at least 100 ms)
-NOISELESS_NOTE = ("No noise: the identical neurons phase-lock to the drive, so this response "
-                  "is not meaningful. Add noise to see the low-pass fall-off and the lag.")
+NOISELESS_NOTE = ("No noise: the identical neurons phase-lock to the drive, so this is not a "
+                  "linear response. Add noise to compare with the theory.")
 
 
 def _fmt(value: float, digits: int = 3) -> str:
@@ -133,8 +146,26 @@ def fi_figure(curve, noisy: bool, offset: bool = False) -> Figure:
         Line("fit", i[order], fitted[order], "Leaky ReLU fit", COLORS["leaky"], "dashed", 1.8),
         Points("sim", i, curve.rate_sim_hz, "simulated LIF", COLORS["lif"], size=3.5),
         Events("zero", np.array([0.0]), color="#bbbbbb", style="solid", axis="y")])
+    span = getattr(curve, "fit_range_na", None)
+    if span is not None:
+        top = float(np.nanmax(np.append(np.asarray(curve.rate_theory_hz, float),
+                                         np.asarray(curve.rate_sim_hz, float)))) * 1.05
+        panel.series.insert(0, Band("fit_range", np.array([span[0], span[1]]), np.zeros(2),
+                                    np.full(2, top if np.isfinite(top) else 1.0),
+                                    COLORS["reference"], 0.12, "fit range"))
+    se = getattr(curve, "rate_sim_se_hz", None)
+    if se is not None:
+        panel.series.append(ErrorBars("sim_se", i, np.asarray(curve.rate_sim_hz, float),
+                                      np.asarray(se, float), np.asarray(se, float),
+                                      COLORS["lif"]))
     heading = "fit with output offset" if offset else "3-parameter fit"
     panel.notes.append(Note("fit", f"{heading}: {fit_summary(fit, offset)}"))
+    shapes = getattr(curve, "shape_fits", ())
+    if shapes:
+        from neuro.shape_fits import ranking_sentence
+
+        panel.notes.append(Note("shapes", "shapes by rmse: " + ranking_sentence(
+            sorted(shapes, key=lambda f: f.rmse_hz))))
     return Figure("fi_curve", "f-I curve: LIF against the best-fit Leaky ReLU", [panel],
                   Table(["current_na", "rate_sim_hz", "rate_theory_hz", "rate_leaky_fit_hz"],
                         np.column_stack([i, curve.rate_sim_hz, curve.rate_theory_hz, fitted])))
@@ -151,20 +182,40 @@ def response_figures(response, noisy: bool = True) -> list[Figure]:
                         marker="o")]
     columns = [f, response.lif_gain_hz_per_na, response.leaky_gain_hz_per_na]
     header = ["freq_hz", "lif_gain_hz_per_na", "leaky_gain_hz_per_na"]
+    theory_gain = getattr(response, "theory_gain_hz_per_na", None)
+    gain_se = getattr(response, "lif_gain_se_hz_per_na", None)
+    if theory_gain is not None:
+        gain_series.insert(1, Line("theory", f, np.asarray(theory_gain, float),
+                                   "linear-response theory", COLORS["theory"], width=2.0))
+        columns.append(np.asarray(theory_gain, float))
+        header.append("theory_gain_hz_per_na")
+    if gain_se is not None:
+        gain_series.append(ErrorBars("lif_se", f, np.asarray(response.lif_gain_hz_per_na, float),
+                                     np.asarray(gain_se, float), np.asarray(gain_se, float),
+                                     COLORS["lif"]))
+        columns.append(np.asarray(gain_se, float))
+        header.append("lif_gain_se_hz_per_na")
     if static is not None:
         static = np.broadcast_to(np.asarray(static, float), f.shape)
         gain_series.append(Line("static", f, static, "LIF static slope at I0", COLORS["theory"],
                                 "dotted", 1.5))
         columns.append(static)
         header.append("lif_static_gain_hz_per_na")
-    top = np.nanmax(np.concatenate([np.ravel(c) for c in columns[1:]] or [np.ones(1)]))
+    top = np.nanmax(np.concatenate([np.ravel(c) for c in columns[1:]] or [np.ones(1)])
+                    + np.nanmax(np.append(np.nan_to_num(np.asarray(
+                        gain_se if gain_se is not None else 0.0, float)), 0.0)))
     gain = Panel("", Axis("drive frequency f", "Hz", scale="log", ticks=ticks),
                  Axis("gain", "Hz/nA", limits=(0.0, 1.15 * top if np.isfinite(top) else 1.0)),
                  gain_series)
     phase_values = np.asarray(response.lif_phase_deg, float)
-    finite = phase_values[np.isfinite(phase_values)]
-    low = min(-60.0, float(finite.min()) - 10.0) if finite.size else -60.0
-    high = max(20.0, float(finite.max()) + 10.0) if finite.size else 20.0
+    theory_phase = getattr(response, "theory_phase_deg", None)
+    phase_se = getattr(response, "lif_phase_se_deg", None)
+    spread = np.nan_to_num(np.asarray(phase_se, float)) if phase_se is not None else 0.0
+    every = np.concatenate([phase_values - spread, phase_values + spread, [-45.0, 0.0],
+                            np.ravel(np.asarray(theory_phase if theory_phase is not None
+                                                else [], float))])
+    finite = every[np.isfinite(every)]
+    low, high = min(-60.0, float(finite.min()) - 10.0), max(20.0, float(finite.max()) + 10.0)
     phase = Panel("", Axis("drive frequency f", "Hz", scale="log", ticks=ticks),
                   Axis("phase (negative = lag)", "deg", limits=(low, high)),
                   [Line("leaky", f, response.leaky_phase_deg, "Leaky ReLU (no lag)",
@@ -172,15 +223,29 @@ def response_figures(response, noisy: bool = True) -> list[Figure]:
                    Line("lif", f, phase_values, "LIF population", COLORS["lif"], marker="o"),
                    Events("limit", np.array([-45.0]), color=COLORS["reference"], style="dotted",
                           axis="y", legend="−45° (white-noise limit)")])
+    phase_header = ["freq_hz", "lif_phase_deg", "leaky_phase_deg"]
+    phase_columns = [f, phase_values, response.leaky_phase_deg]
+    if theory_phase is not None:
+        phase.series.insert(1, Line("theory", f, np.asarray(theory_phase, float),
+                                    "linear-response theory", COLORS["theory"], width=2.0))
+        phase_header.append("theory_phase_deg")
+        phase_columns.append(np.asarray(theory_phase, float))
+    if phase_se is not None:
+        phase.series.append(ErrorBars("lif_se", f, phase_values, np.asarray(phase_se, float),
+                                      np.asarray(phase_se, float), COLORS["lif"]))
+        phase_header.append("lif_phase_se_deg")
+        phase_columns.append(np.asarray(phase_se, float))
+    corrected = getattr(response, "crossing_correction", True)
+    gain.notes.append(Note("correction", "simulated with the threshold-crossing correction"
+                           if corrected else "simulated without the threshold-crossing "
+                           "correction: rates biased low", color=COLORS["reference"]))
     if not noisy:
         for panel in (gain, phase):
             panel.notes.append(Note("noiseless", NOISELESS_NOTE, color=COLORS["spike"]))
     return [Figure("response_gain", "Frequency response: gain of the rate modulation", [gain],
                    Table(header, np.column_stack(columns))),
             Figure("response_phase", "Frequency response: phase of the rate modulation",
-                   [phase], Table(["freq_hz", "lif_phase_deg", "leaky_phase_deg"],
-                                  np.column_stack([f, phase_values,
-                                                   response.leaky_phase_deg])))]
+                   [phase], Table(phase_header, np.column_stack(phase_columns)))]
 
 
 def _log_ticks(freq_hz: np.ndarray) -> list[tuple[float, str]] | None:
@@ -225,3 +290,41 @@ def alpha_scan_figure(scan, label: str, current: float | None = None) -> Figure:
                   Table(header, np.column_stack([x, scan.alpha, scan.alpha_with_offset,
                                                  scan.gain_hz_per_na, scan.threshold_na])),
                   rows=3, cols=1, aspect=1.1)
+
+
+def isi_figure(stats) -> Figure:
+    """Return the pooled interspike-interval histogram (`neuro.isi.IsiStatistics`) with its CV."""
+    edges, counts = np.asarray(stats.edges_ms, float), np.asarray(stats.counts, float)
+    centres = 0.5 * (edges[:-1] + edges[1:]) if counts.size else np.zeros(0)
+    width = float(np.diff(edges).mean()) if counts.size else 1.0
+    cv = "n/a" if not np.isfinite(stats.cv) else f"{stats.cv:.2f}"
+    panel = Panel("", Axis("interspike interval", "ms"), Axis("count"), [
+        Bars("isi", centres, counts, width, COLORS["lif"], "intervals")], legend=False)
+    panel.notes.append(Note("cv", f"CV = {cv}, {stats.neurons_with_isi} neurons "
+                            "(includes the drive's modulation)"))
+    rows = np.column_stack([edges[:-1], edges[1:], counts]) if counts.size \
+        else np.zeros((0, 3))
+    return Figure("isi", "Interspike intervals (all neurons, after the warm-up)", [panel],
+                  Table(["isi_low_ms", "isi_high_ms", "count"], rows, ("count",)))
+
+
+def cv_figure(curve, i0_na: float, cv_sim: float) -> Figure:
+    """Return the CV theory against mean input (`neuro.isi.CvCurve`) and this run's CV at I0.
+
+    `curve` None (no noise) gives an empty panel that says the theory needs noise.
+    """
+    panel = Panel("", Axis("mean input I0", "nA"), Axis("CV"))
+    if curve is None:
+        panel.notes.append(Note("noiseless", "No noise: the CV theory needs noise",
+                                color=COLORS["spike"]))
+        return Figure("cv_curve", "CV of the intervals against mean input", [panel],
+                      Table(["current_na", "cv_theory"], np.zeros((0, 2))))
+    current, theory = np.asarray(curve.current_na, float), np.asarray(curve.cv_theory, float)
+    panel.series.append(Line("theory", current, theory,
+                             f"theory (constant input, {curve.noise_mv:g} mV noise)",
+                             COLORS["theory"], width=2.0))
+    if np.isfinite(cv_sim):
+        panel.series.append(Points("run", np.array([i0_na]), np.array([cv_sim]),
+                                   "this run (sinusoidal drive)", COLORS["lif"], size=6))
+    return Figure("cv_curve", "CV of the intervals against mean input", [panel],
+                  Table(["current_na", "cv_theory"], np.column_stack([current, theory])))

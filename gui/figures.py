@@ -1,4 +1,4 @@
-"""A named figure: a pyqtgraph plot plus the table of numbers behind it."""
+"""A named window figure: a pyqtgraph plot, the table behind it and its `figures.spec` data."""
 
 from __future__ import annotations
 
@@ -18,12 +18,17 @@ class Figure:
     name : str
         File stem for its exports (``fi_curve`` gives ``fi_curve.png`` ...).
     item : pyqtgraph.GraphicsItem
-        What to render: a ``PlotItem`` or a ``GraphicsLayout``.
+        What the window draws: a ``PlotItem`` or a ``GraphicsLayout``.
     table : callable
         Returns ``(header, rows)``: column names carrying units, and a 2-D array or a
         list of rows, the data drawn in the figure.
+    spec : callable, optional
+        Returns the `figures.spec.Figure` built from the tab's current results by the
+        ``figures`` builders (None, or returning None: read back from `item`). Exports
+        render this with matplotlib, as the command line does.
     """
 
     name: str
     item: pg.GraphicsObject
     table: Callable[[], tuple[Sequence[str], np.ndarray | list]]
+    spec: Callable[[], object] | None = None

@@ -143,8 +143,10 @@ def test_export_figures(qtbot, window, tmp_path):
     tab.step_once(10)
     qtbot.waitUntil(lambda: tab.shown_step == 10, timeout=30_000)
     written = window.export_figures(tmp_path)
-    assert len(written) == 15
+    assert len(written) == 20  # 5 figures x PNG, SVG, PDF, CSV
     assert (tmp_path / "networks-selected_loss.csv").read_text().startswith("step,loss_bce")
+    # the grid through the command line's builder (matplotlib), not the screen read back
+    assert "Unit activity after 10 steps" in (tmp_path / "networks-networks_grid.svg").read_text()
 
 
 def _run_main(*args, timeout=120):

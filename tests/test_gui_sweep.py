@@ -131,3 +131,23 @@ def test_use_dataset_csv(tab, tmp_path):
         tab.run(executor=pool)
         assert tab.wait_until_idle(60)
     assert len(tab.rows) == 4 and {r["status"] for r in tab.rows} == {"ok"}
+
+
+def test_default_is_never_a_temporary_folder_shown_as_saved(tab, tmp_path):
+    """With no file chosen the tab asks; a headless temporary run never names its path."""
+    tab.apply_settings({**SMALL, "seeds": 1, "out": ""})
+    asked = []
+    tab.ask_save_path = lambda parent: asked.append(parent) or None  # the user cancels
+    assert tab.run() == 0 and asked and "choose where to save" in tab.status.text()
+    with cf.ThreadPoolExecutor(1) as pool:
+        assert tab.run(executor=pool, temporary_ok=True) > 0
+        assert tab.wait_until_idle(60)
+    assert tab.temporary and str(tab._tmpdir) not in tab.status.text()
+    assert "not saved" in tab.status.text() and "saved in" not in tab.status.text()
+    chosen = tmp_path / "mine.csv"
+    tab.ask_save_path = lambda parent: chosen  # the user picks a file
+    with cf.ThreadPoolExecutor(1) as pool:
+        assert tab.run(executor=pool) > 0
+        assert tab.wait_until_idle(60)
+    assert chosen.exists() and f"saved in {chosen}" in tab.status.text()
+    assert not tab.temporary and tab.settings()["out"] == str(chosen)

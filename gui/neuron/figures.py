@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import numpy as np
 import pyqtgraph as pg
 
-from gui.figure_export import export_widgets
 from gui.figures import Figure
 from gui.neuron import plots
 
@@ -16,7 +12,8 @@ DRIVE_FIGURES = ("currents", "voltage", "raster", "population_rate")
 FI_FIGURES = ("fi_curve",)
 RESPONSE_FIGURES = ("response_gain", "response_phase")
 SCAN_FIGURES = ("alpha_scan",)
-ALL_FIGURES = DRIVE_FIGURES + FI_FIGURES + RESPONSE_FIGURES + SCAN_FIGURES
+INTERVAL_FIGURES = ("isi", "cv_curve")
+ALL_FIGURES = DRIVE_FIGURES + FI_FIGURES + RESPONSE_FIGURES + SCAN_FIGURES + INTERVAL_FIGURES
 
 Tables = dict[str, plots.Table]
 STACKED_FIGURES = {"alpha_scan": 3}  # figures drawn as a PlotStack of this many panels
@@ -86,17 +83,44 @@ def fill_fi(items: dict[str, pg.PlotItem], curve, noisy: bool, offset: bool = Fa
     z)``) instead of the three-parameter one; the table's ``rate_leaky_fit_hz`` follows it.
     """
     fit = curve.leaky_fit(offset) if hasattr(curve, "leaky_fit") else curve.fit
-    heading = "fit with output offset" if offset else "3-parameter fit"
-    dt_ms = getattr(curve, "dt_ms", None)
-    if dt_ms is not None:
-        heading += f", simulated at dt = {plots.format_value(dt_ms, 2)} ms"
+    heading = fit_heading(curve, offset)
     parts = plots.fit_parts(fit.alpha, fit.gain_hz_per_na, fit.threshold_na, fit.rmse_hz,
                             fit.offset_hz if offset else None)
-    summary = "<br>".join([heading, "   ".join(parts[:2]), "   ".join(parts[2:])])
+    lines = [heading, "   ".join(parts[:2]), "   ".join(parts[2:])]
+    ranking = shape_ranking(curve)
+    if ranking:
+        lines.append(ranking)
     name = "Siegert (noisy)" if noisy else "analytic (noiseless)"
     return {"fi_curve": plots.draw_fi_curve(items["fi_curve"], curve.current_na,
                                             curve.rate_sim_hz, curve.rate_theory_hz,
-                                            fit.rate_hz(curve.current_na), summary, name)}
+                                            fit.rate_hz(curve.current_na), "<br>".join(lines),
+                                            name, getattr(curve, "fit_range_na", None),
+                                            getattr(curve, "rate_sim_se_hz", None))}
+
+
+def fit_heading(curve, offset: bool) -> str:
+    """Say which Leaky ReLU is drawn, over which currents and at which time step."""
+    heading = "fit with output offset" if offset else "3-parameter fit"
+    where = []
+    span = getattr(curve, "fit_range_na", None)
+    if span is not None:
+        where.append(f"over {plots.format_value(span[0], 3)} to "
+                     f"{plots.format_value(span[1], 3)} nA (shaded)")
+    dt_ms = getattr(curve, "dt_ms", None)
+    if dt_ms is not None:
+        where.append(f"dt = {plots.format_value(dt_ms, 2)} ms")
+    return "<br>".join([f"Leaky ReLU, {heading}", ", ".join(where)] if where else
+                       [f"Leaky ReLU, {heading}"])
+
+
+def shape_ranking(curve) -> str:
+    """Return which activation shape fits the simulated f-I best ("" without shape fits)."""
+    shapes = getattr(curve, "shape_fits", ())
+    if not shapes:
+        return ""
+    from neuro.shape_fits import ranking_sentence
+
+    return ranking_sentence(sorted(shapes, key=lambda f: f.rmse_hz))
 
 
 def fill_response(items: dict[str, pg.PlotItem], response, noisy: bool = True) -> Tables:
@@ -106,15 +130,24 @@ def fill_response(items: dict[str, pg.PlotItem], response, noisy: bool = True) -
     response is not meaningful.
     """
     return {
-        "response_gain": plots.draw_response_gain(items["response_gain"], response.freq_hz,
-                                                  response.lif_gain_hz_per_na,
-                                                  response.leaky_gain_hz_per_na, noisy,
-                                                  getattr(response,
-                                                          "lif_static_gain_hz_per_na", None)),
-        "response_phase": plots.draw_response_phase(items["response_phase"], response.freq_hz,
-                                                    response.lif_phase_deg,
-                                                    response.leaky_phase_deg, noisy),
+        "response_gain": plots.draw_response_gain(
+            items["response_gain"], response.freq_hz, response.lif_gain_hz_per_na,
+            response.leaky_gain_hz_per_na, noisy,
+            getattr(response, "lif_static_gain_hz_per_na", None),
+            getattr(response, "theory_gain_hz_per_na", None),
+            getattr(response, "lif_gain_se_hz_per_na", None)),
+        "response_phase": plots.draw_response_phase(
+            items["response_phase"], response.freq_hz, response.lif_phase_deg,
+            response.leaky_phase_deg, noisy, getattr(response, "theory_phase_deg", None),
+            getattr(response, "lif_phase_se_deg", None), correction_text(response)),
     }
+
+
+def correction_text(result) -> str:
+    """Name the threshold-crossing correction a simulation used (or its absence)."""
+    if getattr(result, "crossing_correction", True):
+        return "simulated with the threshold-crossing correction"
+    return "simulated without the threshold-crossing correction: rates biased low"
 
 
 def fill_scan(items: dict[str, pg.PlotItem], scan, current: float | None = None) -> Tables:
@@ -133,38 +166,56 @@ def make_figures(items: dict[str, pg.PlotItem], tables: Tables) -> list[Figure]:
             for name in ALL_FIGURES if name in tables]
 
 
-def export_offscreen(names: tuple[str, ...], fill: Callable[[dict], Tables], folder: str | Path,
-                     formats: tuple[str, ...] = ("png", "svg"),
-                     size: tuple[int, int] = (900, 520)) -> list[Path]:
-    """Build one plot per name in a hidden window, fill it, lay it out and export it.
+def empty_headers(scan: str) -> dict[str, list[str]]:
+    """Return every figure's CSV header (unit-bearing), in `ALL_FIGURES` order."""
+    return {
+        "currents": ["t_ms", "i_in_na", "i_leak_na"], "voltage": ["t_ms", "v_mv", "spike"],
+        "raster": ["neuron", "t_ms"], "population_rate": ["t_ms", "rate_hz", "rate_leaky_hz"],
+        "fi_curve": ["current_na", "rate_sim_hz", "rate_theory_hz", "rate_leaky_fit_hz"],
+        "response_gain": ["freq_hz", "lif_gain_hz_per_na", "leaky_gain_hz_per_na",
+                          "lif_static_gain_hz_per_na"],
+        "response_phase": ["freq_hz", "lif_phase_deg", "leaky_phase_deg"],
+        "alpha_scan": [scan, "alpha", "alpha_with_offset", "gain_hz_per_na", "threshold_na"],
+        "isi": ["isi_low_ms", "isi_high_ms", "count"], "cv_curve": ["current_na", "cv_theory"],
+    }
+
+
+JOB_OF = {**{name: "drive" for name in DRIVE_FIGURES}, "fi_curve": "fi",
+          "response_gain": "response", "response_phase": "response", "alpha_scan": "scan",
+          "isi": "drive", "cv_curve": "drive"}
+
+
+def spec_of(name: str, results: dict, cv=None):
+    """Return the `figures.spec.Figure` `name` of the shown `results`, or None before one.
 
     Parameters
     ----------
-    names : tuple of str
-        Figure names to build.
-    fill : callable
-        Takes ``{name: PlotItem}`` and returns ``{name: table}`` (one of the ``fill_*``).
-    folder : path-like
-        Existing, writable folder.
-    formats : tuple of str
-        Export formats.
-    size : tuple of int
-        Widget size in pixels (PNG is written at twice this).
-
-    Returns
-    -------
-    list of pathlib.Path
-        Files written.
+    name : str
+        One of `ALL_FIGURES`.
+    results : dict
+        Job -> ``(result, LifParameters, fit_offset)`` as shown by the tab.
+    cv : neuro.isi.CvCurve, optional
+        The CV theory shown (``cv_curve``).
     """
-    from gui.headless import ensure_app
+    from figures import neuron_figures as nf
+    from neuro.alpha_scan import SCANNABLE
 
-    ensure_app()
-    widgets, items = [], {}
-    for name in names:
-        widget = pg.GraphicsLayoutWidget()
-        widget.setBackground("w")
-        widget.resize(*size)
-        items[name] = add_figure_item(widget.ci, name)
-        widgets.append(widget)
-    tables = fill(items)
-    return export_widgets(widgets, make_figures(items, tables), folder, formats)
+    shown = results.get(JOB_OF.get(name, ""))
+    if shown is None:
+        return None
+    result, params, offset = shown
+    noisy = params.noise_mv > 0
+    if name == "isi":
+        return nf.isi_figure(result.isi_statistics())
+    if name == "cv_curve":
+        return nf.cv_figure(cv, params.i0_na, result.isi_statistics().cv)
+    if name in DRIVE_FIGURES:
+        drawn = nf.drive_figures(result, params.v_th_mv, noisy, params.freq_hz)
+    elif name == "fi_curve":
+        drawn = [nf.fi_figure(result, noisy, offset)]
+    elif name in RESPONSE_FIGURES:
+        drawn = nf.response_figures(result, noisy)
+    else:
+        drawn = [nf.alpha_scan_figure(result, SCANNABLE[result.name],
+                                      getattr(params, result.name))]
+    return next((figure for figure in drawn if figure.name == name), None)

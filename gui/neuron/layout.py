@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
+from gui.field_widgets import field_label, field_widget
 from gui.neuron import figures as neuron_figures
 from gui.neuron.settings import (
     CUSTOM_PRESET,
@@ -15,31 +16,19 @@ from gui.neuron.settings import (
     SCAN_CHOICES,
     load_presets,
 )
+from neuro.parameters import FIELDS
 
 __all__ = ["PLACEHOLDER_TITLES", "VIEW_LAYOUT", "build_panel", "build_views"]
 
-# Sub-tabs: (title, one-line caption, rows of plot names).
+# Sub-tabs: (title, caption until parameters are known, rows of plot names). The tab
+# rewrites each caption from its parameters and results (`gui.neuron.captions`).
 VIEW_LAYOUT = (
-    ("Drive", "Sinusoidal drive I0 + I1 sin(2 pi f t). The leak current follows V; for slow "
-              "drive the noisy population's rate follows the Leaky ReLU's rate for the same "
-              "input.",
+    ("Drive", "Sinusoidal drive I0 + I1 sin(2 pi f t); the leak current follows V.",
      (("currents", "voltage"), ("raster", "population_rate"))),
-    ("f-I curve", "Noise lets the neuron fire below rheobase: a smooth foot on the f-I curve. "
-                  "alpha of the 3-parameter fit stays 0: its leaky side is negative; with an "
-                  "output offset, alpha grows with noise. The line and numbers show the "
-                  "3-parameter fit of the spec (as in the command line's fit.json) so you see "
-                  "the analogy fail first; tick \"fit with output offset\" to see the foot "
-                  "fitted. Right: the fit's alpha, gain and threshold against noise or g_L. "
-                  "At dt = 0.1 ms the simulated noisy rate sits 3-6% below Siegert near "
-                  "threshold (a discrete-time bias); dt = 0.02 ms cuts that to 1-3% but the "
-                  "f-I curve then takes ~4x as long (about 11 s).",
+    ("Drive: intervals", "Interspike intervals of the drive run.", (("isi", "cv_curve"),)),
+    ("f-I curve", "The LIF's f-I curve against the best-fit Leaky ReLU.",
      (("fi_curve", "alpha_scan"),)),
-    ("Frequency response", "A Leaky ReLU is instantaneous: flat gain, no lag. A noisy LIF "
-                           "population is low-pass: its gain falls and its phase lags "
-                           "toward -45 deg as the drive gets faster. Here the analogy breaks. "
-                           "Dashed orange: the LIF's static slope dr/dI at I0 (Siegert), where "
-                           "its gain starts at low f; the Leaky ReLU's gain comes from a "
-                           "global fit and differs from it before any dynamics.",
+    ("Frequency response", "A Leaky ReLU is instantaneous: flat gain, no lag.",
      (("response_gain",), ("response_phase",))),
 )
 PLACEHOLDER_TITLES = {
@@ -47,6 +36,7 @@ PLACEHOLDER_TITLES = {
     "raster": "Spike raster", "population_rate": "Population rate",
     "fi_curve": "f-I curve", "alpha_scan": "Fitted Leaky ReLU: alpha, gain, threshold",
     "response_gain": "Frequency response: gain", "response_phase": "Frequency response: phase",
+    "isi": "Interspike intervals", "cv_curve": "CV of the intervals against mean input",
 }
 
 
@@ -110,17 +100,27 @@ def build_panel(tab) -> QtWidgets.QWidget:
     fields_layout.setContentsMargins(0, 0, 4, 0)
     tab.edits: dict[str, QtWidgets.QLineEdit] = {}
     tab.errors: dict[str, QtWidgets.QLabel] = {}
-    labels = {**FIELD_LABELS, **EXTRA_LABELS}
+    labels = EXTRA_LABELS
     for group_name, names in FIELD_GROUPS:
         group = QtWidgets.QGroupBox(group_name)
         form = QtWidgets.QFormLayout(group)
         form.setFieldGrowthPolicy(
             QtWidgets.QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for name in names:
-            label, unit = labels[name]
-            edit = QtWidgets.QLineEdit()
+            spec = FIELDS.get(name)
+            if spec is not None:  # a neuron parameter: the command line's declaration
+                edit = field_widget(spec)
+                short = FIELD_LABELS.get(name, (None,))[0]  # the tab's short wording
+                text = f"{short} ({spec.unit})" if short and spec.unit else (
+                    short or field_label(spec))
+                if name in FIELD_TIPS:
+                    edit.setToolTip(f"{FIELD_TIPS[name]}\n\n{edit.toolTip()}")
+            else:
+                label, unit = labels[name]
+                text = f"{label} ({unit})" if unit else label
+                edit = QtWidgets.QLineEdit()
+                edit.setToolTip(FIELD_TIPS.get(name, ""))
             edit.setObjectName(name)
-            edit.setToolTip(FIELD_TIPS.get(name, ""))
             edit.editingFinished.connect(tab._on_edited)
             error = QtWidgets.QLabel()
             error.setObjectName(f"{name}_error")
@@ -131,7 +131,7 @@ def build_panel(tab) -> QtWidgets.QWidget:
             box.setContentsMargins(0, 0, 0, 0)
             box.addWidget(edit)
             box.addWidget(error)
-            form.addRow(f"{label} ({unit})" if unit else label, box)
+            form.addRow(text, box)
             tab.edits[name], tab.errors[name] = edit, error
         if group_name == "Analyses":
             tab.scan_box = QtWidgets.QComboBox()
@@ -160,6 +160,7 @@ def build_panel(tab) -> QtWidgets.QWidget:
 def build_views(tab) -> QtWidgets.QTabWidget:
     """Build the sub-tabs of plots; set ``tab.plots``, ``tab.graphics``, ``tab.views``."""
     tab.plots = {}
+    tab.captions = {}
     tab.views = QtWidgets.QTabWidget()
     tab.views.setObjectName("neuron_views")
     tab.graphics = {}
@@ -169,6 +170,8 @@ def build_views(tab) -> QtWidgets.QTabWidget:
         page_layout.setContentsMargins(4, 4, 4, 4)
         note = QtWidgets.QLabel(caption)
         note.setWordWrap(True)
+        note.setObjectName(f"caption_{title}")
+        tab.captions[title] = note
         page_layout.addWidget(note)
         graphics = pg.GraphicsLayoutWidget()
         for row, names in enumerate(grid):

@@ -22,7 +22,7 @@ RASTER_MAX_NEURONS = 100
 HEADROOM = 1.35  # y-range above the data, so a legend on top never covers a curve
 NOISELESS_RESPONSE_NOTE = ("No noise: the identical neurons phase-lock to the drive, so this "
                            "response is not meaningful.<br>Add noise (e.g. the noisy preset) "
-                           "to see the low-pass fall-off and the lag.")
+                           "to compare the population with the theory.")
 NOISELESS_RATE_NOTE = "No noise: the neurons fire in lockstep (synchronous volleys)"
 ALPHA_PINNED_NOTE = ("alpha of the 3-parameter fit stays 0: its leaky side is negative;<br>"
                      "with an output offset, alpha grows with noise")

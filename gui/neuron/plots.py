@@ -176,7 +176,7 @@ def draw_population_rate(plot: pg.PlotItem, t_ms: np.ndarray, rate_hz: np.ndarra
 
 def draw_fi_curve(plot: pg.PlotItem, current_na: np.ndarray, rate_sim_hz: np.ndarray,
                   rate_theory_hz: np.ndarray, rate_leaky_fit_hz: np.ndarray, summary: str,
-                  theory_name: str = "analytic") -> Table:
+                  theory_name: str = "analytic", fit_range_na=None, rate_se_hz=None) -> Table:
     """Draw the simulated f-I points, the analytic curve and the fitted Leaky ReLU.
 
     Parameters
@@ -189,6 +189,10 @@ def draw_fi_curve(plot: pg.PlotItem, current_na: np.ndarray, rate_sim_hz: np.nda
         Fit parameters, pinned in the plot's lower right (see `fit_text`).
     theory_name : str
         Legend name of the analytic curve.
+    fit_range_na : tuple of float, optional
+        The currents the fits used, shaded.
+    rate_se_hz : numpy.ndarray, optional
+        Standard error of each simulated rate (error bars).
 
     Returns
     -------
@@ -198,13 +202,23 @@ def draw_fi_curve(plot: pg.PlotItem, current_na: np.ndarray, rate_sim_hz: np.nda
     prepare(plot, "f-I curve: LIF against the best-fit Leaky ReLU", "input current I (nA)",
              "firing rate (Hz)")
     order = np.argsort(current_na)
+    if fit_range_na is not None:
+        region = pg.LinearRegionItem(values=tuple(float(v) for v in fit_range_na),
+                                     movable=False, brush=pg.mkBrush(120, 120, 120, 40),
+                                     pen=pen(COLORS["reference"], 1))
+        region.setZValue(-10)
+        plot.addItem(region)
+    if rate_se_hz is not None and current_na.size:
+        plot.addItem(pg.ErrorBarItem(x=current_na, y=rate_sim_hz,
+                                     height=2 * np.nan_to_num(np.asarray(rate_se_hz, float)),
+                                     beam=0.01, pen=pen(COLORS["lif"], 1.2)))
     plot.plot(current_na[order], rate_theory_hz[order], pen=pen(COLORS["theory"], 2.5),
               name=theory_name)
     plot.plot(current_na[order], rate_leaky_fit_hz[order],
               pen=pen(COLORS["leaky"], 2, pg.QtCore.Qt.PenStyle.DashLine),
               name="Leaky ReLU fit")
     plot.plot(current_na, rate_sim_hz, pen=None, symbol="o", symbolSize=7,
-              symbolBrush=COLORS["lif"], symbolPen=None, name="simulated LIF")
+              symbolBrush=COLORS["lif"], symbolPen=None, name="simulated LIF (± s.e.)")
     plot.addLine(y=0, pen=pen(COLORS["reference"], 1))
     add_note(plot, summary.replace("   ", "&nbsp;&nbsp;&nbsp;"), corner="bottom-right")
     return (["current_na", "rate_sim_hz", "rate_theory_hz", "rate_leaky_fit_hz"],

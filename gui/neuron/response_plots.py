@@ -21,9 +21,27 @@ from gui.neuron.plot_style import (
 __all__ = ["PlotStack", "draw_alpha_scan", "draw_response_gain", "draw_response_phase"]
 
 
+def _error_bars(plot: pg.PlotItem, x: np.ndarray, y: np.ndarray, se, color: str) -> None:
+    """Draw +-1 standard error bars at (x, y) on a plot whose x axis is logarithmic."""
+    if se is None or not np.size(x):
+        return
+    se = np.nan_to_num(np.asarray(se, dtype=float), nan=0.0)
+    plot.addItem(pg.ErrorBarItem(x=np.log10(x), y=np.asarray(y, float), height=2 * se,
+                                 beam=0.03, pen=pen(color, 1.5)))
+
+
+def _theory(plot: pg.PlotItem, x: np.ndarray, y) -> None:
+    if y is not None and np.size(x):
+        plot.plot(x, np.asarray(y, float), pen=pen(COLORS["theory"], 2.5), name=THEORY_NAME)
+
+
+THEORY_NAME = "linear-response theory (white noise, small I1)"
+
+
 def draw_response_gain(plot: pg.PlotItem, freq_hz: np.ndarray, lif_gain: np.ndarray,
                        leaky_gain: np.ndarray, noisy: bool = True,
-                       static_gain: np.ndarray | None = None) -> Table:
+                       static_gain: np.ndarray | None = None, theory_gain=None,
+                       gain_se=None) -> Table:
     """Draw the rate's first-harmonic gain against drive frequency (log axis).
 
     Parameters
@@ -38,6 +56,9 @@ def draw_response_gain(plot: pg.PlotItem, freq_hz: np.ndarray, lif_gain: np.ndar
         The local slope ``dr/dI`` of the LIF's analytic rate at ``I_0`` (Hz/nA), drawn as a
         dashed reference: what the LIF gain tends to at low frequency. The Leaky ReLU's
         gain comes from a global fit and differs from it before any dynamics.
+    theory_gain, gain_se : numpy.ndarray, optional
+        Linear-response theory at each frequency (a solid line) and the standard error of
+        each simulated gain (error bars).
 
     Returns
     -------
@@ -50,9 +71,15 @@ def draw_response_gain(plot: pg.PlotItem, freq_hz: np.ndarray, lif_gain: np.ndar
     plot.setLogMode(x=True, y=False)
     plot.plot(freq_hz, leaky_gain, pen=pen(COLORS["leaky"], 2.5, pg.QtCore.Qt.PenStyle.DashLine),
               name="Leaky ReLU (instantaneous)")
+    _theory(plot, freq_hz, theory_gain)
+    _error_bars(plot, freq_hz, lif_gain, gain_se, COLORS["lif"])
     plot.plot(freq_hz, lif_gain, pen=pen(COLORS["lif"], 2), symbol="o", symbolSize=7,
-              symbolBrush=COLORS["lif"], symbolPen=None, name="LIF population")
+              symbolBrush=COLORS["lif"], symbolPen=None, name="LIF population (± s.e.)")
     series = [lif_gain, leaky_gain]
+    extent = [np.asarray(lif_gain, float) + np.nan_to_num(np.asarray(
+        gain_se if gain_se is not None else 0.0, float))]
+    if theory_gain is not None:
+        extent.append(np.asarray(theory_gain, float))
     if static_gain is not None:
         static_gain = np.broadcast_to(np.asarray(static_gain, dtype=float), freq_hz.shape)
         plot.plot(freq_hz, static_gain, pen=pen(COLORS["theory"], 2,
@@ -60,7 +87,7 @@ def draw_response_gain(plot: pg.PlotItem, freq_hz: np.ndarray, lif_gain: np.ndar
                   name=STATIC_SLOPE_NAME)
         series.append(static_gain)
     log_ticks(plot, freq_hz)
-    headroom(plot, *series, floor=0.0, factor=1.3)
+    headroom(plot, *series, *extent, floor=0.0, factor=1.3)
     if not noisy:
         add_note(plot, NOISELESS_RESPONSE_NOTE, corner="bottom-left", size="10pt",
                  color="#d55e00")
@@ -70,8 +97,17 @@ def draw_response_gain(plot: pg.PlotItem, freq_hz: np.ndarray, lif_gain: np.ndar
     return header, np.column_stack([freq_hz, *series])
 
 
+def phase_limits(*series) -> tuple[float, float]:
+    """Return a phase range (deg) holding every finite value, -45 and 0, with a margin."""
+    values = np.concatenate([np.ravel(np.asarray(s, float)) for s in series if s is not None]
+                            + [np.array([-45.0, 0.0])])
+    values = values[np.isfinite(values)]
+    return float(min(-60.0, values.min() - 10.0)), float(max(20.0, values.max() + 10.0))
+
+
 def draw_response_phase(plot: pg.PlotItem, freq_hz: np.ndarray, lif_phase: np.ndarray,
-                        leaky_phase: np.ndarray, noisy: bool = True) -> Table:
+                        leaky_phase: np.ndarray, noisy: bool = True, theory_phase=None,
+                        phase_se=None, correction_note: str = "") -> Table:
     """Draw the rate's first-harmonic phase against drive frequency (log axis).
 
     Parameters
@@ -82,6 +118,10 @@ def draw_response_phase(plot: pg.PlotItem, freq_hz: np.ndarray, lif_phase: np.nd
         Frequencies (Hz) and phases (degrees; negative = lag).
     noisy : bool
         False pins the same warning as on the gain plot.
+    theory_phase, phase_se : numpy.ndarray, optional
+        Linear-response theory and the standard error of each simulated phase.
+    correction_note : str
+        Names the threshold-crossing correction used (shown on the plot).
 
     Returns
     -------
@@ -93,16 +133,21 @@ def draw_response_phase(plot: pg.PlotItem, freq_hz: np.ndarray, lif_phase: np.nd
     plot.setLogMode(x=True, y=False)
     plot.plot(freq_hz, leaky_phase, pen=pen(COLORS["leaky"], 2.5, pg.QtCore.Qt.PenStyle.DashLine),
               name="Leaky ReLU (no lag)")
+    _theory(plot, freq_hz, theory_phase)
+    _error_bars(plot, freq_hz, lif_phase, phase_se, COLORS["lif"])
     plot.plot(freq_hz, lif_phase, pen=pen(COLORS["lif"], 2), symbol="o", symbolSize=7,
-              symbolBrush=COLORS["lif"], symbolPen=None, name="LIF population")
+              symbolBrush=COLORS["lif"], symbolPen=None, name="LIF population (± s.e.)")
     if freq_hz.size:
         plot.plot([freq_hz.min(), freq_hz.max()], [-45, -45],
                   pen=pen(COLORS["reference"], 1.5, pg.QtCore.Qt.PenStyle.DotLine),
                   name="-45 deg (white-noise limit)")
     log_ticks(plot, freq_hz)
-    finite = lif_phase[np.isfinite(lif_phase)] if lif_phase.size else np.zeros(0)
-    low = min(-60.0, float(finite.min()) - 10.0) if finite.size else -60.0
-    plot.setYRange(low, 0.45 * abs(low), padding=0)
+    se = np.nan_to_num(np.asarray(phase_se, float)) if phase_se is not None else 0.0
+    low, high = phase_limits(np.asarray(lif_phase, float) - se, np.asarray(lif_phase, float) + se,
+                             theory_phase, leaky_phase)
+    plot.setYRange(low, high, padding=0)
+    if correction_note:
+        plot.setTitle(f"{plot.titleLabel.text} ({correction_note})")
     if not noisy:
         add_note(plot, "No noise: phase-locked population, phase not meaningful",
                  corner="bottom-left", size="10pt", color="#d55e00")

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import json
-from dataclasses import fields
 
 import numpy as np
 from PySide6 import QtCore, QtWidgets
 
+from gui.field_widgets import widget_value
 from gui.figures import Figure
 from gui.lab_tab import LabTab
+from gui.neuron import captions
 from gui.neuron import figures as neuron_figures
 from gui.neuron import plots as neuron_plots
+from gui.neuron.intervals import Intervals
 from gui.neuron.layout import build_panel, build_views
+from gui.neuron.preview import start_preview
 from gui.neuron.settings import (
     CUSTOM_PRESET,
-    FIELD_LABELS,
     JOBS,
     SCAN_CHOICES,
     SCHEMA_VERSION,
@@ -28,6 +30,7 @@ from gui.neuron.settings import (
 from gui.neuron.worker import NeuronRunner
 from gui.runner import wait_until
 from neuro.frequency_response import DEFAULT_FREQS_HZ
+from neuro.parameters import FIELDS as PARAMETER_FIELDS
 from neuro.parameters import LifParameters
 
 
@@ -53,6 +56,9 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         self._scan = "noise_mv"
         self._fit_offset = False
         self._cache: dict[tuple, object] = {}
+        self._results: dict[str, tuple] = {}  # job -> (result, parameters, fit offset) shown
+        self.intervals = Intervals(self)
+        self._preview_key: tuple | None = None
         self._pending: dict[str, tuple] = {}  # job -> cache key, for the current run
         self._request = 0
         self._job_count = 0
@@ -66,6 +72,8 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         self.runner.runner.cancelled.connect(self._on_run_ended)
         self.runner.runner.failed.connect(self._on_run_failed)
         self._build()
+        self.intervals.plots = (self.plots["isi"], self.plots["cv_curve"])
+        self.intervals.drawn.connect(self._tables.update)
         app = QtWidgets.QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -87,9 +95,8 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         self._fill_fields()
 
     def _fill_fields(self) -> None:
-        for name in FIELD_LABELS:
-            value = getattr(self.params, name)
-            self.edits[name].setText(f"{value:g}" if isinstance(value, float) else str(value))
+        for name in PARAMETER_FIELDS:
+            self.edits[name].set_value(getattr(self.params, name))
         self.edits["currents"].setText(self._currents_text)
         self.edits["freqs"].setText(self._freqs_text)
         self.scan_box.setCurrentIndex(list(SCAN_CHOICES).index(self._scan))
@@ -100,6 +107,7 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
             error.hide()
             error.setText("")
         self._sync_preset_box()
+        self._update_captions()
 
     def _sync_preset_box(self) -> None:
         """Show the preset the parameters match, or "(custom)"."""
@@ -117,14 +125,7 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
     # ----- validation ---------------------------------------------------------------
     def _read_fields(self) -> dict:
         """Return the settings typed in the panel; raise ValueError naming the bad field."""
-        values = {}
-        for f in fields(LifParameters):
-            text = self.edits[f.name].text().strip()
-            try:
-                values[f.name] = int(text) if f.type in ("int", int) else float(text)
-            except ValueError:
-                kind = "an integer" if f.type in ("int", int) else "a number"
-                raise ValueError(f"{f.name} ({text!r}) must be {kind}") from None
+        values = {name: widget_value(self.edits[name]) for name in PARAMETER_FIELDS}
         return {"schema_version": SCHEMA_VERSION, "parameters": values,
                 "currents": self.edits["currents"].text().strip(),
                 "freqs": self.edits["freqs"].text().strip(), "scan": self._scan,
@@ -184,19 +185,17 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
 
     def figures(self) -> list[Figure]:
         """Return every plot as a Figure whose CSV table has unit-bearing headers."""
-        empty = {
-            "currents": ["t_ms", "i_in_na", "i_leak_na"], "voltage": ["t_ms", "v_mv", "spike"],
-            "raster": ["neuron", "t_ms"], "population_rate": ["t_ms", "rate_hz", "rate_leaky_hz"],
-            "fi_curve": ["current_na", "rate_sim_hz", "rate_theory_hz", "rate_leaky_fit_hz"],
-            "response_gain": ["freq_hz", "lif_gain_hz_per_na", "leaky_gain_hz_per_na",
-                              "lif_static_gain_hz_per_na"],
-            "response_phase": ["freq_hz", "lif_phase_deg", "leaky_phase_deg"],
-            "alpha_scan": [self._scan, "alpha", "alpha_with_offset", "gain_hz_per_na",
-                           "threshold_na"],
-        }
-        tables = {name: self._tables.get(name, (header, np.zeros((0, len(header)))))
-                  for name, header in empty.items()}
-        return neuron_figures.make_figures(self.plots, tables)
+        empty = neuron_figures.empty_headers(self._scan)
+        # read when exported: the plot menus hold these figures
+        return [Figure(name, self.plots[name],
+                       (lambda n=name, h=header: self._tables.get(n, (h, np.zeros((0, len(h)))))),
+                       (lambda n=name: neuron_figures.spec_of(n, self._results,
+                                                             self.intervals.cv)))
+                for name, header in empty.items()]
+
+    def run_preview(self) -> bool:
+        """First visit: a cheap drive while the simulator starts, then everything (`preview`)."""
+        return start_preview(self)
 
     def run(self) -> None:
         """Run (or show from cache) the drive, f-I, frequency response and alpha scan."""
@@ -222,8 +221,8 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         self.run()
 
     def wait_until_idle(self, timeout_s: float = 300.0) -> bool:
-        """Process events until no job is pending; return False on timeout."""
-        return wait_until(lambda: not self._pending, timeout_s)
+        """Process events until no job (nor CV theory) is pending; return False on timeout."""
+        return wait_until(lambda: not self._pending and not self.intervals.busy(), timeout_s)
 
     def cancel(self) -> None:
         """Cancel the running and queued simulations; the plots keep their last results."""
@@ -240,6 +239,7 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         """
         self._pending.clear()
         self._set_busy(False)
+        self.intervals.shutdown()
         return self.runner.shutdown(2000)
 
     # ----- jobs and results ---------------------------------------------------------
@@ -268,10 +268,12 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
 
     def _show(self, job: str, result) -> None:
         noisy = self.params.noise_mv > 0
+        self._results[job] = (result, self.params, self._fit_offset)
         if job == "drive":
             self._tables.update(neuron_figures.fill_drive(self.plots, result,
                                                           self.params.v_th_mv, noisy,
                                                           self.params.freq_hz))
+            self.intervals.queue(result, self.params)  # its own event-loop turn
         elif job == "fi":
             offset = self._fit_offset
             self._tables.update(neuron_figures.fill_fi(self.plots, result, noisy, offset))
@@ -284,7 +286,18 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         elif job == "scan":
             self._tables.update(neuron_figures.fill_scan(self.plots, result,
                                                          getattr(self.params, result.name)))
+        self._update_captions()
         self.result_shown.emit(job)
+
+    def _update_captions(self) -> None:
+        """Rewrite the sub-tab captions from the parameters and the response shown."""
+        shown = self._results.get("response")
+        response = shown[0] if shown is not None and shown[1] == self.params else None
+        self.captions["Drive"].setText(captions.drive_caption(self.params))
+        self.captions["Drive: intervals"].setText(captions.isi_caption(self.params))
+        self.captions["f-I curve"].setText(captions.fi_caption(self.params, self._fit_offset))
+        self.captions["Frequency response"].setText(
+            captions.response_caption(self.params, response))
 
     def _on_report(self, request: int, report: tuple) -> None:
         """One reply of the current run: ``(kind, job, value)``; the runner drops stale ones."""
@@ -309,6 +322,14 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         key = self._pending.pop(job, None)
         if key is None:
             return  # cancelled meanwhile
+        if key == self._preview_key:
+            self._preview_key = None
+            self._show(job, result)
+            for name in ("raster", "population_rate"):
+                self.plots[name].setTitle(f"{self.plots[name].titleLabel.text} (quick "
+                                          "preview; the full run follows)")
+            self.run()
+            return
         self._cache[key] = result
         self._done_jobs += 1
         if key == self._key(job):
@@ -369,7 +390,7 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         super().showEvent(event)
         if self._autorun and not self._shown_once:
             self._shown_once = True
-            QtCore.QTimer.singleShot(0, self.run)
+            QtCore.QTimer.singleShot(0, self.run_preview)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         """Stop the worker when the tab is closed as a window."""

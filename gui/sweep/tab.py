@@ -12,11 +12,13 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
+from gui.figure_view import quiet_pyqtgraph_menus
 from gui.figures import Figure
 from gui.lab_tab import LabTab
 from gui.run_controls import RunControls
 from gui.runner import Runner, wait_until
 from gui.sweep import plots as sweep_plots
+from gui.sweep import save_location
 from gui.sweep.settings import (
     CHOICE_FIELDS,
     DEFAULTS,
@@ -34,7 +36,7 @@ from models.sweep.summary import summarize
 REDRAW_INTERVAL_S = 0.25
 
 
-class SweepTab(QtWidgets.QWidget, LabTab):
+class SweepTab(QtWidgets.QWidget, LabTab, save_location.SaveLocation):
     """Grid set-up, Run / Cancel with a progress bar, heatmaps and dead-fraction curves.
 
     Public API: `figures`, `settings`, `apply_settings`, `run`, `cancel`, `load_results`,
@@ -49,6 +51,8 @@ class SweepTab(QtWidgets.QWidget, LabTab):
         self._tmpdir = Path(tempfile.mkdtemp(prefix="relu-lab-sweep-"))
         self.rows: list[dict] = []
         self.summaries: list = []
+        self.out_path: Path | None = None
+        self.temporary = False
         self._request = 0
         self._last_draw = 0.0
         self._draw_cost = 0.0
@@ -80,7 +84,16 @@ class SweepTab(QtWidgets.QWidget, LabTab):
             widget.setObjectName(name)
             self.edits[name] = widget
             form.addRow(LABELS[name], widget)
-        self.edits["out"].setPlaceholderText("(a temporary file)")
+        self.edits["out"].setPlaceholderText("(asks where to save when you run)")
+        self.choose_button = QtWidgets.QPushButton("Save results to…")
+        self.choose_button.setToolTip("Choose the CSV file this sweep's results are written to")
+        self.choose_button.clicked.connect(self.choose_out)
+        self.folder_check = QtWidgets.QCheckBox("save every sweep in this file's folder "
+                                                "without asking")
+        self.folder_check.setChecked(save_location.preferred_folder() is not None)
+        self.folder_check.toggled.connect(self._on_folder_pref)
+        form.addRow("", self.choose_button)
+        form.addRow("", self.folder_check)
         self.edits["activations"].setToolTip(", ".join(ACTIVATION_NAMES))
         self.edits["inits"].setToolTip(", ".join(INIT_NAMES))
         controls = RunControls(form, "Run sweep", "ready: set up the grid and press Run sweep",
@@ -133,6 +146,7 @@ class SweepTab(QtWidgets.QWidget, LabTab):
             plot.setLabel("bottom", "learning rate (1)")
             plot.setLabel("left", "activation")
             plots.append(plot)
+            quiet_pyqtgraph_menus(view.ci)
 
     def _fill(self) -> None:
         s = self._settings
@@ -200,19 +214,16 @@ class SweepTab(QtWidgets.QWidget, LabTab):
         self.apply_settings({"dataset": "csv", "csv_path": str(path)})
 
     # ----- running --------------------------------------------------------------------
-    def _out_path(self) -> tuple[Path, bool]:
-        if self._settings["out"]:
-            return Path(self._settings["out"]).expanduser(), False
-        self._request_file = self._tmpdir / f"sweep_{self._request + 1}.csv"
-        return self._request_file, True
-
-    def run(self, executor=None) -> int:
+    def run(self, executor=None, temporary_ok: bool = False) -> int:
         """Start the sweep of the current settings; return its request id (0 if refused).
 
         Parameters
         ----------
         executor : concurrent.futures.Executor, optional
             Run on this executor instead of local worker processes (tests, embedding).
+        temporary_ok : bool
+            With no file chosen, write a temporary file (deleted on quit) instead of
+            asking where to save (headless export).
         """
         self._on_edited()
         try:
@@ -220,7 +231,12 @@ class SweepTab(QtWidgets.QWidget, LabTab):
         except ValueError as exc:
             self.status.setText(str(exc))
             return 0
-        out, temporary = self._out_path()
+        out, temporary = self._out_path(temporary_ok)
+        if out is None:
+            self.status.setText("not run: choose where to save the results "
+                                "(Save results to…)")
+            return 0
+        self.temporary = temporary
         options = {"resume": settings["resume"], "overwrite": temporary}
         if executor is not None:
             options["executor"] = executor
@@ -234,7 +250,8 @@ class SweepTab(QtWidgets.QWidget, LabTab):
         self._started = time.perf_counter()
         self.progress_bar.setRange(0, len(spec))
         self.progress_bar.setValue(0)
-        self.status.setText(f"running {len(spec)} runs -> {out}")
+        self.out_path = out
+        self.status.setText(f"running {len(spec)} runs -> {self._where()}")
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.out_path = out
@@ -242,7 +259,7 @@ class SweepTab(QtWidgets.QWidget, LabTab):
 
     def run_default(self) -> None:
         """Compute with the current settings (headless export); see `wait_until_idle`."""
-        self.run()
+        self.run(temporary_ok=True)
 
     def cancel(self) -> None:
         """Stop the running sweep; the finished rows stay in the CSV (resume continues)."""
@@ -287,14 +304,14 @@ class SweepTab(QtWidgets.QWidget, LabTab):
             return
         self.show_rows(rows)
         failed = sum(r["status"] == "failed" for r in rows)
-        self._end("finished", f"done: {len(rows)} runs ({failed} failed) in {self.out_path}")
+        self._end("finished", f"done: {len(rows)} runs ({failed} failed); {self._saved()}")
 
     def _on_cancelled(self, request: int, rows) -> None:
         if request != self._request:
             return
         self.show_rows(rows)
-        self._end("cancelled", f"cancelled: {len(rows)} runs kept in {self.out_path}; "
-                  "tick 'resume' and set that file to continue")
+        self._end("cancelled", f"cancelled: {len(rows)} runs; {self._saved()}"
+                  + ("" if self.temporary else "; tick 'resume' to continue"))
 
     def _on_failed(self, request: int, message: str) -> None:
         if request != self._request:
@@ -344,6 +361,7 @@ class SweepTab(QtWidgets.QWidget, LabTab):
             plots.clear()
             for k in range(len(self.summaries)):
                 plots.append(view.addPlot(row=0, col=k))  # one panel per init/depth/width
+            quiet_pyqtgraph_menus(view.ci)  # the right-click menu stays ours
         many = len(self.summaries) > 1
         for plot, summary in zip(plots, self.summaries):
             full = f"{title}: {summary.title}" if many else f"{title} ({summary.title})"
@@ -365,15 +383,28 @@ class SweepTab(QtWidgets.QWidget, LabTab):
 
     def figures(self) -> list[Figure]:
         """Return the tab's exportable figures (two heatmap layouts and the curve plot)."""
-        summaries = list(self.summaries)
-        return [
+        return [  # read when exported: the plot menus hold these figures
             Figure("sweep_dead_fraction_heatmap", self.dead_view.ci,
-                   lambda: sweep_plots.heatmap_table(summaries, "dead_fraction")),
+                   lambda: sweep_plots.heatmap_table(self.summaries, "dead_fraction"),
+                   lambda: self._spec("heatmap", "dead_fraction")),
             Figure("sweep_final_loss_heatmap", self.loss_view.ci,
-                   lambda: sweep_plots.heatmap_table(summaries, "final_loss")),
+                   lambda: sweep_plots.heatmap_table(self.summaries, "final_loss"),
+                   lambda: self._spec("heatmap", "final_loss")),
             Figure("sweep_dead_fraction_vs_lr", self.curve_plot,
-                   lambda: sweep_plots.heatmap_table(summaries, "dead_fraction")),
+                   lambda: sweep_plots.heatmap_table(self.summaries, "dead_fraction"),
+                   lambda: self._spec("curve", "dead_fraction")),
         ]
+
+    def _spec(self, kind: str, metric: str):
+        """The `figures.spec.Figure` of the current summaries (None before any result)."""
+        from figures import sweep_figures
+
+        summaries = list(self.summaries)
+        if not summaries:
+            return None
+        if kind == "heatmap":
+            return sweep_figures.heatmap_figure(summaries, metric)
+        return sweep_figures.dead_vs_lr_figure(summaries)
 
     def shutdown(self) -> bool:
         """Cancel a running sweep and join its thread within 2 s; return True if it ended."""

@@ -1,48 +1,35 @@
-"""Theory figures offscreen: build one plot per name, fill it, export PNG/SVG(/CSV)."""
+"""Theory-tab figures as `figures.spec` data, built from the tab's results by the builders."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
-import pyqtgraph as pg
-
-from gui.figure_export import export_widgets
-from gui.figures import Figure
+from figures import theory_figures as tf
 
 
-def export_offscreen(fills: dict[str, Callable[[pg.PlotItem], tuple]], folder: str | Path,
-                     formats: tuple[str, ...] = ("png", "svg"),
-                     size: tuple[int, int] = (960, 560)) -> list[Path]:
-    """Draw each named plot in a hidden window and export it.
+def theory_spec(name: str, results: dict):
+    """Return the `figures.spec.Figure` called `name` from the theory `results`, or None.
 
     Parameters
     ----------
-    fills : dict
-        Figure name -> function that draws into a PlotItem and returns its table
-        (one of `gui.theory.plots`' ``draw_*`` bound to its data).
-    folder : path-like
-        Existing, writable folder.
-    formats : tuple of str
-        Export formats.
-    size : tuple of int
-        Widget size in pixels (PNG is written at twice this).
-
-    Returns
-    -------
-    list of pathlib.Path
-        Files written.
+    name : str
+        One of `gui.theory.tab.FIGURE_NAMES`.
+    results : dict
+        Section name -> result, as the tab holds them (`gui.theory.worker.SECTIONS`).
     """
-    from gui.headless import ensure_app
-
-    ensure_app()
-    widgets, figures = [], []
-    for name, fill in fills.items():
-        widget = pg.GraphicsLayoutWidget()
-        widget.setBackground("w")
-        widget.resize(*size)
-        plot = widget.addPlot()
-        table = fill(plot)
-        figures.append(Figure(name, plot, (lambda table=table: table)))
-        widgets.append(widget)
-    return export_widgets(widgets, figures, folder, formats)
+    section = {"propagation_forward": "propagation", "propagation_backward": "propagation",
+               "pruning_units": "pruning", "pruning_outputs": "pruning"}.get(name, name)
+    result = results.get(section)
+    if result is None:
+        return None
+    if name == "gradients":
+        return tf.gradients_figure(result)
+    if name.startswith("propagation"):
+        return tf.propagation_figure(result, backward=name.endswith("backward"))
+    if name == "born_dead":
+        return tf.born_dead_figure(result)
+    if name == "pruning_units":
+        return tf.pruning_units_figure(result["result"], result["diff"])
+    if name == "pruning_outputs":
+        return tf.pruning_outputs_figure(result["before"], result["after"])
+    if name == "sigmoid":
+        return tf.sigmoid_figure(result)
+    return None

@@ -14,6 +14,7 @@ from gui.lab_tab import LabTab
 from gui.run_controls import RunControls
 from gui.runner import Runner, wait_until
 from gui.theory import plots
+from gui.theory.figures import theory_spec
 from gui.theory.worker import SECTIONS, theory_job
 from models.fields import FieldError
 from models.theory import all_verdicts, check_settings
@@ -251,9 +252,10 @@ class TheoryTab(QtWidgets.QWidget, LabTab):
     def figures(self) -> list[Figure]:
         """Return the tab's figures (each plot with the table of what it draws)."""
         out = []
-        for name in FIGURE_NAMES:
-            table = self._tables.get(name, (["empty"], []))
-            out.append(Figure(f"theory_{name}", self.plots[name], (lambda t=table: t)))
+        for name in FIGURE_NAMES:  # read when exported: the menu holds these figures
+            out.append(Figure(f"theory_{name}", self.plots[name],
+                              (lambda n=name: self._tables.get(n, (["empty"], []))),
+                              (lambda n=name: theory_spec(n, self.results))))
         return out
 
     def shutdown(self) -> bool:
