@@ -13,8 +13,9 @@ PALETTE = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#0
            "#f0e442"]
 INK = "#202020"
 GREY = "#777777"
-# Dead units: a saturated red the activity map (viridis) never uses; diverged cells grey.
-DEAD_COLOR = "#eb1e3c"
+# Dead units: magenta, which no viridis colour comes near even under colour-vision
+# deficiency (the window's colour, gui/theme.py); diverged cells grey.
+DEAD_COLOR = "#ff00ff"
 DIVERGED_COLOR = "#9a9a9a"
 ACTIVITY_CMAP = "viridis"
 OUTPUT_CMAP = "RdBu_r"

@@ -55,7 +55,7 @@ def grid_figure(history, probe: int = -1) -> Figure:
     -------
     Figure
         ``networks_grid``: rows = activations, columns = learning rates, dead units in
-        the reserved red, diverged cells grey, one shared colour bar.
+        the reserved magenta, diverged cells grey, one shared colour bar.
     """
     rows, cols = len(history.activations), len(history.lrs)
     depth, width = history.depth, history.width
@@ -173,7 +173,7 @@ def dead_layers_figure(history, k: int) -> Figure:
 
 
 def kymograph_figure(history, k: int) -> Figure:
-    """Return cell `k`'s units x probes activity image: when each unit died (red).
+    """Return cell `k`'s units x probes activity image: when each unit died (magenta).
 
     The CSV has one row per probe: the step, the dead fraction, each unit's activity
     fraction and each unit's dead flag (columns ``layerL_unitU_...``, both from 1).

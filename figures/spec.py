@@ -160,7 +160,7 @@ class Image:
     levels: tuple[float, float] = (0.0, 1.0)
     colorbar: str | None = None
     mask: np.ndarray | None = None
-    mask_color: str = "#eb1e3c"
+    mask_color: str = "#ff00ff"
     mask_label: str | None = None
     nan_color: str = "#9a9a9a"
     nan_label: str | None = None

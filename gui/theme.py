@@ -7,7 +7,7 @@ import pyqtgraph as pg
 
 # Activity (fraction of probe points with z > 0) uses one perceptual map everywhere.
 ACTIVITY_MAP_NAME = "viridis"
-# Dead units get a colour the activity map never uses: a saturated red, not "dark".
+# Dead units get a colour the activity map never uses (and never "dark").
 # Magenta: under Machado (2009) protanopia, deuteranopia and tritanopia simulations it stays
 # at least 34 CIE76 units from every viridis colour (tests/test_gui_classroom.py measures it);
 # the red used before fell to 17 under deuteranopia, inside viridis' green-yellow band.

@@ -38,7 +38,7 @@ def activity_grid_figure(labels: list[tuple[str, float]], activations: list[str]
     n_rows, n_cols = len(activations), len(lrs)
     widget.resize(260 * n_cols + 120, 170 * n_rows + 80)
     layout = widget.ci
-    layout.addLabel(f"Unit activity after {step} steps (red = dead; rows: layers, "
+    layout.addLabel(f"Unit activity after {step} steps (magenta = dead; rows: layers, "
                     "columns: units)", row=0, col=0, colspan=n_cols + 1, color="#202020")
     depth = activity.shape[1]
     for k, (act, lr) in enumerate(labels):
