@@ -164,3 +164,38 @@ def test_a_signal_while_the_lab_is_loading_is_one_line(tmp_path, sig):
     lines = [line for line in rest.splitlines() if not line.startswith("import time:")]
     assert "Traceback" not in rest and len(lines) == 1, rest
     assert lines[0].startswith(f"main.py: interrupted ({signal.Signals(sig).name})")
+
+
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_export_interrupted_leaves_no_complete_looking_folder(tmp_path, sig):
+    out = tmp_path / "figs"
+    run = Running("export", "--tabs", "networks,theory", "--out", str(out),
+                  "--config", str(_long_config(tmp_path)))
+    run.wait_for(lambda line: line.startswith("export: networks [") and done_count(line) >= 1)
+    family = run.descendants()
+    run.proc.send_signal(sig)
+    code, lines = run.finish()
+    assert code == 128 + sig
+    text = "\n".join(lines)
+    assert "Traceback" not in text, text
+    final = [line for line in lines if not line.startswith("export: networks [")]
+    assert len(final) == 1 and final[0].startswith(
+        f"main.py: interrupted ({signal.Signals(sig).name})"), text
+    assert_gone(family)
+    assert not out.exists()  # only a finished export is renamed into place
+    assert not (tmp_path / "figs.partial" / "README.txt").exists()
+
+
+def _long_config(tmp_path: Path) -> Path:
+    """A small grid that trains long enough to be interrupted mid-way."""
+    import json
+
+    from models.config import ExperimentConfig
+
+    config = ExperimentConfig(activations=("relu",), lrs=(0.1,), width=8, depth=2,
+                              n_samples=64, batch_size=16, steps=5_000_000, log_every=1000)
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps({"title": "long", "config": config.to_dict(), "schedule": []}))
+    return path
