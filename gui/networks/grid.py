@@ -151,6 +151,7 @@ class Cell:
         self.rgba: np.ndarray | None = None
         self._dead = np.zeros((0, 0), bool)
         self.dead_fraction = float("nan")
+        self.dormant_fraction = 0.0  # off on every probe point, yet still a gradient
         self.loss = float("nan")
         self.diverged = False
         self.selected = False
@@ -183,6 +184,8 @@ class Cell:
         if new_activity or new_dead:
             self._upload()
             changed += 1
+            dormant = (np.asarray(activity) == 0) & ~self._dead
+            self.dormant_fraction = float(dormant.mean()) if dormant.size else 0.0
         self.dead_fraction = float(dead_fraction)
         self.loss = float(loss)
         if diverged != self.diverged:
@@ -232,7 +235,10 @@ class Cell:
             return prefix + "DIVERGED"
         if np.isnan(self.dead_fraction):
             return prefix
-        return f"{prefix}{dead_text(self.dead_fraction)} · loss {self.loss:.3g}"
+        return f"{prefix}{dead_text(self.dead_fraction)}{self._dormant()} · loss {self.loss:.3g}"
+
+    def _dormant(self) -> str:
+        return f" · {100 * self.dormant_fraction:.0f}% dormant" if self.dormant_fraction else ""
 
     def _set_title(self) -> int:
         text = self.title_text()
@@ -244,11 +250,11 @@ class Cell:
             html = f"<b>DIVERGED</b> <span style='color:{theme.MUTED}'>loss is NaN</span>"
             color = theme.DIVERGED_HEX
         elif self.dead_fraction > 0:
-            html = (f"<b>{dead_text(self.dead_fraction)}</b>"
+            html = (f"<b>{dead_text(self.dead_fraction)}</b>{self._dormant()}"
                     f"<span style='color:{theme.MUTED}'> · loss {self.loss:.3g}</span>")
             color = theme.DEAD_HEX
         else:
-            html = (f"{dead_text(self.dead_fraction)}"
+            html = (f"{dead_text(self.dead_fraction)}{self._dormant()}"
                     f"<span style='color:{theme.MUTED}'> · loss {self.loss:.3g}</span>")
             color = theme.FOREGROUND
         set_label_fast(self.title, prefix + html, color)
