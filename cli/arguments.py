@@ -187,3 +187,12 @@ def writable_dir(path: str | os.PathLike, option: str = "--out") -> Path:
     if not os.access(folder, os.W_OK | os.X_OK):
         raise UsageError(f"{option}: folder {str(folder)!r} is not writable")
     return folder
+
+
+def add_output_folder(parser: argparse.ArgumentParser) -> None:
+    """Add ``--out DIR`` and ``--overwrite`` for a command that writes its folder as a whole."""
+    parser.add_argument("--out", required=True, metavar="DIR",
+                        help="output folder (written as a whole; an existing non-empty one "
+                             "is refused unless --overwrite)")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace an existing non-empty --out once the new one is complete")

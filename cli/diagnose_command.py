@@ -6,6 +6,7 @@ import argparse
 import json
 import re
 
+from cli.arguments import add_output_folder
 from cli.config_options import add_config_options, config_from_args
 from cli.errors import UsageError
 from cli.progress import Progress
@@ -42,9 +43,7 @@ def register(subparsers) -> None:
     parser.add_argument("--unit", default="L1:1", metavar="LLAYER:UNIT",
                         help="the unit for the plateau, layer and unit numbered from 1 "
                         "(layer 1 = nearest the input), e.g. L2:17 (default L1:1)")
-    parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
-    parser.add_argument("--overwrite", action="store_true",
-                        help="replace an existing non-empty --out folder (once done)")
+    add_output_folder(parser)
     parser.set_defaults(func=run)
 
 

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from cli.arguments import int_at_least, non_empty, writable_dir
+from cli.arguments import add_output_folder, int_at_least, non_empty, writable_dir
 from cli.errors import UsageError
 from cli.progress import Progress
 from models.config import MAX_STEPS
@@ -55,11 +55,7 @@ def register(subparsers) -> None:
                         help="which tabs to export, comma list (default all four)")
     parser.add_argument("--timeout", type=int_at_least("--timeout", 10, 86_400), default=900,
                         help="accepted for compatibility; the work runs in this process")
-    parser.add_argument("--out", required=True, metavar="DIR",
-                        help="output folder (written as a whole; an existing non-empty one "
-                             "is refused unless --overwrite)")
-    parser.add_argument("--overwrite", action="store_true",
-                        help="replace an existing non-empty --out once the new one is complete")
+    add_output_folder(parser)
     parser.set_defaults(func=run)
 
 

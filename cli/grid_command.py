@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from cli.arguments import add_output_folder
 from cli.config_options import add_config_options, config_from_args
 from cli.errors import UsageError
 from cli.progress import Progress
@@ -29,10 +30,8 @@ def register(subparsers) -> None:
         "input), events.csv (step, kind, cells, message), the config as JSON, and figures "
         "(final activity heatmaps, loss, dead fraction) as PNG/SVG.")
     add_config_options(parser)
-    parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    add_output_folder(parser)
     parser.add_argument("--no-figures", action="store_true", help="write only CSV and JSON")
-    parser.add_argument("--overwrite", action="store_true",
-                        help="replace an existing non-empty --out folder (once the run is done)")
     parser.set_defaults(func=run)
 
 

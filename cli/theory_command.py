@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from cli.arguments import add_output_folder
 from cli.errors import UsageError
 from cli.field_options import add_field_options, field_changes
 from models.atomic_write import write_csv
@@ -39,11 +40,7 @@ def register(subparsers) -> None:
         "verdicts.csv holds every predicted-vs-measured verdict with its tolerance.")
     parser.add_argument("section", nargs="?", default="all", choices=SECTIONS + ("all",),
                         help="what to compute (default all)")
-    parser.add_argument("--out", required=True, metavar="DIR",
-                        help="output folder (written as a whole; an existing non-empty one "
-                             "is refused unless --overwrite)")
-    parser.add_argument("--overwrite", action="store_true",
-                        help="replace an existing non-empty --out once the new one is complete")
+    add_output_folder(parser)
     parser.add_argument("--no-figures", action="store_true", help="write only the CSV files")
     groups = {"gradients": ("seed", "alphas", "points"),
               "propagation": ("alpha", "width", "depth", "seeds"),
