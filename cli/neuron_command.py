@@ -161,23 +161,20 @@ def run(args: argparse.Namespace) -> int:
     folder = writable_dir(args.out)
     progress = Progress(100, f"neuron {kind}", unit="%")
     report = lambda fraction: progress.update(int(round(100 * fraction)))  # noqa: E731
-    from neuro.lif_simulation import SimulationInterrupted
-
     before = {p.name for p in folder.iterdir()}
     written: list[Path] = []
     try:
         with _interruptible():
             {"fi": _run_fi, "drive": _run_drive, "response": _run_response}[kind](
                 args, params, folder, report, written)
-    except (_Interrupted, SimulationInterrupted, KeyboardInterrupt) as exc:
-        signum = getattr(exc, "signum", signal.SIGINT)
-        for path in [*written, *(p for p in folder.iterdir() if p.name not in before)]:
-            if path.is_file():  # an interrupted run leaves nothing that looks complete
-                path.unlink(missing_ok=True)
-        newline = "\n" if progress.done and progress.stream.isatty() else ""
-        sys.stderr.write(f"{newline}main.py: neuron {kind} interrupted by "
-                         f"{signal.Signals(signum).name}; nothing written\n")
-        return 128 + int(signum)
+    except Exception as exc:  # Brian2 wraps a signal raised inside its generated code
+        cause = _interruption(exc)
+        if cause is None:
+            progress.close()
+            raise
+        return _discard(cause, kind, written, folder, before, progress)
+    except (_Interrupted, KeyboardInterrupt) as exc:
+        return _discard(exc, kind, written, folder, before, progress)
     except BaseException:
         progress.close()
         raise
@@ -185,6 +182,30 @@ def run(args: argparse.Namespace) -> int:
     for path in written:
         print(path)
     return 0
+
+
+def _interruption(exc: BaseException) -> BaseException | None:
+    """Return the interruption behind `exc` (itself, or its cause chain), or None."""
+    from neuro.lif_simulation import SimulationInterrupted
+
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, _Interrupted | SimulationInterrupted | KeyboardInterrupt):
+            return exc
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return None
+
+
+def _discard(exc, kind, written, folder, before, progress) -> int:
+    """Delete what an interrupted run wrote, say so in one line; return 128 + signal."""
+    signum = getattr(exc, "signum", signal.SIGINT)
+    for path in [*written, *(p for p in folder.iterdir() if p.name not in before)]:
+        if path.is_file():  # an interrupted run leaves nothing that looks complete
+            path.unlink(missing_ok=True)
+    newline = "\n" if progress.done and progress.stream.isatty() else ""
+    sys.stderr.write(f"{newline}main.py: neuron {kind} interrupted by "
+                     f"{signal.Signals(signum).name}; nothing written\n")
+    return 128 + int(signum)
 
 
 def _check_fit_currents(args, params) -> None:
