@@ -156,9 +156,12 @@ def test_configs_near_the_limits_are_refused_before_work_or_run_under_budget(tmp
             "--samples", str(case["samples"]), "--batch-size", str(case["batch_size"]),
             "--activations", ",".join(ACTIVATIONS[:case["nets"]]), "--lrs", "0.1",
             "--steps", str(case["steps"]), "--log-every", "1", "--out", str(out)]
-    probe = ("import json, resource, sys, main\n"
+    # VmHWM is this process's own peak: ru_maxrss would also count the parent's resident
+    # size at fork (Linux keeps it across exec), i.e. the whole test session's
+    probe = ("import json, re, sys, main\n"
              "code = main.main(sys.argv[1:])\n"
-             "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024\n"
+             "status = open('/proc/self/status').read()\n"
+             "peak = int(re.search(r'VmHWM:\\s+(\\d+) kB', status).group(1)) * 1024\n"
              "print(json.dumps({'code': code, 'peak': peak}), file=sys.stderr)\n")
     env = {**os.environ, "RELU_LAB_MEMORY_LIMIT_MB": str(LIMIT_MB)}
     result = subprocess.run([sys.executable, "-c", probe, *argv], cwd=ROOT, env=env,
