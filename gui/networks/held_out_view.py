@@ -60,8 +60,9 @@ class HeldOutView:
         self.loss_curve, self.output_legend = loss_curve, output_legend
         self.test_curve = loss_plot.plot(pen=pg.mkPen(TEST_COLOR, width=2,
                                                       style=QtCore.Qt.PenStyle.DashLine))
-        # lower left: a falling loss curve runs from the upper left to the lower right
-        self.loss_legend = loss_plot.addLegend(offset=(6, -4), labelTextSize="9pt",
+        # upper right: a falling loss curve ends low, and a flat one sits mid-axis (the
+        # axis spans at least half a decade in quarter decades)
+        self.loss_legend = loss_plot.addLegend(offset=(-6, 4), labelTextSize="9pt",
                                                verSpacing=-6, brush=pg.mkBrush(*LEGEND_BRUSH))
         self.train_only = pg.PlotDataItem(pen=None)  # a legend row without a curve
         self.names: dict = {}  # legend item -> the set's name
