@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from gui.networks.grid import format_lr, pretty_activation
@@ -70,10 +68,8 @@ def cell_text(experiment, cell: int, step: int | None = None) -> str:
     unit = "nats" if experiment.loss_name == "bce" else "squared units of y"
     where = "training" if experiment.config.probe == "train" else "probe draw"
     lines[-1] += f" {unit} ({where})"
-    test_loss = float(history.test_losses[i, cell])
-    if len(experiment.test_x):
-        lines.append(f"test loss {test_loss:.4g} {unit}" if math.isfinite(test_loss)
-                     else "test loss: none (diverged)")
+    if len(experiment.test_x):  # NaN once diverged, as the loss is
+        lines.append(f"test loss {history.test_losses[i, cell]:.4g} {unit}")
     accuracy = accuracy_text(float(history.train_accuracy[i, cell]),
                              float(history.test_accuracy[i, cell]))
     if accuracy:
