@@ -27,8 +27,10 @@ def register(subparsers) -> None:
         "and initial weights, applying a preset's schedule (kicks, switches, outliers) at its "
         "steps exactly as the window does; write grid.csv (one row per network per probe: "
         "step 0 and every --log-every steps; layers numbered from 1, the layer nearest the "
-        "input), events.csv (step, kind, cells, message), the config as JSON, and figures "
-        "(final activity heatmaps, loss, dead fraction) as PNG/SVG.")
+        "input; its last columns are the loss on the held-out test points, see "
+        "--test-fraction, and the training and test accuracy), events.csv (step, kind, "
+        "cells, message), the config as JSON, and figures (final activity heatmaps, loss, "
+        "dead fraction) as PNG/SVG.")
     add_config_options(parser)
     add_output_folder(parser)
     parser.add_argument("--no-figures", action="store_true", help="write only CSV and JSON")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.path import Path as MarkerPath
 
 from figures.names import (
     ACTIVITY_CMAP,
@@ -23,6 +24,22 @@ ACTIVITY_LABEL = "activity (fraction of probe points with z > 0)"
 LOSS_UNITS = {"bce": ("binary cross-entropy loss", "nats"),
               "mse": ("mean squared error loss", "squared units of y")}
 LOSS_COLUMN = {"bce": "loss_nats", "mse": "loss_mse_y_squared"}
+CLASS_COLORS = ("#2166ac", "#b2182b")
+
+
+def _ring_marker() -> MarkerPath:
+    """Return a hollow ring (an annulus, inner radius 0.6) as a filled marker outline."""
+    outer = MarkerPath.unit_circle()
+    inner = MarkerPath(outer.vertices[::-1] * 0.6, outer.codes)
+    return MarkerPath.make_compound_path(outer, inner)
+
+
+RING = _ring_marker()  # the renderer fills markers: a filled annulus is a hollow ring
+
+
+def _rings(key: str, x: np.ndarray, y: np.ndarray, label: str, ring_color: str) -> Points:
+    """Return held-out test points as hollow rings with a white rim, larger than the dots."""
+    return Points(key, x, y, label, color=ring_color, marker=RING, size=5.5, edge="#ffffff")
 
 
 def _step_axis(steps: np.ndarray) -> Axis:
@@ -138,19 +155,47 @@ def all_cells_dead_figure(history) -> Figure:
 
 
 def loss_figure(history, k: int) -> Figure:
-    """Return cell `k`'s loss over training (log scale), with its interventions marked."""
+    """Return cell `k`'s loss over training (log scale), with its interventions marked.
+
+    The training (probe-set) loss is solid, the held-out test loss dashed; for
+    classification a second panel below shows the training and test accuracy. The CSV
+    has one row per probe: ``step``, the loss, the test loss and both accuracies.
+    """
     label, unit = LOSS_UNITS.get(history.loss_name, ("loss", ""))
+    steps = history.steps.astype(float)
     loss = history.loss[:, k]
-    shown = np.where(loss > 0, loss, np.nan)
+    test = history.held_out("test_loss")[:, k]
+    train_acc = history.held_out("train_accuracy")[:, k]
+    test_acc = history.held_out("test_accuracy")[:, k]
+    has_test = bool(np.isfinite(test).any())
+    lines = [Line("loss", steps, np.where(loss > 0, loss, np.nan), color=color(0),
+                  label="training set" if history.probe == "train" else "probe draw")]
+    if has_test:
+        lines.append(Line("test_loss", steps, np.where(test > 0, test, np.nan),
+                          label="test set (held out)", color=color(1), style="dashed"))
     panel = Panel("", _step_axis(history.steps), Axis(label, unit, scale="log"),
-                  [Line("loss", history.steps.astype(float), shown, color=color(0)),
-                   *_events(history)], legend=bool(history.events))
+                  [*lines, *_events(history)], legend=has_test or bool(history.events))
+    panels = [panel]
+    if np.isfinite(train_acc).any() or np.isfinite(test_acc).any():
+        accuracy = [Line("train_accuracy", steps, 100 * train_acc, label="training set",
+                         color=color(0))]
+        if has_test:
+            accuracy.append(Line("test_accuracy", steps, 100 * test_acc,
+                                 label="test set (held out)", color=color(1), style="dashed"))
+        panels.append(Panel("", _step_axis(history.steps),
+                            Axis("accuracy", "% of points classified right",
+                                 limits=(-2.0, 102.0)),
+                            [*accuracy, *_events(history)], legend=False, share_x=True))
     if history.diverged[-1, k]:
         first = int(history.steps[np.argmax(history.diverged[:, k])])
         panel.notes.append(Note("diverged", f"diverged at step {first}", color=DEAD_COLOR))
     column = LOSS_COLUMN.get(history.loss_name, "loss")
-    return Figure("loss", f"Loss: {cell_label(*history.labels[k])}", [panel],
-                  Table(["step", column], np.column_stack([history.steps, loss])))
+    header = ["step", column, f"test_{column}", "train_accuracy_fraction",
+              "test_accuracy_fraction"]
+    return Figure("loss", f"Loss: {cell_label(*history.labels[k])}", panels,
+                  Table(header, np.column_stack([history.steps, loss, test, train_acc,
+                                                 test_acc])),
+                  rows=len(panels), aspect=0.62 if len(panels) == 1 else 0.85)
 
 
 def dead_layers_figure(history, k: int) -> Figure:
@@ -206,8 +251,13 @@ def kymograph_figure(history, k: int) -> Figure:
 
 
 def output_figure(history, k: int, data_x: np.ndarray, data_y: np.ndarray,
-                  axes: np.ndarray, output: np.ndarray, task: str) -> Figure:
+                  axes: np.ndarray, output: np.ndarray, task: str,
+                  test_x: np.ndarray | None = None,
+                  test_y: np.ndarray | None = None) -> Figure:
     """Return cell `k`'s decision boundary (2-D inputs) or fitted curve (1-D inputs).
+
+    Training points are filled dots, held-out test points hollow rings (legend
+    ``class 0 (test)``).
 
     Parameters
     ----------
@@ -221,9 +271,14 @@ def output_figure(history, k: int, data_x: np.ndarray, data_y: np.ndarray,
         From `figures.probe_history.output_map`.
     task : str
         ``classification`` or ``regression``.
+    test_x, test_y : numpy.ndarray, optional
+        The held-out test points.
     """
     name = cell_label(*history.labels[k])
     data_x, data_y = np.asarray(data_x, float), np.asarray(data_y, float).reshape(-1)
+    n_in = data_x.shape[1]
+    test_x = np.zeros((0, n_in)) if test_x is None else np.asarray(test_x, float)
+    test_y = np.zeros(0) if test_y is None else np.asarray(test_y, float).reshape(-1)
     if data_x.shape[1] == 2:
         gx, gy = axes
         dx, dy = (gx[1] - gx[0]) / 2, (gy[1] - gy[0]) / 2
@@ -237,13 +292,20 @@ def output_figure(history, k: int, data_x: np.ndarray, data_y: np.ndarray,
                         colorbar="P(class 1)" if classify else "network output (data units)")]
         if classify:
             mask = data_y > 0.5
-            series += [Points("class0", data_x[~mask, 0], data_x[~mask, 1], "class 0",
-                              color="#2166ac", size=2.5, edge="#ffffff"),
-                       Points("class1", data_x[mask, 0], data_x[mask, 1], "class 1",
-                              color="#b2182b", size=2.5, edge="#ffffff")]
+            series += [Points("class0", data_x[~mask, 0], data_x[~mask, 1], "class 0 (train)",
+                              color=CLASS_COLORS[0], size=2.5, edge="#ffffff"),
+                       Points("class1", data_x[mask, 0], data_x[mask, 1], "class 1 (train)",
+                              color=CLASS_COLORS[1], size=2.5, edge="#ffffff")]
+            test = test_y > 0.5
+            series += [_rings(f"test_class{c}", test_x[m, 0], test_x[m, 1],
+                              f"class {c} (test)", CLASS_COLORS[c])
+                       for c, m in ((0, ~test), (1, test)) if m.any()]
         else:
-            series.append(Points("data", data_x[:, 0], data_x[:, 1], "data", color=GREY,
-                                 size=2.0))
+            series.append(Points("data", data_x[:, 0], data_x[:, 1], "training points",
+                                 color=GREY, size=2.0))
+            if len(test_x):
+                series.append(_rings("test", test_x[:, 0], test_x[:, 1], "test points",
+                                     "#202020"))
         panel = Panel("", Axis("x1", "data units", limits=(gx[0] - dx, gx[-1] + dx)),
                       Axis("x2", "data units", limits=(gy[0] - dy, gy[-1] + dy)), series,
                       aspect="equal")
@@ -252,10 +314,12 @@ def output_figure(history, k: int, data_x: np.ndarray, data_y: np.ndarray,
         table = Table(["x1", "x2", column],
                       np.column_stack([xx.ravel(), yy.ravel(), np.ravel(output)]))
         return Figure("output", f"Decision boundary: {name}", [panel], table, aspect=0.85)
-    panel = Panel("", Axis("x", "data units"), Axis("y", "data units"),
-                  [Points("data", data_x[:, 0], data_y, "data", color=GREY, size=2.0),
-                   Line("fit", np.asarray(axes, float), np.asarray(output, float),
-                        "network output", color=color(1), width=2.0)])
+    series = [Points("data", data_x[:, 0], data_y, "training points", color=GREY, size=2.0),
+              Line("fit", np.asarray(axes, float), np.asarray(output, float),
+                   "network output", color=color(1), width=2.0)]
+    if len(test_x):
+        series.append(_rings("test", test_x[:, 0], test_y, "test points", "#202020"))
+    panel = Panel("", Axis("x", "data units"), Axis("y", "data units"), series)
     return Figure("output", f"Fitted curve: {name}", [panel],
                   Table(["x", "output_value"], np.column_stack([axes, output])))
 
@@ -268,6 +332,7 @@ def cell_figures(history, k: int, experiment=None) -> list[Figure]:
         from figures.probe_history import output_map
 
         axes, output = output_map(experiment, k)
+        test = experiment.test_dataset
         figures.append(output_figure(history, k, experiment.x, experiment.y, axes, output,
-                                     experiment.dataset.task))
+                                     experiment.dataset.task, test.x, test.y))
     return figures

@@ -42,6 +42,11 @@ class ProbeHistory:
         Interventions: the step they took effect from and what they were.
     loss_name : str
         ``bce`` or ``mse``.
+    test_loss, train_accuracy, test_accuracy : numpy.ndarray or None
+        (T, K) loss on the held-out test points (units of `loss`) and fractions of training
+        and test points classified right; NaN where there is none.
+    probe : str
+        The set `loss` is measured on: ``train`` or ``held_out`` (a held-out draw).
     """
 
     steps: np.ndarray
@@ -56,6 +61,15 @@ class ProbeHistory:
     diverged: np.ndarray
     events: list = field(default_factory=list)
     loss_name: str = "bce"
+    test_loss: np.ndarray | None = None
+    train_accuracy: np.ndarray | None = None
+    test_accuracy: np.ndarray | None = None
+    probe: str = "train"
+
+    def held_out(self, name: str) -> np.ndarray:
+        """Return ``test_loss``, ``train_accuracy`` or ``test_accuracy`` ((T, K), NaN if absent)."""
+        value = getattr(self, name)
+        return np.full(self.loss.shape, np.nan) if value is None else value
 
     @property
     def depth(self) -> int:
@@ -141,6 +155,10 @@ def history_from_snapshots(snaps: list, config, loss_name: str = "bce",
         Interventions.
     """
     final = snaps[-1]
+
+    def stacked(name: str) -> np.ndarray:
+        return np.stack([s.held_out(name) for s in snaps]).astype(float)
+
     return ProbeHistory(
         steps=np.array([s.step for s in snaps], dtype=int),
         labels=list(final.labels), activations=list(config.activations),
@@ -151,7 +169,9 @@ def history_from_snapshots(snaps: list, config, loss_name: str = "bce",
         activity=np.stack([s.activity for s in snaps]).astype(np.float32),
         dead=np.stack([s.dead for s in snaps]),
         diverged=np.stack([s.diverged for s in snaps]),
-        events=list(events or []), loss_name=loss_name)
+        events=list(events or []), loss_name=loss_name,
+        test_loss=stacked("test_losses"), train_accuracy=stacked("train_accuracy"),
+        test_accuracy=stacked("test_accuracy"), probe=getattr(config, "probe", "train"))
 
 
 def output_map(experiment, index: int, points: int = 120) -> tuple[np.ndarray, np.ndarray]:

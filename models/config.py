@@ -47,6 +47,13 @@ class ExperimentConfig:
                              low=8, high=MAX_SAMPLES, option="samples")
     noise: float = setting(0.1, "float", "noise", "input or target noise (standard deviation)",
                            low=0.0, high=10.0)
+    test_fraction: float = setting(
+        0.2, "float", "test fraction (of all points)",
+        "share f of all points held out for testing, never trained on (test loss and "
+        "accuracy): a toy dataset keeps its samples for training and draws "
+        "samples x f / (1 - f) more from an independent seeded stream of the same "
+        "distribution and noise; a CSV holds out a seeded random f of its rows; 0 for none",
+        low=0.0, high=0.5)
     probe: str = setting("train", "choice", "probe set",
                          "points on which units are judged dead: the training set or a "
                          "held-out draw", choices=("train", "held_out"))

@@ -18,6 +18,7 @@ DATASET_NAMES: tuple[str, ...] = CLASSIFICATION + REGRESSION
 MAX_CSV_ROWS = 200_000
 MAX_CSV_BYTES = 64 * 1024 * 1024  # 200,000 rows of three long numbers fit with room
 FLOAT32_MAX = float(np.finfo(np.float32).max)
+TEST_STREAM = 3  # seed stream of held-out test points: [seed, 3] (batches 1, kicks 2)
 
 
 class DatasetError(ValueError):
@@ -76,10 +77,13 @@ def make_dataset(name: str, n_samples: int = 512, noise: float = 0.1,
     Dataset
         The points.
     """
+    return _draw(name, int(n_samples), noise, np.random.default_rng(seed))
+
+
+def _draw(name: str, n: int, noise: float, rng: np.random.Generator) -> Dataset:
+    """Draw `n` points of dataset `name` from `rng` (the one recipe of every toy set)."""
     if name not in DATASET_NAMES:
         raise ValueError(f"unknown dataset {name!r}; choose from {', '.join(DATASET_NAMES)}")
-    rng = np.random.default_rng(seed)
-    n = int(n_samples)
     if name in REGRESSION:
         x = rng.uniform(-1, 1, size=(n, 1))
         y = np.sin(np.pi * x) if name == "sine" else np.abs(x)
@@ -127,6 +131,90 @@ def _moons(rng, n):
 
 _CLASSIFIERS = {"circle": _circle, "xor": _xor, "gaussian": _gaussian, "spiral": _spiral,
                 "moons": _moons}
+
+
+def held_out_count(n_train: int, fraction: float) -> int:
+    """Return how many test points sit beside `n_train` training points at a test `fraction`.
+
+    The fraction is the test points' share of all points (training + test), so
+    ``n_test = round(n_train * fraction / (1 - fraction))``: 128 beside 512 at 0.2.
+    """
+    if fraction <= 0:
+        return 0
+    return int(math.floor(n_train * fraction / (1.0 - fraction) + 0.5))
+
+
+def make_held_out(name: str, n_train: int, fraction: float, noise: float = 0.1,
+                  seed: int = 0) -> Dataset:
+    """Draw a synthetic dataset's held-out test points: same distribution, same noise.
+
+    The points come from their own seeded stream (``[seed, TEST_STREAM]``), independent of
+    the training points (stream ``seed``), so the training set is the same whatever the
+    fraction, and a fraction of 0 gives an empty set.
+
+    Parameters
+    ----------
+    name : str
+        One of `DATASET_NAMES`.
+    n_train : int
+        Training points (the config's samples).
+    fraction : float
+        Test points' share of all points, in [0, 1).
+    noise, seed : float, int
+        As for `make_dataset`.
+
+    Returns
+    -------
+    Dataset
+        ``held_out_count(n_train, fraction)`` points.
+    """
+    rng = np.random.default_rng([int(seed), TEST_STREAM])
+    data = _draw(name, held_out_count(n_train, fraction), noise, rng)
+    return Dataset(data.x, data.y, data.task, f"{name} (test)")
+
+
+def split_held_out(data: Dataset, fraction: float, seed: int = 0) -> tuple[Dataset, Dataset]:
+    """Hold out a seeded random `fraction` of a dataset's rows (an imported CSV) for testing.
+
+    Parameters
+    ----------
+    data : Dataset
+        All the rows.
+    fraction : float
+        Share of the rows held out: ``round(fraction * len(data))`` of them, at most all
+        but one.
+    seed : int
+        Seed of the choice (stream ``[seed, TEST_STREAM]``).
+
+    Returns
+    -------
+    (Dataset, Dataset)
+        Training rows and test rows, each in file order; together every row exactly once.
+    """
+    n = len(data)
+    n_test = min(int(math.floor(n * fraction + 0.5)), n - 1) if fraction > 0 else 0
+    test = np.zeros(n, bool)
+    if n_test > 0:
+        rng = np.random.default_rng([int(seed), TEST_STREAM])
+        test[rng.choice(n, size=n_test, replace=False)] = True
+    return (Dataset(data.x[~test], data.y[~test], data.task, data.name),
+            Dataset(data.x[test], data.y[test], data.task, f"{data.name} (test)"))
+
+
+def load_split(config) -> tuple[Dataset, Dataset]:
+    """Return the training and held-out test data an `ExperimentConfig` names.
+
+    A toy dataset's training points do not depend on ``test_fraction``: its test points
+    are drawn from an independent seeded stream of the same distribution and noise
+    (`make_held_out`). A CSV's rows are split: a seeded random
+    ``test_fraction`` of them is held out (`split_held_out`).
+    """
+    if config.dataset == "csv":
+        return split_held_out(load_csv(config.csv_path), config.test_fraction, config.seed)
+    train = make_dataset(config.dataset, config.n_samples, config.noise, config.seed)
+    test = make_held_out(config.dataset, config.n_samples, config.test_fraction,
+                         config.noise, config.seed)
+    return train, test
 
 
 def outlier_batch(dataset: Dataset, factor: float = 300.0, seed: int = 0,

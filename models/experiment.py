@@ -7,21 +7,20 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 
 from models.config import ExperimentConfig
-from models.datasets import Dataset, load_csv, make_dataset, outlier_batch
+from models.datasets import Dataset, load_split, make_dataset, make_held_out, outlier_batch
 from models.diagnostics.recorder import DiagnosticsRecorder
+from models.evaluation import NAN, CellProbe, accuracy, evaluate, last_output
 from models.history import Event, ProbeHistory
 from models.network import Network, ProbeResult
 from models.schedule import Schedule
 from models.snapshot import Snapshot
 
-__all__ = ["Experiment", "Snapshot", "load_dataset", "train"]
+__all__ = ["Experiment", "Snapshot", "load_dataset", "load_split", "train"]
 
 
 def load_dataset(config: ExperimentConfig) -> Dataset:
-    """Return the training data a config names (a generated dataset or the user's CSV)."""
-    if config.dataset == "csv":
-        return load_csv(config.csv_path)
-    return make_dataset(config.dataset, config.n_samples, config.noise, config.seed)
+    """Return the training data a config names (a generated set, or a CSV's training rows)."""
+    return load_split(config)[0]
 
 
 class Experiment:
@@ -41,19 +40,36 @@ class Experiment:
     config : ExperimentConfig
         What to train.
     dataset : Dataset, optional
-        Use this data instead of the one the config names (for imported data).
+        Train on this data instead of the one the config names (for imported data).
     schedule : iterable of ScheduledAction, optional
         Interventions to apply at their steps (`models.presets.Preset.schedule`).
+    test : Dataset, optional
+        Held-out test points to use with `dataset` (without them, a toy dataset's test
+        points are drawn as the config says and other data has none).
+
+    Every probe also evaluates each network on the held-out test points (`test_x`,
+    `test_y`): test loss and, for classification, training and test accuracy.
     """
 
     def __init__(self, config: ExperimentConfig, dataset: Dataset | None = None,
-                 schedule: Iterable = ()) -> None:
+                 schedule: Iterable = (), test: Dataset | None = None) -> None:
         self.config = config
         self.dtype = np.dtype(config.dtype)
-        data = dataset if dataset is not None else load_dataset(config)
+        if dataset is None:
+            data, test = load_split(config)
+        else:
+            data = dataset
+            if test is None and config.dataset != "csv":
+                test = make_held_out(config.dataset, len(data), config.test_fraction,
+                                     config.noise, config.seed)
         self.dataset = data
         self.x = data.x.astype(self.dtype)
         self.y = data.y.astype(self.dtype)
+        self.test_dataset = test if test is not None else Dataset(
+            np.zeros((0, data.n_inputs)), np.zeros((0, 1)), data.task, f"{data.name} (test)")
+        self.test_x = self.test_dataset.x.astype(self.dtype)
+        self.test_y = self.test_dataset.y.astype(self.dtype)
+        self.classify = data.task == "classification"
         if config.probe == "held_out" and config.dataset != "csv":
             probe = make_dataset(config.dataset, config.n_samples, config.noise,
                                  config.seed + 1_000_003)
@@ -203,11 +219,29 @@ class Experiment:
             yield self.current_snapshot()
 
     # -- diagnostics ----------------------------------------------------------------------
-    def probe_network(self, index: int) -> ProbeResult:
-        """Probe network `index` on the probe set (with the config's eps and bn_probe)."""
+    def probe_network(self, index: int) -> CellProbe:
+        """Probe network `index` on the probe set (with the config's eps and bn_probe).
+
+        Also evaluates it on the test points (one forward pass): test loss and, for
+        classification, test and training accuracy (the training accuracy from the probe's
+        own outputs when the probe set is the training set). The probe runs last, so its
+        work arrays are what the diagnostics then read.
+        """
+        net = self.networks[index]
+        bn_probe = self.config.bn_probe
         with np.errstate(all="ignore"):
-            return self.networks[index].probe(self.probe_x, self.probe_y, self.config.eps,
-                                              self.config.bn_probe)
+            test_loss, test_accuracy = evaluate(net, self.test_x, self.test_y, bn_probe,
+                                                self.classify)
+            on_train = self.probe_x is self.x
+            train_accuracy = NAN
+            if self.classify and not on_train:
+                train_accuracy = evaluate(net, self.x, self.y, bn_probe, True)[1]
+            result = net.probe(self.probe_x, self.probe_y, self.config.eps, bn_probe)
+            if self.classify and on_train and not net.diverged:
+                train_accuracy = accuracy(last_output(net, len(self.x)), self.y,
+                                          net.loss_name)
+        return CellProbe(**vars(result), test_loss=test_loss, train_accuracy=train_accuracy,
+                         test_accuracy=test_accuracy)
 
     def probe(self) -> list[ProbeResult]:
         """Probe every network on the probe set."""
@@ -252,6 +286,9 @@ class Experiment:
             diverged=np.array([net.diverged for net in self.networks]),
             events=events,
             state=np.stack([r.state for r in results]),
+            test_losses=np.array([getattr(r, "test_loss", NAN) for r in results]),
+            train_accuracy=np.array([getattr(r, "train_accuracy", NAN) for r in results]),
+            test_accuracy=np.array([getattr(r, "test_accuracy", NAN) for r in results]),
         )
 
     def predict(self, x: np.ndarray, index: int) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""The engine's record of every probe: per-cell loss, dead fractions, unit activity and state.
+"""The engine's record of every probe: per-cell losses, accuracy, dead fractions, unit states.
 
 Memory is bounded: activity is stored as exact counts of active probe points (uint16, or
 uint32 for probe sets over 65,535 points) and states as uint8 codes, about 3 bytes per unit
@@ -25,6 +25,8 @@ from models.unit_states import DEAD
 MAX_BYTES = 256 * 2**20
 MIN_RECORDS = 1024
 EVENT_KINDS: tuple[str, ...] = ("kick", "reinit", "switch", "outlier", "divergence")
+# grid.csv's last columns (after every older one, which stay as they were)
+HELD_OUT_COLUMNS = ("test_loss", "train_accuracy_fraction", "test_accuracy_fraction")
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,9 @@ class ProbeHistory:
             "lrs": np.zeros((capacity, k)),
             "grad_norms": np.zeros((capacity, k, d + 1), np.float32),
             "zero_gradient": np.zeros((capacity, k)),
+            "test_losses": np.full((capacity, k), np.nan),
+            "train_accuracy": np.full((capacity, k), np.nan),
+            "test_accuracy": np.full((capacity, k), np.nan),
         }
         for name, array in new.items():
             old = getattr(self, name, None)
@@ -112,7 +117,8 @@ class ProbeHistory:
         self.capacity = capacity
 
     _FIELDS = ("steps", "losses", "dead_fraction", "dead_layers", "active", "state",
-               "diverged", "activation", "lrs", "grad_norms", "zero_gradient")
+               "diverged", "activation", "lrs", "grad_norms", "zero_gradient", "test_losses",
+               "train_accuracy", "test_accuracy")
 
     # -- recording ----------------------------------------------------------------------
     def add(self, snapshot: Snapshot, extras: dict[str, np.ndarray] | None = None) -> bool:
@@ -175,6 +181,8 @@ class ProbeHistory:
         self.lrs[i] = [lr for _, lr in snap.labels]
         self.grad_norms[i] = snap.grad_norms
         self.zero_gradient[i] = snap.zero_gradient_fraction
+        for name in ("test_losses", "train_accuracy", "test_accuracy"):
+            getattr(self, name)[i] = snap.held_out(name)
 
     def add_event(self, event: Event) -> None:
         """Append an event (kept whatever the decimation)."""
@@ -229,7 +237,10 @@ class ProbeHistory:
             dead_fraction_layers=self.dead_layers[index].copy(),
             zero_gradient_fraction=self.zero_gradient[index].copy(),
             grad_norms=self.grad_norms[index].astype(float),
-            diverged=self.diverged[index].copy(), state=state)
+            diverged=self.diverged[index].copy(), state=state,
+            test_losses=self.test_losses[index].copy(),
+            train_accuracy=self.train_accuracy[index].copy(),
+            test_accuracy=self.test_accuracy[index].copy())
 
     def cell(self, index: int) -> dict[str, np.ndarray]:
         """Return cell `index`'s history as arrays.
@@ -239,7 +250,8 @@ class ProbeHistory:
         dict
             ``steps`` (n,), ``loss`` (n,), ``dead_fraction`` (n,), ``dead_layers``
             (n, depth), ``activity`` (n, depth, width) float32, ``state`` (n, depth, width)
-            uint8, ``dead`` (n, depth, width) bool, ``diverged`` (n,) bool.
+            uint8, ``dead`` (n, depth, width) bool, ``diverged`` (n,) bool, ``test_loss``,
+            ``train_accuracy``, ``test_accuracy`` (n,) (NaN where there is none).
         """
         n = self.count
         return {"steps": self.steps[:n].copy(), "loss": self.losses[:n, index].copy(),
@@ -248,7 +260,10 @@ class ProbeHistory:
                 "activity": (self.active[:n, index] / self.n_points).astype(np.float32),
                 "state": self.state[:n, index].copy(),
                 "dead": self.state[:n, index] == DEAD,
-                "diverged": self.diverged[:n, index].copy()}
+                "diverged": self.diverged[:n, index].copy(),
+                "test_loss": self.test_losses[:n, index].copy(),
+                "train_accuracy": self.train_accuracy[:n, index].copy(),
+                "test_accuracy": self.test_accuracy[:n, index].copy()}
 
     def events_for(self, cell: int | None = None) -> list[Event]:
         """Return the events concerning `cell` (every event when None), in step order."""
@@ -295,18 +310,25 @@ class ProbeHistory:
 
 
 def grid_header(depth: int) -> list[str]:
-    """Return grid.csv's columns: layers numbered from 1 (the layer nearest the input)."""
+    """Return grid.csv's columns: layers numbered from 1 (the layer nearest the input).
+
+    ``loss`` is on the probe set, ``test_loss`` on the held-out test points (both in nats
+    for BCE); the accuracies are fractions of points classified right (NaN for regression).
+    """
     return ["activation", "lr", "seed", "step", "loss", "dead_fraction",
             *[f"dead_fraction_layer{i + 1}" for i in range(depth)], "diverged",
-            "dormant_fraction", "saturated_fraction"]
+            "dormant_fraction", "saturated_fraction", *HELD_OUT_COLUMNS]
 
 
 def snapshot_rows(snap: Snapshot, seed: int) -> list[list]:
     """Return one grid.csv row per cell of `snap` (columns of `grid_header`)."""
     dormant, saturated = snap.dormant_fraction, snap.saturated_fraction
+    held_out = [snap.held_out(name) for name in ("test_losses", "train_accuracy",
+                                                 "test_accuracy")]
     return [[act, float(lr), int(seed), int(snap.step), float(snap.losses[k]),
              float(snap.dead_fraction[k]), *[float(v) for v in snap.dead_fraction_layers[k]],
-             int(snap.diverged[k]), float(dormant[k]), float(saturated[k])]
+             int(snap.diverged[k]), float(dormant[k]), float(saturated[k]),
+             *[float(values[k]) for values in held_out]]
             for k, (act, lr) in enumerate(snap.labels)]
 
 

@@ -39,6 +39,11 @@ class Snapshot:
         Messages of interventions since the previous snapshot.
     state : numpy.ndarray or None
         (K, depth, width) uint8 unit states (`models.unit_states`).
+    test_losses : numpy.ndarray or None
+        (K,) loss on the held-out test points, in the units of `losses` (NaN once diverged
+        or without test points).
+    train_accuracy, test_accuracy : numpy.ndarray or None
+        (K,) fraction of training / test points classified right (NaN for regression).
     """
 
     step: int
@@ -53,6 +58,14 @@ class Snapshot:
     diverged: np.ndarray
     events: list[str] = field(default_factory=list)
     state: np.ndarray | None = None
+    test_losses: np.ndarray | None = None
+    train_accuracy: np.ndarray | None = None
+    test_accuracy: np.ndarray | None = None
+
+    def held_out(self, name: str) -> np.ndarray:
+        """Return ``test_losses``, ``train_accuracy`` or ``test_accuracy`` (NaN when absent)."""
+        value = getattr(self, name)
+        return np.full(len(self.losses), np.nan) if value is None else value
 
     def state_fraction(self, code: int) -> np.ndarray:
         """Return the (K,) fraction of hidden units in state `code` (zeros without states)."""

@@ -177,7 +177,8 @@ def test_history_csvs_hold_one_row_per_probe(exported):
         steps = [r[0] for r in body]
         assert steps == [str(10 * i) for i in range(401)], f"{stem}.csv: steps not integers"
     with open(exported / "networks/cell-relu@6/loss.csv", newline="") as handle:
-        assert next(csv.reader(handle)) == ["step", "loss_nats"]
+        assert next(csv.reader(handle)) == ["step", "loss_nats", "test_loss_nats",
+                                            "train_accuracy_fraction", "test_accuracy_fraction"]
 
 
 @pytest.mark.slow

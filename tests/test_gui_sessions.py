@@ -136,4 +136,6 @@ def test_import_dataset_good_and_bad(window, tmp_path):
     good.write_text("x1,x2,label\n" + rows + "\n")
     window.import_dataset(good)
     assert window.networks.config.dataset == "csv"
-    assert window.networks.experiment.dataset.x.shape == (64, 2)
+    # every row is used: 0.2 of them (13) held out for testing, the other 51 trained on
+    experiment = window.networks.experiment
+    assert experiment.dataset.x.shape == (51, 2) and experiment.test_dataset.x.shape == (13, 2)

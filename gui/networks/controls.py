@@ -13,7 +13,7 @@ from models.initializers import INIT_DESCRIPTIONS
 # The form's groups, in order; every field of the table appears exactly once.
 GROUPS = (
     ("Grid (rows × columns)", ("activations", "lrs")),
-    ("Data", ("dataset", "csv_path", "n_samples", "noise", "probe", "seed")),
+    ("Data", ("dataset", "csv_path", "n_samples", "noise", "test_fraction", "probe", "seed")),
     ("Network", ("width", "depth", "init", "bias_value", "alpha", "batch_norm",
                  "bn_probe")),
     ("Training", ("optimizer", "momentum", "batch_size", "loss", "steps", "log_every",

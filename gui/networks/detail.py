@@ -10,6 +10,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
 from gui import theme
+from gui.networks.held_out_view import HeldOutView
 
 LOSS_LABELS = {"bce": "loss (BCE, nats)", "mse": "loss (MSE, squared units of y)"}
 KYMO_UNIT_LABEL = "unit (layer L, index in layer; input on top)"
@@ -102,19 +103,22 @@ class DetailView(pg.GraphicsLayoutWidget):
         self.output_image = pg.ImageItem(axisOrder="row-major")
         self.output_image.setColorMap(theme.output_colormap())
         self.output_plot.addItem(self.output_image)
-        self.output_legend = self.output_plot.addLegend(offset=(6, 6), labelTextSize="9pt",
+        self.output_legend = self.output_plot.addLegend(offset=(6, 6), labelTextSize="8pt",
+                                                        verSpacing=-6,
                                                         brush=pg.mkBrush(20, 22, 28, 200))
         self.scatter0 = pg.ScatterPlotItem(size=4, pen=pg.mkPen("#101010", width=0.5),
                                            brush=pg.mkBrush(theme.CLASS_COLORS[0]),
-                                           name="class 0 (data)")
+                                           name="class 0 (train)")
         self.scatter1 = pg.ScatterPlotItem(size=4, pen=pg.mkPen("#101010", width=0.5),
                                            brush=pg.mkBrush(theme.CLASS_COLORS[1]),
-                                           name="class 1 (data)")
+                                           name="class 1 (train)")
         self.data_scatter = pg.ScatterPlotItem(size=4, pen=None,
                                                brush=pg.mkBrush(200, 200, 200, 140),
-                                               name="data")
+                                               name="training points")
         self.fit_curve = pg.PlotDataItem(pen=pg.mkPen(theme.SERIES[1], width=2.5),
                                          name="network output")
+        self.held_out = HeldOutView(self.loss_plot, self.output_plot, self.loss_curve,
+                                    self.output_legend)
         self.history: dict[str, np.ndarray] = {}
         self.depth = 0
         self.width_units = 0
@@ -176,8 +180,13 @@ class DetailView(pg.GraphicsLayoutWidget):
 
     # -- set-up per experiment ------------------------------------------------------------
     def configure(self, x: np.ndarray, y: np.ndarray, task: str, loss_name: str, depth: int,
-                  width: int) -> None:
-        """Prepare the plots for a new experiment's data and network shape."""
+                  width: int, test: tuple[np.ndarray, np.ndarray] | None = None,
+                  probe: str = "train") -> None:
+        """Prepare the plots for a new experiment's data and network shape.
+
+        `x`, `y` are the training points; `test` the held-out test points (x, y), drawn as
+        hollow rings; `probe` names the set the loss curve is measured on.
+        """
         self.depth, self.width_units, self.task = depth, width, task
         self.loss_name = loss_name
         self.loss_plot.setLabel("left", LOSS_LABELS.get(loss_name, "loss"))
@@ -227,6 +236,8 @@ class DetailView(pg.GraphicsLayoutWidget):
             self.data_scatter.setData(self.data_x[:, 0], self.data_y)
             plot.addItem(self.data_scatter)
             plot.addItem(self.fit_curve)
+        self.held_out.configure(*(test if test is not None else (None, None)), task,
+                                self.two_d, probe)
         self.history = {}
         self.selected_label = ""
         self.grid_x = np.zeros(0)
@@ -289,8 +300,9 @@ class DetailView(pg.GraphicsLayoutWidget):
         loss = self.history["loss"]
         good = np.isfinite(loss) & (loss > 0)
         self.loss_curve.setData(steps[good], loss[good])
-        if good.any():
-            self._fit_loss_range(float(loss[good].min()), float(loss[good].max()))
+        shown = np.concatenate([loss[good], self.held_out.set_history(self.history, steps)])
+        if shown.size:
+            self._fit_loss_range(float(shown.min()), float(shown.max()))
         for layer, curve in enumerate(self.layer_curves):
             curve.setData(steps, self.history["dead_layers"][:, layer])
         activity = self.history["activity"]
@@ -322,11 +334,16 @@ class DetailView(pg.GraphicsLayoutWidget):
 
     # -- tables for export ----------------------------------------------------------------
     def loss_table(self):
-        """Return the loss curve's (header, rows)."""
+        """Return the loss curves' (header, rows): probe-set and test loss, accuracies."""
+        header = ["step", f"loss_{self.loss_name}", f"test_loss_{self.loss_name}",
+                  "train_accuracy_fraction", "test_accuracy_fraction"]
         h = self.history
         if not h:
-            return ["step", f"loss_{self.loss_name}"], []
-        return ["step", f"loss_{self.loss_name}"], np.column_stack([h["steps"], h["loss"]])
+            return header, []
+        nan = np.full(len(h["steps"]), np.nan)
+        return header, np.column_stack([h["steps"], h["loss"], h.get("test_loss", nan),
+                                        h.get("train_accuracy", nan),
+                                        h.get("test_accuracy", nan)])
 
     def layers_table(self):
         """Return the dead fraction per layer's (header, rows)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from gui.networks.grid import format_lr, pretty_activation
+from gui.networks.held_out_view import accuracy_text
 from models.unit_states import DEAD, STATE_NAMES
 
 __all__ = ["cell_text", "unit_text"]
@@ -53,13 +54,26 @@ def unit_text(experiment, cell: int, layer: int, unit: int, step: int | None = N
 
 
 def cell_text(experiment, cell: int, step: int | None = None) -> str:
-    """Describe `cell` at `step`: activation, learning rate, dead %, loss, divergence."""
+    """Describe `cell` at `step`: activation, learning rate, dead %, losses, accuracy, divergence.
+
+    The loss is the probe set's (the training set unless the user chose a held-out draw),
+    the test loss the held-out test points', both in the loss' units (nats for BCE).
+    """
     history = experiment.history
     i = history.index_at(step)
     act, lr = history.labels_at(i)[cell]
     lines = [f"{pretty_activation(act)}, learning rate {format_lr(lr)}",
              f"{100 * history.dead_fraction[i, cell]:.1f}% dead · loss "
              f"{history.losses[i, cell]:.4g}"]
+    unit = "nats" if experiment.loss_name == "bce" else "squared units of y"
+    where = "training" if experiment.config.probe == "train" else "probe draw"
+    lines[-1] += f" {unit} ({where})"
+    if len(experiment.test_x):  # NaN once diverged, as the loss is
+        lines.append(f"test loss {history.test_losses[i, cell]:.4g} {unit}")
+    accuracy = accuracy_text(float(history.train_accuracy[i, cell]),
+                             float(history.test_accuracy[i, cell]))
+    if accuracy:
+        lines.append(accuracy)
     at = int(history.steps[i])
     diverged = [e.step for e in history.events
                 if e.kind == "divergence" and cell in e.cells and e.step <= at]

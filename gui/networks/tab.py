@@ -138,7 +138,9 @@ class NetworksTab(QtWidgets.QWidget, LabTab):
         self._history_drawn = (-1, -1, -1)
         self.grid.build(list(config.activations), list(config.lrs))
         self.detail.configure(experiment.dataset.x, experiment.dataset.y, experiment.dataset.task,
-                              experiment.loss_name, config.depth, config.width)
+                              experiment.loss_name, config.depth, config.width,
+                              test=(experiment.test_dataset.x, experiment.test_dataset.y),
+                              probe=config.probe)
         self.controls.set_config(config)
         self.controls.show_message("")
         self.selected = min(self.selected, config.n_networks - 1)
@@ -370,7 +372,9 @@ class NetworksTab(QtWidgets.QWidget, LabTab):
             {"steps": cell["steps"][:n], "loss": cell["loss"][:n],
              "dead_layers": cell["dead_layers"][:n],
              "activity": cell["activity"][:n].reshape(n, -1),
-             "dead": cell["dead"][:n].reshape(n, -1)}, self.cell_name())
+             "dead": cell["dead"][:n].reshape(n, -1),
+             **{k: cell[k][:n] for k in ("test_loss", "train_accuracy", "test_accuracy")}},
+            self.cell_name())
         self._history_drawn = (-1, -1, -1)
         self.timeline_label.setText(f"replay: step {snap.step:,}")
         self.step_label.setText(f"step {snap.step:,} (replay)")
