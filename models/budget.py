@@ -13,6 +13,8 @@ import math
 import os
 from dataclasses import dataclass
 
+from models.datasets import held_out_count
+
 GB = 1024**3
 MAX_MEMORY_BYTES = 4 * GB
 BASELINE_BYTES = 200 * 1024**2  # Python, numpy, the lab's modules (Brian2 for the neuron)
@@ -99,16 +101,19 @@ def network_budget(config, keep_snapshots: bool = True) -> Budget:
     hidden = config.depth * config.width
     batch = min(config.batch_size, config.n_samples)
     probe = config.n_samples
-    # six work arrays per hidden layer, kept per batch size (training batch, probe set)
-    buffers = 6 * item * hidden * (batch + probe + batch)  # the outlier batch too
+    held_out = held_out_count(config.n_samples, config.test_fraction)
+    # six work arrays per hidden layer, kept per batch size (training batch, probe set,
+    # the outlier batch, the held-out test points)
+    buffers = 6 * item * hidden * (batch + probe + batch + held_out)
     temporaries = 3 * 8 * probe * config.width  # the probe's masks and derivative copies
     weights = 5 * item * params  # value, gradient, spare, two optimizer moments
     per_net = buffers + weights
     probes = math.ceil(config.steps / max(config.log_every, 1)) + 1
     snapshots = nets * probes * (9 * hidden + 64 * (config.depth + 1)) if keep_snapshots else 0
-    data = 3 * 8 * 3 * config.n_samples * 2
+    data = 3 * 8 * 3 * (config.n_samples + held_out) * 2
     total = BASELINE_BYTES + nets * per_net + temporaries + snapshots + data
-    flops = nets * config.steps * 6.0 * batch * params + nets * probes * 2.0 * probe * params
+    flops = (nets * config.steps * 6.0 * batch * params
+             + nets * probes * 2.0 * (probe + held_out) * params)
     return Budget(int(total), flops, MAX_TRAIN_FLOPS)
 
 
