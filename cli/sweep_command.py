@@ -170,10 +170,9 @@ def run(args: argparse.Namespace) -> int:
         _end_line(bar)
         sys.stderr.write(f"main.py: error: {_execution_message(exc)}\n")
         return 1
-    except ValueError as exc:
+    except ValueError as exc:  # the result file's path (the model layer names no flags)
         _end_line(bar)
-        message = str(exc)
-        raise UsageError(message if message.startswith("--") else f"--out: {message}") from None
+        raise UsageError(f"--out: {exc}") from None
     except KeyboardInterrupt as exc:
         _end_line(bar)
         if progress is not None:
