@@ -21,8 +21,8 @@ SWEEP_NAMES = tuple(SWEEP_FIELDS)
 # Where a run's rows go: options of one run, not settings with limits.
 RUN_OPTIONS = ("out", "resume")
 _FORM_ORDER = ("activations", "lrs", "inits", "depths", "widths", "seeds", "seed", "steps",
-               "probe_every", "dataset", "n_samples", "noise", "optimizer", "batch_size",
-               "alpha", "workers", "csv_path")
+               "probe_every", "dataset", "csv_path", "n_samples", "noise", "optimizer",
+               "batch_size", "alpha", "workers")
 FIELDS: dict[str, Field] = {name: CONFIG_FIELDS[name] if name in CONFIG_NAMES
                             else SWEEP_FIELDS[name] for name in _FORM_ORDER}
 """Every field of the form, in its order: the tables' own declarations (no copies)."""
