@@ -49,6 +49,8 @@ def add_field_options(group: Any, table: Mapping[str, Field], names: Iterable[st
                                default=None, help=help_text)
             continue
         metavar = "LIST" if spec.is_list else (spec.unit.upper() or spec.kind.upper())
+        if spec.kind == "float_span":
+            metavar = "LOW:HIGH"
         if spec.kind == "text" and spec.name.endswith("path"):
             metavar = "FILE"
         kwargs: dict[str, Any] = {}

@@ -22,12 +22,17 @@ from models.fields import FieldError
 FIGURE_FORMATS = ("png", "svg", "pdf")  # the CSVs above hold every figure's data
 
 
-def _add_common(parser: argparse.ArgumentParser, dt_help: str | None = None) -> None:
+# The f-I fit's range is a setting of ``neuron fi`` only (drive and response fit no curve).
+FI_ONLY = ("fit_range_na",)
+
+
+def _add_common(parser: argparse.ArgumentParser, dt_help: str | None = None,
+                fi: bool = False) -> None:
     from neuro.parameters import FIELDS
 
     parser.add_argument("--out", required=True, metavar="DIR",
                         help="folder for the CSV, JSON and figures (created if needed)")
-    add_field_options(parser, FIELDS, FIELDS)
+    add_field_options(parser, FIELDS, [name for name in FIELDS if fi or name not in FI_ONLY])
     if dt_help is not None:
         for action in parser._actions:
             if action.dest == "dt_ms":
@@ -51,7 +56,7 @@ def register(subparsers) -> None:
                                       "writes fi.csv, fit.json, fi_curve.png/.svg.")
     _add_common(fi, dt_help="with the threshold-crossing correction the noisy rate at 0.1 "
                             "is within 2%% of Siegert from 0.75x rheobase up (4%% at 0.5x); "
-                            "without it, 4-14%% below")
+                            "without it, 4-14%% below", fi=True)
     fi.add_argument("--currents", type=range_or_list("--currents"), default=None,
                     metavar="LIST", help="currents in nA: a,b,c or START:STOP:N (default 40 "
                                          "centred on the rheobase: 0 to 2.5x rheobase)")
@@ -59,9 +64,6 @@ def register(subparsers) -> None:
                     help="fit an output bias too: offset + gain*max(alpha z, z); fit.json "
                          "then adds offset_hz (without it, the 3-parameter fit's alpha stays "
                          "0: its leaky side is negative)")
-    fi.add_argument("--fit-range", type=_fit_range, default=None, metavar="LOW:HIGH",
-                    help="fit only the currents from LOW to HIGH nA (default: all of them); "
-                         "fit.json records the range (alpha depends on it)")
     drive = kinds.add_parser("drive", help="sinusoidal drive: traces, spikes and rates",
                              description="Sinusoidal drive I0 + I1 sin(2 pi f t); writes "
                                          "trace.csv, spikes.csv and four figures.")
@@ -75,25 +77,7 @@ def register(subparsers) -> None:
                           help="drive frequencies in Hz, comma-separated "
                                "(default 1,2,3,5,10,20,30,50,100,200)")
     for parser in (fi, drive, response):
-        parser.add_argument("--no-crossing-correction", dest="crossing_correction",
-                            action="store_false",
-                            help="turn off the Brownian-bridge threshold-crossing correction "
-                                 "(then the noisy rate sits below Siegert by ~sqrt(dt))")
         parser.set_defaults(func=run)
-
-
-def _fit_range(text: str) -> tuple[float, float]:
-    """Parse ``LOW:HIGH`` (nA) for ``--fit-range``."""
-    parts = text.split(":")
-    try:
-        low, high = (float(v) for v in parts)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"--fit-range: {text!r} must be LOW:HIGH in nA, e.g. 0:0.8") from None
-    if not (math.isfinite(low) and math.isfinite(high) and low < high):
-        raise argparse.ArgumentTypeError(
-            f"--fit-range: {text!r} must be two finite numbers with LOW below HIGH")
-    return low, high
 
 
 class _Interrupted(Exception):
@@ -217,12 +201,12 @@ def _check_fit_currents(args, params) -> None:
     currents = default_currents_na(params) if args.currents is None else np.asarray(
         args.currents, dtype=float)
     inside = currents
-    if args.fit_range is not None:
-        low, high = args.fit_range
+    if params.fit_range_na is not None:
+        low, high = params.fit_range_na
         inside = currents[(currents >= low) & (currents <= high)]
     distinct = np.unique(inside).size
     if distinct < 3:
-        where = " inside --fit-range" if args.fit_range is not None else ""
+        where = " inside --fit-range" if params.fit_range_na is not None else ""
         raise UsageError(f"--currents: a fit needs at least 3 distinct currents{where} "
                          f"(got {distinct})")
 
@@ -255,10 +239,9 @@ def _run_fi(args, params, folder, report, written):
     from neuro.fi_curve import simulate_fi_curve
     from neuro.shape_fits import ranking_sentence
 
+    # the crossing correction and the fit range are the parameters' own
     curve = simulate_fi_curve(params, args.currents, fit_offset=args.fit_offset,
-                              target=args.target, progress=report,
-                              crossing_correction=args.crossing_correction,
-                              fit_range_na=args.fit_range)
+                              target=args.target, progress=report)
     se = curve.rate_sim_se_hz
     rows = zip(curve.current_na, curve.rate_sim_hz, curve.rate_theory_hz,
                curve.rate_leaky_fit_hz, [None] * curve.current_na.size if se is None else se)
@@ -282,8 +265,7 @@ def _run_drive(args, params, folder, report, written):
     from figures.neuron_figures import drive_figures
     from neuro.drive import run_drive
 
-    result = run_drive(params, target=args.target, progress=report,
-                       crossing_correction=args.crossing_correction)
+    result = run_drive(params, target=args.target, progress=report)
     header, rows = result.trace_table()
     written.append(write_csv(folder / "trace.csv", header, rows))
     spikes = zip(result.run.spike_neuron.tolist(), result.run.spike_t_ms.tolist())
@@ -296,7 +278,7 @@ def _run_drive(args, params, folder, report, written):
                                  "with sigma rate_kernel_sigma_ms",
                "isi_cv": isi.cv, "isi_mean_ms": isi.mean_isi_ms, "isi_count": int(isi.isi_ms.size),
                "isi_from_ms": result.warmup_ms,
-               "crossing_correction": args.crossing_correction,
+               "crossing_correction": params.crossing_correction,
                "leaky_fit": result.fit.to_dict()}
     written.append(atomic_write_text(folder / "drive.json", _json(summary)))
     written += export_figures(drive_figures(result, params.v_th_mv, params.noise_mv > 0,
@@ -311,8 +293,7 @@ def _run_response(args, params, folder, report, written):
     from neuro.frequency_response import BLOCKS, DEFAULT_FREQS_HZ, simulate_frequency_response
 
     freqs = DEFAULT_FREQS_HZ if args.freqs is None else args.freqs
-    response = simulate_frequency_response(params, freqs, target=args.target, progress=report,
-                                           crossing_correction=args.crossing_correction)
+    response = simulate_frequency_response(params, freqs, target=args.target, progress=report)
     missing = np.full(response.freq_hz.size, np.nan)
     theory_gain = missing if response.theory_gain_hz_per_na is None else (
         response.theory_gain_hz_per_na)

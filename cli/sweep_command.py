@@ -8,20 +8,17 @@ import sys
 from cli.arguments import bounded_float, non_empty
 from cli.config_options import add_config_options, config_from_args
 from cli.errors import UsageError
-from cli.field_options import add_field_options
+from cli.field_options import add_field_options, build_from_fields, field_changes
 from cli.progress import Progress
 from models.budget import check_network_budget
-from models.config import ConfigError
+from models.config import FIELDS as CONFIG_FIELDS
 from models.safe_io import expand
 from models.sweep.dask import DEFAULT_NO_WORKER_TIMEOUT, SweepExecutionError
-from models.sweep.executor import (
-    DEFAULT_CONNECT_TIMEOUT,
-    default_workers,
-    iter_sweep,
-)
+from models.sweep.executor import DEFAULT_CONNECT_TIMEOUT, iter_sweep
 from models.sweep.output import SweepFileError
 from models.sweep.settings import FIELDS as SWEEP_FIELDS
-from models.sweep.spec import RunSpec, SweepError, SweepSpec, build_sweep_spec
+from models.sweep.settings import SweepSettings
+from models.sweep.spec import RunSpec, SweepError, SweepSpec
 
 MAX_CONNECT_TIMEOUT = 600.0
 
@@ -74,47 +71,39 @@ def register(subparsers) -> None:
 
 
 def build_spec(args: argparse.Namespace) -> SweepSpec:
-    """Return the sweep the options describe.
+    """Return the sweep the options describe (the builder the Sweep tab uses too).
 
     Raises
     ------
     UsageError
-        For values the sweep or the base config reject.
+        For values the sweep or the base config reject, naming the option.
     """
     base = config_from_args(args)
+    changes = field_changes(args, SWEEP_FIELDS)
+    # the axes default to the base config's single init, depth and width
+    changes.setdefault("inits", (base.init,))
+    changes.setdefault("depths", (base.depth,))
+    changes.setdefault("widths", (base.width,))
+    settings = build_from_fields(SweepSettings, SWEEP_FIELDS, **changes)
     try:
-        spec = build_sweep_spec(base, args.seeds or SWEEP_FIELDS["seeds"].default,
-                                inits=args.inits, depths=args.depths, widths=args.widths,
-                                probe_every=args.probe_every or SWEEP_FIELDS["probe_every"].default)
+        spec = settings.spec(base)
     except SweepError as exc:
         raise UsageError(_option_message(exc)) from None
-    # a width or depth the engine refuses would only give failed rows: refuse it now
-    for init in spec.inits:
-        for depth in spec.depths:
-            for width in spec.widths:
-                run = RunSpec(spec.activations[0], spec.lrs[0], spec.seeds[0], init, depth,
-                              width, spec.steps)
-                try:
-                    spec.run_config(run)
-                except ConfigError as exc:
-                    option = {"width": "--widths", "depth": "--depths"}.get(
-                        exc.field, "--" + exc.field.replace("_", "-"))
-                    raise UsageError(f"{option}: {exc.problem}") from None
     biggest = RunSpec(spec.activations[0], spec.lrs[0], spec.seeds[0], spec.inits[0],
                       max(spec.depths), max(spec.widths), spec.steps)
-    workers = 1 if args.scheduler else min(args.workers or default_workers(), len(spec))
+    workers = 1 if args.scheduler else min(settings.workers, len(spec))
     check_network_budget(spec.run_config(biggest), keep_snapshots=False, processes=workers)
     return spec
 
 
 def _option_message(exc: SweepError) -> str:
     """Word a `SweepError` with the command-line option of its field."""
-    field, problem = exc.field, exc.problem
-    if field == "runs":
+    if exc.field == "runs":
         option = "--activations x --lrs x --seeds x --inits x --depths x --widths"
     else:
-        option = "--" + field.replace("_", "-")
-    return f"{option}: {problem}"
+        spec = SWEEP_FIELDS.get(exc.field) or CONFIG_FIELDS.get(exc.field)
+        option = spec.flag if spec is not None else "--" + exc.field.replace("_", "-")
+    return f"{option}: {exc.problem}"
 
 
 _FLAGS = {"resume": "--resume", "overwrite": "--overwrite", "upload": "--upload",
@@ -181,10 +170,9 @@ def run(args: argparse.Namespace) -> int:
         _end_line(bar)
         sys.stderr.write(f"main.py: error: {_execution_message(exc)}\n")
         return 1
-    except ValueError as exc:
+    except ValueError as exc:  # the result file's path (the model layer names no flags)
         _end_line(bar)
-        message = str(exc)
-        raise UsageError(message if message.startswith("--") else f"--out: {message}") from None
+        raise UsageError(f"--out: {exc}") from None
     except KeyboardInterrupt as exc:
         _end_line(bar)
         if progress is not None:

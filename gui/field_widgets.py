@@ -28,6 +28,8 @@ class FieldEdit(QtWidgets.QLineEdit):
         self._help = spec.help_text()
         self.setToolTip(self._help)
         self.setProperty("invalid", False)
+        if spec.kind == "float_span":
+            self.setPlaceholderText("LOW:HIGH (empty: no range)")
         self.textEdited.connect(self._show_state)
         self.editingFinished.connect(self._finished)
         self.set_value(spec.default)

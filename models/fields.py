@@ -24,13 +24,15 @@ __all__ = [
     "setting",
 ]
 
-KINDS = ("int", "float", "bool", "choice", "text", "int_list", "float_list", "choice_list")
+KINDS = ("int", "float", "bool", "choice", "text", "int_list", "float_list", "choice_list",
+         "float_span")
 
 # A number as a person types it: no underscores ("1_0"), no "inf" or "nan", no hex.
 _INT_TEXT = re.compile(r"[+-]?\d+")
 _FLOAT_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _MAX_TEXT = 10_000  # characters of one value: a longer one is refused before parsing
-_ITEM_KIND = {"int_list": "int", "float_list": "float", "choice_list": "choice"}
+_ITEM_KIND = {"int_list": "int", "float_list": "float", "choice_list": "choice",
+              "float_span": "float"}
 
 
 class FieldError(ValueError):
@@ -59,8 +61,9 @@ class Field:
     name : str
         The config field's name (filled in from the dataclass).
     kind : str
-        One of ``int``, ``float``, ``bool``, ``choice``, ``text``, ``float_list``,
-        ``choice_list``.
+        One of ``int``, ``float``, ``bool``, ``choice``, ``text``, ``int_list``,
+        ``float_list``, ``choice_list`` or ``float_span``: a range ``(low, high)`` with
+        ``low < high`` (``LOW:HIGH`` as text), or None (empty text) for no range.
     default : Any
         The default value.
     label : str
@@ -70,7 +73,7 @@ class Field:
     unit : str
         Unit of the value (``"nA"``, ``"ms"``); empty when dimensionless.
     low, high : float or None
-        Allowed range (inclusive unless `low_open`); for lists, of every item.
+        Allowed range (inclusive unless `low_open`); for lists and spans, of every item.
     low_open : bool
         Whether `low` itself is refused.
     choices : tuple of str
@@ -125,6 +128,8 @@ class Field:
         """
         if self.is_list:
             return self._check_list(value)
+        if self.kind == "float_span":
+            return self._check_span(value)
         return self._check_item(value)
 
     def _check_item(self, value: Any) -> Any:
@@ -175,6 +180,16 @@ class Field:
             raise FieldError(self.name, "each value may appear only once")
         return items
 
+    def _check_span(self, value: Any) -> tuple[float, float] | None:
+        if value is None:
+            return None
+        if isinstance(value, str) or not isinstance(value, list | tuple) or len(value) != 2:
+            raise FieldError(self.name, f"expected LOW:HIGH (two numbers), got {value!r}")
+        low, high = (self._check_item(item) for item in value)
+        if not low < high:
+            raise FieldError(self.name, f"{_fmt(low)}:{_fmt(high)} must have LOW below HIGH")
+        return low, high
+
     def range_text(self) -> str:
         """Describe the allowed range in words (``"0 to 4294967295"``, ``"above 0"``)."""
         low, high = self.low, self.high
@@ -191,9 +206,9 @@ class Field:
     def parse(self, text: str) -> Any:
         """Parse `text` as typed in a form or on the command line, then `check` it.
 
-        Lists are comma separated; booleans are ``true``/``false`` (or ``1``/``0``,
-        ``yes``/``no``, ``on``/``off``). Numbers are plain decimal literals: no ``_``, no
-        ``inf`` or ``nan``.
+        Lists are comma separated; a span is ``LOW:HIGH`` (empty: None); booleans are
+        ``true``/``false`` (or ``1``/``0``, ``yes``/``no``, ``on``/``off``). Numbers are
+        plain decimal literals: no ``_``, no ``inf`` or ``nan``.
 
         Raises
         ------
@@ -210,6 +225,13 @@ class Field:
             if parts == [""]:
                 raise FieldError(self.name, "give at least one value")
             return self._check_list([self._parse_item(part) for part in parts])
+        if self.kind == "float_span":
+            if not text.strip():
+                return None
+            parts = [part.strip() for part in text.split(":")]
+            if len(parts) != 2:
+                raise FieldError(self.name, f"{text!r} is not LOW:HIGH (e.g. 0:0.8)")
+            return self._check_span([self._parse_item(part) for part in parts])
         return self._check_item(self._parse_item(text.strip()))
 
     def _parse_item(self, text: str) -> Any:
@@ -235,6 +257,8 @@ class Field:
         """Write `value` as text that `parse` reads back to the same value."""
         if self.is_list:
             return ",".join(self._format_item(item) for item in value)
+        if self.kind == "float_span":
+            return "" if value is None else ":".join(self._format_item(v) for v in value)
         return self._format_item(value)
 
     def _format_item(self, value: Any) -> str:
@@ -247,8 +271,8 @@ class Field:
     def help_text(self, default: bool = True) -> str:
         """Help for ``--help``: the help, the unit, the range or choices and the default."""
         parts = [self.help]
-        if self.kind in ("int", "float", "int_list", "float_list") and (self.low is not None
-                                                            or self.high is not None):
+        numeric = self.kind in ("int", "float", "int_list", "float_list", "float_span")
+        if numeric and (self.low is not None or self.high is not None):
             unit = f" {self.unit}" if self.unit else ""
             parts.append(f"{self.range_text()}{unit}")
         elif self.unit:

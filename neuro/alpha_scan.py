@@ -90,7 +90,8 @@ def scan_alpha(params: LifParameters, name: str, values=None,
         Its values; defaults to `default_scan_values`.
     fit_range_na : tuple of float, optional
         Fit every curve on this current range (nA) instead of its own default range
-        (centred on its rheobase); alpha depends on the range.
+        (centred on its rheobase); alpha depends on the range. Default
+        ``params.fit_range_na`` (None there: each curve's own range).
 
     Returns
     -------
@@ -105,6 +106,8 @@ def scan_alpha(params: LifParameters, name: str, values=None,
     if name not in SCANNABLE:
         raise ValueError(f"scan parameter ({name!r}) must be one of {', '.join(SCANNABLE)}")
     grid = default_scan_values(name) if values is None else np.asarray(values, dtype=float)
+    if fit_range_na is None:
+        fit_range_na = params.fit_range_na
     rows = []
     for value in grid:
         changed = params.replace(**{name: float(value)})

@@ -105,7 +105,8 @@ def input_current_na(params: LifParameters, t_ms) -> np.ndarray:
 
 def run_drive(params: LifParameters, *, fit: LeakyFit | None = None, target: str = "numpy",
               progress: ProgressFn | None = None, should_stop: StopFn | None = None,
-              record: int = RECORDED_NEURONS, crossing_correction: bool = True) -> DriveResult:
+              record: int = RECORDED_NEURONS,
+              crossing_correction: bool | None = None) -> DriveResult:
     """Simulate the population under ``I0 + I1 sin(2 pi f t)`` and compare it with Leaky ReLU.
 
     Parameters
@@ -121,8 +122,9 @@ def run_drive(params: LifParameters, *, fit: LeakyFit | None = None, target: str
         See `neuro.lif_simulation.simulate`.
     record : int
         Neurons whose traces are kept.
-    crossing_correction : bool
-        Threshold-crossing correction in the simulation (default True).
+    crossing_correction : bool, optional
+        Threshold-crossing correction in the simulation; default
+        ``params.crossing_correction``.
 
     Returns
     -------

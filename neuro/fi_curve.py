@@ -252,7 +252,7 @@ def simulate_fi_curve(params: LifParameters, currents_na=None, *, trials: int | 
                       target: str = "numpy",
                       progress: ProgressFn | None = None,
                       should_stop: StopFn | None = None,
-                      crossing_correction: bool = True,
+                      crossing_correction: bool | None = None,
                       fit_range_na: tuple[float, float] | None = None) -> FiCurve:
     """Simulate the f-I curve: constant currents, no sinusoid, one run for every current.
 
@@ -275,10 +275,12 @@ def simulate_fi_curve(params: LifParameters, currents_na=None, *, trials: int | 
         Code-generation target.
     progress, should_stop : callable, optional
         See `neuro.lif_simulation.simulate`.
-    crossing_correction : bool
-        Threshold-crossing correction in the simulation (default True).
+    crossing_correction : bool, optional
+        Threshold-crossing correction in the simulation; default
+        ``params.crossing_correction``.
     fit_range_na : tuple of float, optional
-        Fit only the currents inside ``(low, high)`` nA (default: all of them).
+        Fit only the currents inside ``(low, high)`` nA; default ``params.fit_range_na``
+        (None there: all of them).
 
     Returns
     -------
@@ -291,6 +293,10 @@ def simulate_fi_curve(params: LifParameters, currents_na=None, *, trials: int | 
         raise ValueError("currents must be one or more finite numbers")
     if dt_ms is not None:
         params = params.replace(dt_ms=float(dt_ms))
+    if crossing_correction is None:
+        crossing_correction = params.crossing_correction
+    if fit_range_na is None:
+        fit_range_na = params.fit_range_na
     noisy = params.noise_mv > 0
     if trials is None:
         trials = max(1, math.ceil(params.n_neurons / currents.size)) if noisy else 1

@@ -113,7 +113,7 @@ def simulate_frequency_response(params: LifParameters, freqs_hz=DEFAULT_FREQS_HZ
                                 fit: LeakyFit | None = None, n_per_freq: int | None = None,
                                 target: str = "numpy", progress: ProgressFn | None = None,
                                 should_stop: StopFn | None = None,
-                                crossing_correction: bool = True) -> FrequencyResponse:
+                                crossing_correction: bool | None = None) -> FrequencyResponse:
     """Drive one population per frequency (all in one run) and measure the rate's harmonic.
 
     Parameters
@@ -131,8 +131,9 @@ def simulate_frequency_response(params: LifParameters, freqs_hz=DEFAULT_FREQS_HZ
         Code-generation target.
     progress, should_stop : callable, optional
         See `neuro.lif_simulation.simulate`.
-    crossing_correction : bool
-        Threshold-crossing correction in the simulation (default True).
+    crossing_correction : bool, optional
+        Threshold-crossing correction in the simulation; default
+        ``params.crossing_correction``.
 
     Returns
     -------
@@ -160,6 +161,8 @@ def simulate_frequency_response(params: LifParameters, freqs_hz=DEFAULT_FREQS_HZ
         raise ValueError(f"duration_s ({params.duration_s:g}) is too short for one whole cycle "
                          f"at {bad:g} Hz after the {warmup_ms:g} ms warm-up")
     per = params.n_neurons if n_per_freq is None else int(n_per_freq)
+    if crossing_correction is None:
+        crossing_correction = params.crossing_correction
     groups = np.repeat(np.arange(freqs.size), per)
     run = simulate(params, n_neurons=groups.size, freq_hz=freqs[groups], record=0,
                    target=target, progress=progress, should_stop=should_stop,

@@ -18,8 +18,8 @@ def run_job(kind: str, payload: dict, progress: ProgressFn | None = None,
     payload : dict
         ``params`` (`neuro.parameters.LifParameters`) and, by kind, ``currents`` (list of
         nA or None), ``freqs`` (list of Hz), ``scan`` (``noise_mv`` or ``g_leak_ns``) and
-        optionally ``target``, ``crossing_correction`` (bool, default True) and
-        ``fit_range_na`` (``(low, high)`` for fi and scan, default None).
+        optionally ``target``, ``crossing_correction`` (bool) and ``fit_range_na``
+        (``(low, high)`` for fi and scan); those two default to the parameters' own.
     progress : callable, optional
         Called with the completed fraction (0 to 1).
     should_stop : callable, optional
@@ -49,7 +49,7 @@ def _drive(payload, report, should_stop):
 
     return run_drive(payload["params"], progress=report, should_stop=should_stop,
                      target=payload.get("target", "numpy"),
-                     crossing_correction=payload.get("crossing_correction", True))
+                     crossing_correction=payload.get("crossing_correction"))
 
 
 def _fi(payload, report, should_stop):
@@ -57,7 +57,7 @@ def _fi(payload, report, should_stop):
 
     return simulate_fi_curve(payload["params"], payload.get("currents"), progress=report,
                              should_stop=should_stop, target=payload.get("target", "numpy"),
-                             crossing_correction=payload.get("crossing_correction", True),
+                             crossing_correction=payload.get("crossing_correction"),
                              fit_range_na=payload.get("fit_range_na"))
 
 
@@ -67,8 +67,7 @@ def _response(payload, report, should_stop):
     return simulate_frequency_response(payload["params"], payload["freqs"], progress=report,
                                        should_stop=should_stop,
                                        target=payload.get("target", "numpy"),
-                                       crossing_correction=payload.get("crossing_correction",
-                                                                       True))
+                                       crossing_correction=payload.get("crossing_correction"))
 
 
 def _scan(payload, report, should_stop):

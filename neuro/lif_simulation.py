@@ -80,7 +80,7 @@ def simulate(params: LifParameters, *, n_neurons: int | None = None, i0_na=None,
              freq_hz=None, record: int = 0, record_dt_ms: float | None = None,
              init: str = "uniform", target: str = "numpy",
              progress: ProgressFn | None = None, should_stop: StopFn | None = None,
-             crossing_correction: bool = True) -> SpikeRun:
+             crossing_correction: bool | None = None) -> SpikeRun:
     """Simulate independent LIF neurons under ``I0 + I1 sin(2 pi f t)`` (+ white noise).
 
     Each call builds its own ``brian2.Network`` with an explicit namespace and seeds the
@@ -126,9 +126,10 @@ def simulate(params: LifParameters, *, n_neurons: int | None = None, i0_na=None,
     should_stop : callable, optional
         Polled as often as `progress`; when it returns True the run stops and
         `SimulationCancelled` is raised.
-    crossing_correction : bool
-        Apply the Brownian-bridge threshold-crossing correction above (noise only;
-        default True). False gives the plain discrete-time threshold.
+    crossing_correction : bool, optional
+        Apply the Brownian-bridge threshold-crossing correction above (noise only);
+        default ``params.crossing_correction``. False gives the plain discrete-time
+        threshold.
 
     Returns
     -------
@@ -175,6 +176,8 @@ def simulate(params: LifParameters, *, n_neurons: int | None = None, i0_na=None,
     else:
         equations += "I = I0 : amp\n"
     equations += "I0 : amp (constant)\n"
+    if crossing_correction is None:
+        crossing_correction = params.crossing_correction
     bridge = noisy and crossing_correction
     threshold = "v > V_th"
     if bridge:

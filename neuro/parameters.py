@@ -1,4 +1,4 @@
-"""The LIF neuron's parameters in the units of the command line, validated when built."""
+"""The LIF neuron's parameters, and how it is simulated and fitted: declared once, validated."""
 
 from __future__ import annotations
 
@@ -44,36 +44,52 @@ class LifParameters:
         Random seed (>= 0).
     dt_ms : float
         Integration time step in ms; at most ``tau_m / 10``.
+    crossing_correction : bool
+        Apply the Brownian-bridge threshold-crossing correction (noise only; see
+        `neuro.lif_simulation.simulate`).
+    fit_range_na : tuple of float or None
+        ``(low, high)`` in nA: the currents the f-I fits use (None: all of them).
     """
 
-    g_leak_ns: float = setting(10.0, "float", "g_L", "leak conductance g_L", unit="nS",
-                               low=0.0, high=10_000.0, low_open=True)
-    c_m_pf: float = setting(200.0, "float", "C_m", "membrane capacitance C_m", unit="pF",
-                            low=1.0, high=100_000.0)
-    e_leak_mv: float = setting(-70.0, "float", "E_L", "leak reversal potential E_L", unit="mV",
-                               low=-200.0, high=100.0)
-    v_th_mv: float = setting(-50.0, "float", "V_th", "spike threshold V_th", unit="mV",
+    g_leak_ns: float = setting(10.0, "float", "leak conductance g_L", "leak conductance g_L",
+                               unit="nS", low=0.0, high=10_000.0, low_open=True)
+    c_m_pf: float = setting(200.0, "float", "capacitance C_m", "membrane capacitance C_m",
+                            unit="pF", low=1.0, high=100_000.0)
+    e_leak_mv: float = setting(-70.0, "float", "leak reversal E_L",
+                               "leak reversal potential E_L", unit="mV", low=-200.0, high=100.0)
+    v_th_mv: float = setting(-50.0, "float", "threshold V_th", "spike threshold V_th", unit="mV",
                              low=-199.0, high=100.0)
-    v_reset_mv: float = setting(-60.0, "float", "V_reset", "reset potential V_reset (below V_th)",
-                                unit="mV", low=-200.0, high=99.0)
-    t_ref_ms: float = setting(2.0, "float", "t_ref", "refractory period", unit="ms",
+    v_reset_mv: float = setting(-60.0, "float", "reset V_reset",
+                                "reset potential V_reset (below V_th)", unit="mV", low=-200.0,
+                                high=99.0)
+    t_ref_ms: float = setting(2.0, "float", "refractory t_ref", "refractory period", unit="ms",
                               low=0.0, high=1000.0)
     noise_mv: float = setting(0.0, "float", "noise sigma",
-                              "white-noise amplitude sigma (SCIENCE.md section 4)", unit="mV",
-                              low=0.0, high=200.0)
-    i0_na: float = setting(0.25, "float", "I_0", "mean input current I_0", unit="nA",
+                              "white-noise amplitude sigma (tau dV/dt = ... + sigma sqrt(tau) "
+                              "xi, SCIENCE.md section 4); 0 makes every neuron identical and "
+                              "phase-locked", unit="mV", low=0.0, high=200.0)
+    i0_na: float = setting(0.25, "float", "mean current I_0", "mean input current I_0", unit="nA",
                            low=-100.0, high=100.0)
-    i1_na: float = setting(0.1, "float", "I_1", "sinusoid amplitude I_1", unit="nA",
+    i1_na: float = setting(0.1, "float", "amplitude I_1", "sinusoid amplitude I_1", unit="nA",
                            low=0.0, high=100.0)
-    freq_hz: float = setting(5.0, "float", "f", "drive frequency f", unit="Hz",
+    freq_hz: float = setting(5.0, "float", "drive frequency f", "drive frequency f", unit="Hz",
                              low=0.0, high=10_000.0, low_open=True)
-    n_neurons: int = setting(1000, "int", "neurons", "number of independent neurons",
+    n_neurons: int = setting(1000, "int", "neurons N", "number of independent neurons",
                              low=1, high=MAX_NEURONS)
     duration_s: float = setting(2.0, "float", "duration", "simulated time", unit="s",
                                 low=0.0, high=MAX_DURATION_S, low_open=True)
     seed: int = setting(0, "int", "seed", "random seed of the noise", low=0, high=2**32 - 1)
-    dt_ms: float = setting(0.1, "float", "dt", "integration time step (at most tau_m / 10)",
-                           unit="ms", low=MIN_DT_MS, high=10.0)
+    dt_ms: float = setting(0.1, "float", "time step dt",
+                           "integration time step (at most tau_m / 10)", unit="ms",
+                           low=MIN_DT_MS, high=10.0)
+    crossing_correction: bool = setting(
+        True, "bool", "threshold-crossing correction",
+        "Brownian-bridge correction for threshold crossings missed between two time steps "
+        "(noise only); off, the noisy rate sits below Siegert by ~sqrt(dt)")
+    fit_range_na: tuple[float, float] | None = setting(
+        None, "float_span", "f-I fit range", "fit the f-I curve only over the currents from "
+        "LOW to HIGH, as LOW:HIGH (empty: all of them); the fitted alpha depends on it",
+        unit="nA", option="fit-range")
 
     def __post_init__(self) -> None:
         for name, spec in field_table(self).items():  # JSON may give 10 for 10.0
@@ -123,8 +139,11 @@ class LifParameters:
         return LifParameters.from_dict({**self.to_dict(), **changes})
 
     def to_dict(self) -> dict:
-        """Return the parameters as a JSON-able dict of plain numbers."""
-        return asdict(self)
+        """Return the parameters as a JSON-able dict of plain values (a list for a range)."""
+        data = asdict(self)
+        if data["fit_range_na"] is not None:
+            data["fit_range_na"] = list(data["fit_range_na"])
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> LifParameters:

@@ -11,6 +11,8 @@ from cli.errors import UsageError
 from models.config import FIELDS as EXPERIMENT_FIELDS
 from models.config import MAX_SAMPLES, ExperimentConfig
 from models.fields import Field, FieldError
+from models.sweep.settings import FIELDS as SWEEP_FIELDS
+from models.sweep.settings import SweepSettings
 from models.theory.settings import FIELDS as THEORY_FIELDS
 from models.theory.settings import TheorySettings
 from neuro.parameters import FIELDS as NEURON_FIELDS
@@ -24,6 +26,11 @@ EXPERIMENT_BASE_FOR = {"n_samples": {"batch_size": 1}}
 NEURON_BASE = {"c_m_pf": 100_000.0, "dt_ms": 0.001}
 NEURON_BASE_FOR = {"v_reset_mv": {"v_th_mv": 100.0}, "v_th_mv": {"v_reset_mv": -200.0},
                    "dt_ms": {"c_m_pf": 100_000.0, "dt_ms": 0.001}}
+# A sweep of one grid point (so `seeds` can reach its maximum without passing the run limit)
+# on a small data set, the same in the window, on the command line and for the validator.
+SWEEP_CONFIG = {"activations": ("relu",), "lrs": (0.1,), "n_samples": 64, "batch_size": 8,
+                "steps": 10}
+SWEEP_BASE = {"inits": ("he",), "depths": (3,), "widths": (32,)}
 
 
 CSV_PLACEHOLDER = "<a CSV file>"
@@ -45,6 +52,10 @@ def edge_cases(spec: Field) -> list[tuple[str, bool | None]]:
         return cases
     if spec.kind == "text":
         return [(CSV_PLACEHOLDER, True)]
+    if spec.kind == "float_span":  # LOW:HIGH, or empty for no range
+        return [("", True), ("0:0.8", True), ("-1.5:2", True), ("0.8:0", False),
+                ("1:1", False), ("1", False), ("1:2:3", False), ("a:1", False),
+                ("nan:1", False), ("0:inf", False), ("1_0:20", False)]
     cases = [("abc", False), ("1_0", False), ("", False), ("nan", False), ("inf", False)]
     if spec.kind in ("int", "int_list"):
         cases.append(("2.5", False))
@@ -147,6 +158,39 @@ def _window(cls, base, spec, text, qapp):
         widget.deleteLater()
 
 
+def _sweep_validator(**values):
+    """The sweep's validator: its settings, then the grid the window and CLI both build."""
+    return SweepSettings(**values).spec(ExperimentConfig(**SWEEP_CONFIG))
+
+
+def _sweep_build(args):
+    from cli.sweep_command import build_spec
+
+    return build_spec(args)
+
+
+def _sweep_window(cls, base, spec, text, tab):
+    """The real Sweep tab: type `text` into its widget for `spec` and see what it keeps."""
+    defaults = {name: field.default for name, field in SWEEP_FIELDS.items()}
+    start = {**defaults, **SWEEP_CONFIG, **SWEEP_BASE, **base}
+    tab.apply_settings({name: list(v) if isinstance(v, tuple) else v
+                        for name, v in start.items()})
+    before = tab.settings()
+    widget = tab.edits[spec.name]
+    assert widget.spec == spec  # the widget is made from the table's declaration
+    if not widget.accepts(text):
+        return False
+    widget.setText(text)
+    widget.editingFinished.emit()
+    if tab.error_label.text():
+        assert tab.error_label.text().startswith(f"{spec.name}:"), tab.error_label.text()
+        assert tab.settings() == before
+        return False
+    kept = tab.settings()[spec.name]
+    assert kept == (list(spec.parse(text)) if spec.is_list else spec.parse(text))
+    return True
+
+
 def _grid_build(args):
     from cli.config_options import config_from_args
 
@@ -172,16 +216,38 @@ TABLES = [
      ["neuron", "drive", "--out", "unused"], _neuron_build),
     ("theory", TheorySettings, THEORY_FIELDS, {}, {}, ["theory", "--out", "unused"],
      _theory_build),
+    ("sweep", _sweep_validator, SWEEP_FIELDS, SWEEP_BASE, {},
+     ["sweep", "--out", "unused", "--activations", "relu", "--lrs", "0.1", "--samples", "64",
+      "--batch-size", "8", "--steps", "10"], _sweep_build),
 ]
 CASES = [(table[0], name) for table in TABLES for name in table[2]]
+# The f-I fit range is an option of ``neuron fi`` only.
+COMMAND_FOR = {("neuron", "fit_range_na"): ["neuron", "fi", "--out", "unused"]}
+
+
+@pytest.fixture(scope="module")
+def sweep_tab(qapp):
+    from gui.sweep.tab import SweepTab
+
+    tab = SweepTab()
+    yield tab
+    assert tab.shutdown()
+    tab.deleteLater()
 
 
 @pytest.mark.gui
 @pytest.mark.parametrize("table_name, name", CASES)
 def test_window_command_line_and_validator_agree_at_every_edge(table_name, name, qapp,
-                                                               tmp_path):
+                                                               tmp_path, request):
     _, cls, table, base, base_for, command, build = next(t for t in TABLES
                                                           if t[0] == table_name)
+    window = _window
+    if table_name == "sweep":  # the Sweep tab's own form and validation
+        tab = request.getfixturevalue("sweep_tab")
+
+        def window(cls, base, spec, text, qapp):
+            return _sweep_window(cls, base, spec, text, tab)
+    command = COMMAND_FOR.get((table_name, name), command)
     spec = table[name]
     base = {k: v for k, v in {**base, **base_for.get(name, {})}.items() if k != name}
     if name == "dataset":  # the csv dataset needs a real file (the command line reads it)
@@ -193,7 +259,7 @@ def test_window_command_line_and_validator_agree_at_every_edge(table_name, name,
         verdicts = {
             "validator": _validator(cls, base, spec, text),
             "command line": _cli(command, build, table, base, spec, text),
-            "window": _window(cls, base, spec, text, qapp),
+            "window": window(cls, base, spec, text, qapp),
         }
         assert len(set(verdicts.values())) == 1, (name, text, verdicts)
         if expected is not None:
@@ -204,7 +270,7 @@ def test_every_config_field_is_declared_in_the_table():
     import dataclasses
 
     for cls, table in ((ExperimentConfig, EXPERIMENT_FIELDS), (LifParameters, NEURON_FIELDS),
-                       (TheorySettings, THEORY_FIELDS)):
+                       (TheorySettings, THEORY_FIELDS), (SweepSettings, SWEEP_FIELDS)):
         names = {f.name for f in dataclasses.fields(cls)} - {"schema_version"}
         assert names == set(table)
         for f in dataclasses.fields(cls):
@@ -223,7 +289,7 @@ def test_a_refusal_names_its_field_as_data():
 
 
 def test_format_and_parse_round_trip_every_default():
-    for table in (EXPERIMENT_FIELDS, NEURON_FIELDS, THEORY_FIELDS):
+    for table in (EXPERIMENT_FIELDS, NEURON_FIELDS, THEORY_FIELDS, SWEEP_FIELDS):
         for spec in table.values():
             assert spec.parse(spec.format(spec.default)) == spec.default
     seed = EXPERIMENT_FIELDS["seed"]

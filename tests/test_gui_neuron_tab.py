@@ -411,15 +411,17 @@ def test_captions_follow_the_parameters(tab):
 
 def test_parameter_form_is_the_command_lines_field_table(tab):
     """One declaration: every parameter widget carries neuro.parameters.FIELDS' spec."""
-    from gui.field_widgets import FieldEdit
+    from gui.field_widgets import FieldCheck, FieldEdit
     from neuro.parameters import FIELDS
 
     for name, spec in FIELDS.items():
         edit = tab.edits[name]
-        assert isinstance(edit, FieldEdit) and edit.spec is spec, name
+        # a line edit for numbers and ranges, a check box for the crossing correction
+        assert isinstance(edit, FieldCheck if spec.kind == "bool" else FieldEdit), name
+        assert edit.spec is spec, name
         if spec.high is not None:
             assert not edit.accepts(repr(spec.high * 2 + 1)), name  # beyond the CLI's limit
-        assert edit.accepts(repr(spec.default)), name
+        assert edit.accepts(spec.format(spec.default)), name
 
 
 @pytest.mark.slow

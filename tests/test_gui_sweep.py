@@ -38,12 +38,53 @@ def test_apply_settings_rejects_and_keeps_state(tab, key, value):
 def test_settings_round_trip_and_inline_error(tab):
     tab.apply_settings(SMALL)
     assert tab.settings()["lrs"] == [0.01, 3.0]
-    assert tab.edits["lrs"].text() == "0.01, 3"
+    assert tab.edits["lrs"].text() == "0.01,3"  # the field's own format, as on the command line
     before = tab.settings()
     tab.edits["lrs"].setText("0, 1")
     tab.edits["lrs"].editingFinished.emit()
     assert "lrs" in tab.error_label.text()
     assert tab.settings() == before
+
+
+def test_form_comes_from_the_field_tables(tab):
+    from models.config import FIELDS as CONFIG_FIELDS
+    from models.sweep.executor import MAX_WORKERS
+    from models.sweep.settings import FIELDS as SWEEP_FIELDS
+
+    for name, spec in SWEEP_FIELDS.items():
+        assert tab.edits[name].spec is spec or tab.edits[name].spec == spec
+    for name in ("activations", "lrs", "seed", "steps", "dataset", "batch_size"):
+        assert tab.edits[name].spec == CONFIG_FIELDS[name]
+    assert SWEEP_FIELDS["workers"].high == MAX_WORKERS == 64
+    before = tab.settings()
+    tab.edits["workers"].setText("256")  # the command line caps 64: so does the window
+    tab.edits["workers"].editingFinished.emit()
+    assert "workers" in tab.error_label.text() and "1 to 64" in tab.error_label.text()
+    assert tab.settings() == before
+    with pytest.raises(ValueError, match="workers"):
+        tab.apply_settings({"workers": 65})
+    tab.apply_settings({"workers": 64})
+    assert tab.settings()["workers"] == 64
+
+
+def test_seeds_start_at_the_seed_setting_as_on_the_command_line(tab):
+    from cli.registry import build_parser
+    from cli.sweep_command import build_spec
+    from gui.sweep.settings import validate_settings
+
+    tab.apply_settings({**SMALL, "seed": 41, "seeds": 3})
+    assert tab.edits["seed"].text() == "41"
+    _, window = validate_settings(tab.settings())
+    assert window.seeds == (41, 42, 43)
+    args = build_parser().parse_args([
+        "sweep", "--out", "unused", "--activations", "relu,leaky_relu", "--lrs", "0.01,3",
+        "--seed", "41", "--seeds", "3", "--steps", "40", "--probe-every", "10", "--widths", "8",
+        "--depths", "2", "--samples", "128", "--batch-size", "32", "--workers", "1"])
+    command_line = build_spec(args)
+    assert command_line.seeds == window.seeds
+    assert command_line.to_dict() == window.to_dict()
+    with pytest.raises(ValueError, match="seeds"):  # past the largest seed, as on the CLI
+        tab.apply_settings({"seed": 2**32 - 2, "seeds": 3})
 
 
 def test_run_draws_heatmaps_hover_and_exports(tab, tmp_path, qtbot):

@@ -85,3 +85,39 @@ def test_drive_writes_isi_histogram_and_summary(tmp_path):
     assert isi["count"].sum() > 50
     assert summary["crossing_correction"] is False and 0 < summary["isi_cv"] < 2
     assert summary["rate_kernel_sigma_ms"] == 5.0
+
+
+def test_the_window_job_and_the_command_line_read_the_same_settings(tmp_path):
+    """Fit range and crossing correction are parameters: a job given only the parameters
+    (the Neuron tab's payload) computes what ``--fit-range`` and ``--no-crossing-correction``
+    give on the command line."""
+    import main
+    from neuro.jobs import run_job
+
+    flags = ["--currents", "0:0.5:11", "--noise-mv", "5", "--n-neurons", "110",
+             "--duration-s", "0.3", "--fit-range", "0.05:0.45", "--no-crossing-correction"]
+    assert main.main(["neuron", "fi", "--out", str(tmp_path), *flags]) == 0
+    fit = json.loads((tmp_path / "fit.json").read_text())
+    params = LifParameters(noise_mv=5.0, n_neurons=110, duration_s=0.3,
+                           fit_range_na=(0.05, 0.45), crossing_correction=False)
+    curve = run_job("fi", {"params": params, "currents": list(np.linspace(0, 0.5, 11))})
+    assert curve.crossing_correction is False and fit["crossing_correction"] is False
+    assert curve.fit_range_na == (0.05, 0.45) and fit["fit_range_na"] == [0.05, 0.45]
+    table = read_table(tmp_path / "fi.csv")
+    np.testing.assert_array_equal(table["rate_sim_hz"], curve.rate_sim_hz)  # same simulation
+    assert fit["alpha"] == curve.fit.alpha and fit["gain_hz_per_na"] == curve.fit.gain_hz_per_na
+    # the defaults are unchanged: the correction on, every current fitted
+    plain = LifParameters()
+    assert plain.crossing_correction is True and plain.fit_range_na is None
+
+
+@pytest.mark.parametrize("flag, needle", [(["--fit-range", "0.5:0.1"], "LOW below HIGH"),
+                                          (["--fit-range", "0.5"], "LOW:HIGH"),
+                                          (["--fit-range", "nan:1"], "not a number")])
+def test_fit_range_refusals_run_in_process(tmp_path, capsys, flag, needle):
+    import main
+
+    assert main.main(["neuron", "fi", "--out", str(tmp_path / "o"), *flag]) == 2
+    err = capsys.readouterr().err
+    assert "--fit-range" in err and needle in err
+    assert not (tmp_path / "o").exists()

@@ -187,7 +187,8 @@ def test_networks_apply_settings_refuses(networks, settings, needle):
     ("alpha", "inf", "alpha"),
     ("workers", "0", "workers"),
     ("n_samples", "", "n_samples"),
-    ("widths", ",".join(str(i) for i in range(1, 3000)), "runs"),
+    ("widths", ",".join(str(i) for i in range(1, 3000)), "widths"),  # the table's list limit
+    ("seeds", "10000", "runs"),  # 4 x 4 x 10,000 runs: above the grid's limit
 ])
 def test_sweep_bad_text(sweep, field, text, needle):
     before = sweep.settings()

@@ -11,7 +11,6 @@ from gui.neuron.settings import (
     CUSTOM_PRESET,
     EXTRA_LABELS,
     FIELD_GROUPS,
-    FIELD_LABELS,
     FIELD_TIPS,
     SCAN_CHOICES,
     load_presets,
@@ -110,9 +109,7 @@ def build_panel(tab) -> QtWidgets.QWidget:
             spec = FIELDS.get(name)
             if spec is not None:  # a neuron parameter: the command line's declaration
                 edit = field_widget(spec)
-                short = FIELD_LABELS.get(name, (None,))[0]  # the tab's short wording
-                text = f"{short} ({spec.unit})" if short and spec.unit else (
-                    short or field_label(spec))
+                text = field_label(spec)
                 if name in FIELD_TIPS:
                     edit.setToolTip(f"{FIELD_TIPS[name]}\n\n{edit.toolTip()}")
             else:
@@ -121,7 +118,8 @@ def build_panel(tab) -> QtWidgets.QWidget:
                 edit = QtWidgets.QLineEdit()
                 edit.setToolTip(FIELD_TIPS.get(name, ""))
             edit.setObjectName(name)
-            edit.editingFinished.connect(tab._on_edited)
+            # a field widget (line edit, check box) says `edited`; a plain line edit does not
+            (edit.edited if spec is not None else edit.editingFinished).connect(tab._on_edited)
             error = QtWidgets.QLabel()
             error.setObjectName(f"{name}_error")
             error.setStyleSheet("color: #e5484d;")

@@ -1,4 +1,4 @@
-"""Neuron-tab settings: field labels and groups, presets, and parsing / validation of values."""
+"""Neuron-tab settings: which fields its form groups (from the field table), presets, validation."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 
 from neuro.frequency_response import DEFAULT_FREQS_HZ
-from neuro.parameters import LifParameters
+from neuro.parameters import FIELDS, LifParameters
 
-__all__ = ["CUSTOM_PRESET", "EXTRA_LABELS", "FIELD_GROUPS", "FIELD_LABELS", "FIELD_TIPS",
+__all__ = ["CUSTOM_PRESET", "EXTRA_LABELS", "FIELD_GROUPS", "FIELD_TIPS",
            "JOBS", "SCAN_CHOICES", "SCHEMA_VERSION", "START_PRESET", "load_presets",
            "parse_currents", "parse_freqs", "validate_settings"]
 
@@ -18,26 +18,18 @@ PRESET_DIR = Path(__file__).resolve().parents[2] / "resources" / "presets" / "ne
 SCHEMA_VERSION = 1
 JOBS = ("drive", "fi", "scan", "response")  # slowest last: the first tabs fill first
 
-FIELD_LABELS = {
-    "g_leak_ns": ("leak conductance g_L", "nS"), "c_m_pf": ("capacitance C_m", "pF"),
-    "e_leak_mv": ("leak reversal E_L", "mV"), "v_th_mv": ("threshold V_th", "mV"),
-    "v_reset_mv": ("reset V_reset", "mV"), "t_ref_ms": ("refractory t_ref", "ms"),
-    "noise_mv": ("noise sigma", "mV"), "i0_na": ("mean current I_0", "nA"),
-    "i1_na": ("amplitude I_1", "nA"), "freq_hz": ("drive frequency f", "Hz"),
-    "n_neurons": ("neurons N", ""), "duration_s": ("duration", "s"), "seed": ("seed", ""),
-    "dt_ms": ("time step dt", "ms"),
-}
+# Labels, units and tips of the parameters are the table's (`neuro.parameters.FIELDS`);
+# these are the two analysis inputs that are not parameters (lists the tab parses itself).
 EXTRA_LABELS = {"currents": ("f-I currents", "nA"), "freqs": ("response frequencies", "Hz")}
-SCAN_CHOICES = {"noise_mv": "noise sigma", "g_leak_ns": "leak g_L"}
+# The parameters the alpha scan can vary, named by their labels.
+SCAN_CHOICES = {name: FIELDS[name].label for name in ("noise_mv", "g_leak_ns")}
 FIELD_GROUPS = (
     ("Membrane", ("g_leak_ns", "c_m_pf", "e_leak_mv", "v_th_mv", "v_reset_mv", "t_ref_ms")),
     ("Input", ("i0_na", "i1_na", "freq_hz", "noise_mv")),
-    ("Simulation", ("n_neurons", "duration_s", "seed", "dt_ms")),
-    ("Analyses", ("currents", "freqs")),
+    ("Simulation", ("n_neurons", "duration_s", "seed", "dt_ms", "crossing_correction")),
+    ("Analyses", ("currents", "fit_range_na", "freqs")),
 )
-FIELD_TIPS = {
-    "noise_mv": "white-noise amplitude sigma (tau dV/dt = ... + sigma sqrt(tau) xi); "
-                "0 makes every neuron identical and phase-locked",
+FIELD_TIPS = {  # the parameters' tips are their help in the table
     "currents": "a,b,c or START:STOP:N in nA; empty: 40 currents centred on the rheobase "
                 "(0 to 2.5x rheobase, 40% of them below it)",
     "freqs": "comma-separated drive frequencies in Hz for the frequency response",

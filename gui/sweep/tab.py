@@ -12,6 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
+from gui.field_widgets import field_label, field_widget, widget_value
 from gui.figure_view import quiet_pyqtgraph_menus
 from gui.figures import Figure
 from gui.lab_tab import LabTab
@@ -19,17 +20,9 @@ from gui.run_controls import RunControls
 from gui.runner import Runner, wait_until
 from gui.sweep import plots as sweep_plots
 from gui.sweep import save_location
-from gui.sweep.settings import (
-    CHOICE_FIELDS,
-    DEFAULTS,
-    INT_FIELDS,
-    LABELS,
-    LIST_FIELDS,
-    validate_settings,
-)
+from gui.sweep.settings import FIELDS, default_settings, validate_settings
 from gui.sweep.worker import sweep_job
-from models.activations import ACTIVATION_NAMES
-from models.initializers import INIT_NAMES
+from models.fields import FieldError
 from models.sweep.io import read_rows
 from models.sweep.summary import summarize
 
@@ -47,7 +40,7 @@ class SweepTab(QtWidgets.QWidget, LabTab, save_location.SaveLocation):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self._settings, _ = validate_settings(dict(DEFAULTS))
+        self._settings, _ = validate_settings(default_settings())
         self._tmpdir = Path(tempfile.mkdtemp(prefix="relu-lab-sweep-"))
         self.rows: list[dict] = []
         self.summaries: list = []
@@ -70,21 +63,17 @@ class SweepTab(QtWidgets.QWidget, LabTab, save_location.SaveLocation):
         panel = QtWidgets.QWidget()
         form = QtWidgets.QFormLayout(panel)
         self.edits: dict[str, QtWidgets.QWidget] = {}
-        for name in DEFAULTS:
-            if name in CHOICE_FIELDS:
-                widget = QtWidgets.QComboBox()
-                widget.addItems(list(CHOICE_FIELDS[name]))
-                widget.activated.connect(self._on_edited)
-            elif name == "resume":
-                widget = QtWidgets.QCheckBox()
-                widget.toggled.connect(self._on_edited)
-            else:
-                widget = QtWidgets.QLineEdit()
-                widget.editingFinished.connect(self._on_edited)
-            widget.setObjectName(name)
-            self.edits[name] = widget
-            form.addRow(LABELS[name], widget)
-        self.edits["out"].setPlaceholderText("(asks where to save when you run)")
+        for name, spec in FIELDS.items():  # every setting's widget, from its declaration
+            self._add_row(form, name, field_label(spec), field_widget(spec))
+        out = QtWidgets.QLineEdit()  # where the rows go: not a setting with limits
+        out.setPlaceholderText("(asks where to save when you run)")
+        out.setToolTip("the CSV file the rows are written to (one row per finished run)")
+        out.editingFinished.connect(self._on_edited)
+        self._add_row(form, "out", "result CSV", out)
+        resume = QtWidgets.QCheckBox()
+        resume.setToolTip("continue the sweep in the result CSV: skip the runs it holds")
+        resume.toggled.connect(self._on_edited)
+        self._add_row(form, "resume", "resume from the CSV", resume)
         self.choose_button = QtWidgets.QPushButton("Save results to…")
         self.choose_button.setToolTip("Choose the CSV file this sweep's results are written to")
         self.choose_button.clicked.connect(self.choose_out)
@@ -94,8 +83,6 @@ class SweepTab(QtWidgets.QWidget, LabTab, save_location.SaveLocation):
         self.folder_check.toggled.connect(self._on_folder_pref)
         form.addRow("", self.choose_button)
         form.addRow("", self.folder_check)
-        self.edits["activations"].setToolTip(", ".join(ACTIVATION_NAMES))
-        self.edits["inits"].setToolTip(", ".join(INIT_NAMES))
         controls = RunControls(form, "Run sweep", "ready: set up the grid and press Run sweep",
                                self.run, self.cancel)
         self.error_label, self.run_button = controls.error_label, controls.run_button
@@ -136,6 +123,14 @@ class SweepTab(QtWidgets.QWidget, LabTab, save_location.SaveLocation):
         layout.addWidget(splitter)
         self._draw_empty()
 
+    def _add_row(self, form: QtWidgets.QFormLayout, name: str, label: str,
+                 widget: QtWidgets.QWidget) -> None:
+        widget.setObjectName(name)
+        if name in FIELDS:
+            widget.edited.connect(self._on_edited)
+        self.edits[name] = widget
+        form.addRow(label, widget)
+
     def _draw_empty(self) -> None:
         for view, plots, title in ((self.dead_view, self.dead_plots, "Mean final dead fraction"),
                                    (self.loss_view, self.loss_plots, "Mean final loss")):
@@ -150,43 +145,25 @@ class SweepTab(QtWidgets.QWidget, LabTab, save_location.SaveLocation):
 
     def _fill(self) -> None:
         s = self._settings
-        for name, widget in self.edits.items():
-            value = s[name]
-            if isinstance(widget, QtWidgets.QComboBox):
-                widget.setCurrentText(value)
-            elif isinstance(widget, QtWidgets.QCheckBox):
-                widget.blockSignals(True)
-                widget.setChecked(bool(value))
-                widget.blockSignals(False)
-            elif isinstance(value, list):
-                widget.setText(", ".join(f"{v:g}" if isinstance(v, float) else str(v)
-                                         for v in value))
-            else:
-                widget.setText(f"{value:g}" if isinstance(value, float) else str(value))
+        for name in FIELDS:
+            self.edits[name].set_value(s[name])
+        self.edits["out"].setText(s["out"])
+        blocked = self.edits["resume"].blockSignals(True)
+        self.edits["resume"].setChecked(s["resume"])
+        self.edits["resume"].blockSignals(blocked)
         self.error_label.setText("")
 
     # ----- settings -------------------------------------------------------------------
     def _read_widgets(self) -> dict:
-        values = {}
-        for name, widget in self.edits.items():
-            if isinstance(widget, QtWidgets.QComboBox):
-                values[name] = widget.currentText()
-            elif isinstance(widget, QtWidgets.QCheckBox):
-                values[name] = widget.isChecked()
-            elif name in LIST_FIELDS or name in ("out", "csv_path"):
-                values[name] = widget.text().strip()
-            else:
-                text = widget.text().strip()
-                try:
-                    values[name] = int(text) if name in INT_FIELDS else float(text)
-                except ValueError:
-                    raise ValueError(f"{name}: {text!r} is not a number") from None
-        return values
+        """Return the form's values; raise `FieldError` naming a field whose text is not valid."""
+        values = {name: widget_value(self.edits[name]) for name in FIELDS}
+        return {**values, "out": self.edits["out"].text().strip(),
+                "resume": self.edits["resume"].isChecked()}
 
     def _on_edited(self, *_) -> None:
         try:
             self._settings, _ = validate_settings(self._read_widgets())
-        except ValueError as exc:
+        except FieldError as exc:
             self.error_label.setText(str(exc))
             return
         self.error_label.setText("")
@@ -196,7 +173,7 @@ class SweepTab(QtWidgets.QWidget, LabTab, save_location.SaveLocation):
         return {k: list(v) if isinstance(v, list) else v for k, v in self._settings.items()}
 
     def apply_settings(self, settings: dict) -> None:
-        """Apply (part of) a settings dict; raise ValueError naming the field, keeping state.
+        """Apply (part of) a settings dict; raise `FieldError` naming the field, keeping state.
 
         Parameters
         ----------
@@ -204,7 +181,7 @@ class SweepTab(QtWidgets.QWidget, LabTab, save_location.SaveLocation):
             Keys of `settings()`; missing keys keep their current values.
         """
         if not isinstance(settings, dict):
-            raise ValueError("settings: expected a mapping")
+            raise FieldError("settings", "expected a mapping")
         merged, _ = validate_settings({**self._settings, **settings})
         self._settings = merged
         self._fill()

@@ -1,20 +1,27 @@
 """The sweep's own settings (its axes and pacing), declared once for window and command line.
 
 The settings every run shares (dataset, optimizer, steps, seed ...) are `ExperimentConfig`'s
-and come from its table; these are the ones a sweep adds on top.
+and come from its table; these are the ones a sweep adds on top. `SweepSettings.spec` turns
+both into the grid of runs, the same way for the window and ``main.py sweep``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.config import MAX_DEPTH, MAX_WIDTH
+from models.config import MAX_DEPTH, MAX_WIDTH, ExperimentConfig
 from models.fields import check_fields, field_table, setting
 from models.initializers import INIT_NAMES
 from models.sweep.executor import MAX_WORKERS, default_workers
-from models.sweep.spec import MAX_RUNS
+from models.sweep.spec import MAX_RUNS, SweepSpec, build_sweep_spec
 
-__all__ = ["FIELDS", "SweepSettings"]
+__all__ = ["FIELDS", "START_BASE", "SweepSettings"]
+
+START_BASE = ExperimentConfig(activations=("relu", "leaky_relu", "elu", "tanh"),
+                              lrs=(0.01, 0.1, 1.0, 3.0), steps=300, n_samples=256,
+                              batch_size=64)
+"""The shared settings of the sweep the window opens on: a grid small enough to finish in
+about a minute (with `SweepSettings`' defaults: 4 x 4 x 3 seeds of 300 steps)."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,21 @@ class SweepSettings:
             if spec.is_list and isinstance(value, list):
                 object.__setattr__(self, name, tuple(value))
         check_fields(self)
+
+    def spec(self, base: ExperimentConfig) -> SweepSpec:
+        """Return the grid these settings make over `base` (`build_sweep_spec`).
+
+        The seeds run from ``base.seed`` on; activations, learning rates and steps are the
+        base config's.
+
+        Raises
+        ------
+        SweepError
+            Naming the setting that makes the grid impossible (``seeds`` past the largest
+            seed, ``widths`` the engine refuses, ``runs`` for too large a grid).
+        """
+        return build_sweep_spec(base, self.seeds, inits=self.inits, depths=self.depths,
+                                widths=self.widths, probe_every=self.probe_every)
 
 
 FIELDS = field_table(SweepSettings)

@@ -17,6 +17,8 @@ MAX_SEED = 2**32 - 1
 MAX_SWEEP_DEPTH = MAX_DEPTH  # the header has one dead_fraction_layer column per layer
 MAX_SWEEP_WIDTH = 1_000_000  # wider than the engine allows is a failed row; this is absurd
 MAX_STEPS = 10_000_000
+# a run's config field -> the sweep axis that sets it (how a refusal names the setting)
+AXIS_OF_RUN_FIELD = {"init": "inits", "depth": "depths", "width": "widths", "seed": "seeds"}
 
 
 class SweepError(FieldError):
@@ -253,15 +255,28 @@ def build_sweep_spec(base: ExperimentConfig, seeds: int, *, activations=None, lr
     Raises
     ------
     SweepError
-        Naming the field that is wrong.
+        Naming the field that is wrong; an axis value (init, depth, width) whose net the
+        engine refuses names its axis (``widths``) rather than giving failed rows later.
     """
     if isinstance(seeds, bool) or not isinstance(seeds, int):
         raise SweepError("seeds", f"{seeds!r} is not a whole number of seeds")
-    return SweepSpec(activations=tuple(base.activations if activations is None else activations),
+    spec = SweepSpec(activations=tuple(base.activations if activations is None else activations),
                      lrs=tuple(base.lrs if lrs is None else lrs), seeds=seeds,
                      inits=tuple(inits or ()), depths=tuple(depths or ()),
                      widths=tuple(widths or ()), steps=base.steps if steps is None else steps,
                      probe_every=probe_every, base=base)
+    # a net the engine refuses would only give failed rows: refuse the axis value now
+    for init in spec.inits:
+        for depth in spec.depths:
+            for width in spec.widths:
+                run = RunSpec(spec.activations[0], spec.lrs[0], spec.seeds[0], init, depth,
+                              width, spec.steps)
+                try:
+                    spec.run_config(run)
+                except FieldError as exc:
+                    axis = AXIS_OF_RUN_FIELD.get(exc.field, exc.field)
+                    raise SweepError(axis, exc.problem) from None
+    return spec
 
 
 def sweep_header(max_depth: int) -> list[str]:
