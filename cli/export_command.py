@@ -15,10 +15,6 @@ from models.config import MAX_STEPS
 
 SIZES = ("column", "page", "slide")
 FORMATS = ("png", "svg", "pdf", "csv")
-# The small sweep the Sweep tab runs by default.
-SWEEP = {"activations": ("relu", "leaky_relu", "elu", "tanh"), "lrs": (0.01, 0.1, 1.0, 3.0),
-         "seeds": 3, "steps": 300, "probe_every": 10, "width": 32, "depth": 3,
-         "n_samples": 256, "batch_size": 64}
 NEURON_PRESET = "noisy"  # the Neuron tab opens on it
 ALPHA_SCAN = "noise_mv"
 
@@ -213,16 +209,11 @@ def _networks(args, preset, folder: Path, options: dict) -> list[Path]:
 def _sweep(args, preset, folder: Path, options: dict) -> list[Path]:
     from figures import sweep_figures as sf
     from figures.export import export_figures
-    from models.config import ExperimentConfig
     from models.sweep.executor import iter_sweep
-    from models.sweep.spec import SweepSpec
+    from models.sweep.settings import START_BASE, SweepSettings
     from models.sweep.summary import summarize
 
-    s = SWEEP
-    base = ExperimentConfig(dataset="spiral", n_samples=s["n_samples"],
-                            batch_size=s["batch_size"], width=s["width"], depth=s["depth"])
-    spec = SweepSpec(s["activations"], s["lrs"], tuple(range(s["seeds"])), (), (s["depth"],),
-                     (s["width"],), s["steps"], s["probe_every"], base)
+    spec = SweepSettings().spec(START_BASE)  # the sweep the Sweep tab opens on
     out = folder / "sweep_runs.csv"
     progress, last = None, None
     for last in iter_sweep(spec, out, overwrite=True):
