@@ -10,7 +10,6 @@ from cli.config_options import add_config_options, config_from_args
 from cli.errors import UsageError
 from cli.field_options import add_field_options, build_from_fields, field_changes
 from cli.progress import Progress
-from models.budget import check_network_budget
 from models.config import FIELDS as CONFIG_FIELDS
 from models.safe_io import expand
 from models.sweep.dask import DEFAULT_NO_WORKER_TIMEOUT, SweepExecutionError
@@ -18,7 +17,7 @@ from models.sweep.executor import DEFAULT_CONNECT_TIMEOUT, iter_sweep
 from models.sweep.output import SweepFileError
 from models.sweep.settings import FIELDS as SWEEP_FIELDS
 from models.sweep.settings import SweepSettings
-from models.sweep.spec import RunSpec, SweepError, SweepSpec
+from models.sweep.spec import SweepError, SweepSpec
 
 MAX_CONNECT_TIMEOUT = 600.0
 
@@ -89,10 +88,7 @@ def build_spec(args: argparse.Namespace) -> SweepSpec:
         spec = settings.spec(base)
     except SweepError as exc:
         raise UsageError(_option_message(exc)) from None
-    biggest = RunSpec(spec.activations[0], spec.lrs[0], spec.seeds[0], spec.inits[0],
-                      max(spec.depths), max(spec.widths), spec.steps)
-    workers = 1 if args.scheduler else min(settings.workers, len(spec))
-    check_network_budget(spec.run_config(biggest), keep_snapshots=False, processes=workers)
+    spec.check_budget(1 if args.scheduler else settings.workers)
     return spec
 
 

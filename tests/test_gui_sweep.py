@@ -192,3 +192,17 @@ def test_default_is_never_a_temporary_folder_shown_as_saved(tab, tmp_path):
         assert tab.wait_until_idle(60)
     assert chosen.exists() and f"saved in {chosen}" in tab.status.text()
     assert not tab.temporary and tab.settings()["out"] == str(chosen)
+
+
+def test_a_sweep_over_the_memory_budget_is_refused_before_any_run(tab, monkeypatch, tmp_path):
+    """The window checks the command line's budget before starting (one estimator for both)."""
+    out = tmp_path / "runs.csv"
+    tab.apply_settings({**SMALL, "workers": 2, "out": str(out)})
+    monkeypatch.setenv("RELU_LAB_MEMORY_LIMIT_MB", "150")  # below the interpreter's own share
+    assert tab.run() == 0
+    assert tab.status.text().startswith("memory:") and "workers" in tab.status.text()
+    assert not out.exists() and tab.run_button.isEnabled()
+    monkeypatch.delenv("RELU_LAB_MEMORY_LIMIT_MB")
+    assert tab.run() > 0  # the same settings run once the limit allows them
+    assert tab.wait_until_idle(60)
+    assert len(tab.rows) == 8

@@ -205,7 +205,8 @@ class SweepTab(QtWidgets.QWidget, LabTab, save_location.SaveLocation):
         self._on_edited()
         try:
             settings, spec = validate_settings(self._settings)
-        except ValueError as exc:
+            spec.check_budget(1 if executor is not None else settings["workers"])
+        except ValueError as exc:  # a FieldError or the memory / time budget
             self.status.setText(str(exc))
             return 0
         out, temporary = self._out_path(temporary_ok)

@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from models.budget import check_network_budget
 from models.config import MAX_DEPTH, ExperimentConfig
 from models.fields import FieldError
 
@@ -195,6 +196,24 @@ class SweepSpec:
         return self.base.replace(activations=(run.activation,), lrs=(run.lr,), seed=run.seed,
                                  init=run.init, depth=run.depth, width=run.width,
                                  steps=run.steps, log_every=self.probe_every)
+
+    def check_budget(self, workers: int = 1) -> None:
+        """Refuse the sweep if its largest run, in `workers` processes at once, is too large.
+
+        Parameters
+        ----------
+        workers : int
+            Runs training at the same time (local worker processes; 1 on a cluster).
+
+        Raises
+        ------
+        models.budget.BudgetError
+            Naming the estimate, the limit and the settings to lower.
+        """
+        biggest = RunSpec(self.activations[0], self.lrs[0], self.seeds[0], self.inits[0],
+                          max(self.depths), max(self.widths), self.steps)
+        check_network_budget(self.run_config(biggest), keep_snapshots=False,
+                             processes=min(max(int(workers), 1), len(self)))
 
     # -- serialisation --------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
