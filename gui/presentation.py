@@ -1,8 +1,9 @@
 """Presentation mode for a lecture hall: larger type and thicker lines, undone exactly.
 
 `Presentation.enter` records everything it changes (the application's font and style sheet,
-fonts set on widgets, every plot's tick, axis and label fonts, curve pens, the window's
-geometry and which widgets are shown) and scales each from its recorded value, once;
+fonts set on widgets, every plot's tick, axis and label fonts, curve pens, the plots' minimum
+heights, the window's geometry and which widgets are shown) and scales each from its recorded
+value, once; it tucks away every tab's side panel of settings and the status bar.
 `Presentation.leave` puts every recorded value back, so a round trip changes nothing.
 """
 
@@ -18,6 +19,32 @@ from gui import theme
 FONT_SCALE = 1.4
 LINE_SCALE = 2.0
 _SIZE = re.compile(r"font-size:\s*([0-9.]+)pt")
+
+
+def side_panels(tab: QtWidgets.QWidget) -> list[QtWidgets.QWidget]:
+    """Return the settings panels of `tab`: the first pane of each side-by-side splitter.
+
+    The Sweep, Neuron and Theory tabs put their settings left of their plots in a
+    horizontal `QSplitter`; the Networks tab tucks its own panel away
+    (``set_controls_visible``) and has no such splitter.
+    """
+    panels = []
+    for splitter in tab.findChildren(QtWidgets.QSplitter):
+        if splitter.orientation() == QtCore.Qt.Orientation.Horizontal and \
+                splitter.count() > 1:
+            panels.append(splitter.widget(0))
+    return panels
+
+
+def plot_views(figures) -> list[QtWidgets.QGraphicsView]:
+    """Return the widgets that draw `figures` (each once)."""
+    views: list[QtWidgets.QGraphicsView] = []
+    for figure in figures:
+        scene = figure.item.scene()
+        for view in scene.views() if scene is not None else ():
+            if view not in views:
+                views.append(view)
+    return views
 
 
 def _walk(item, kind) -> list:
@@ -64,12 +91,14 @@ class Presentation:
             "geometry": window.saveGeometry(), "state": window.windowState(),
             "rect": QtCore.QRect(window.geometry()),
             "hidden": [(w, w.isHidden()) for w in window.findChildren(QtWidgets.QWidget)],
-            "widget_fonts": [], "axes": [], "labels": [], "pens": []}
+            "widget_fonts": [], "axes": [], "labels": [], "pens": [],
+            "views": [(v, v.minimumHeight()) for v in plot_views(figures)]}
         for widget in app.allWidgets():
             if widget.testAttribute(QtCore.Qt.WidgetAttribute.WA_SetFont) and \
                     widget.font().pointSizeF() > 0:
                 saved["widget_fonts"].append((widget, QtGui.QFont(widget.font())))
         for figure in figures:
+            theme.fit_plot_text(figure.item)  # no title clips at the larger size
             for axis in _walk(figure.item, pg.AxisItem):
                 saved["axes"].append((axis, axis.style.get("tickFont"),
                                       QtGui.QFont(axis.label.font()), axis.fixedWidth,
@@ -112,6 +141,13 @@ class Presentation:
             wide = QtGui.QPen(pg.mkPen(pen))
             wide.setWidthF(max(wide.widthF(), 1.0) * line_scale)
             curve.setPen(wide)
+        # a plot's axes grow with the type; its fixed title row and its data area do not
+        for view, low in saved["views"]:
+            view.setMinimumHeight(round(low * font_scale ** 0.5))
+        for tab in getattr(window, "tab_widgets", lambda: [])():
+            for panel in side_panels(tab):
+                panel.setVisible(False)
+        window.statusBar().setVisible(False)  # the step is on the tab; the room is the grid's
 
     def leave(self) -> None:
         """Put back everything `enter` changed, exactly as it was."""
@@ -138,6 +174,8 @@ class Presentation:
             label.setMaximumWidth(high)
         for curve, pen in saved["pens"]:
             curve.setPen(pen)
+        for view, low in saved["views"]:
+            view.setMinimumHeight(low)
         window = self.window
         window.setWindowState(saved["state"])
         if not saved["state"] & QtCore.Qt.WindowState.WindowFullScreen:

@@ -24,8 +24,11 @@ INTRO = ("Every cell is the same network (same data, same minibatches, same init
          "A unit in magenta is dead: it is off on every data point, so it gets no gradient "
          "and its own weights stop moving. A dead first-layer unit sees the fixed data and "
          "can never come back; a deeper one can revive when the layers below it change. A "
-         "dark Leaky ReLU unit is dormant, not dead: its slope still passes a gradient. "
-         "Press Play, hover over a unit for its story, click a cell for its history below.")
+         "dark red unit is dormant, not dead: off on every point, but its slope (Leaky "
+         "ReLU's alpha) still passes a gradient. A pale pink unit is saturated: on, but "
+         "with a flat slope (tanh or sigmoid far from 0, ReLU6 above 6), so it gets "
+         "almost no gradient. Press Play, hover over a unit for its story, click a cell for its "
+         "history below.")
 
 
 def build_ui(tab) -> None:

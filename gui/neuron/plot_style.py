@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
-from gui.theme import plain_axis
+from gui.theme import fit_plot_text, plain_axis
 
 __all__ = ["ALPHA_PINNED_NOTE", "COLORS", "HEADROOM", "NOISELESS_RATE_NOTE",
            "NOISELESS_RESPONSE_NOTE", "RASTER_MAX_NEURONS", "STATIC_SLOPE_NAME", "Table",
@@ -147,6 +147,7 @@ def prepare(plot: pg.PlotItem, title: str, x_label: str, y_label: str,
     plot.setTitle(title)
     plot.setLabel("bottom", x_label)
     plot.setLabel("left", y_label)
+    fit_plot_text(plot)  # titles and axis titles shrink to their room, never clip
     plot.showGrid(x=True, y=True, alpha=0.2)
     for side in ("bottom", "left"):
         plain_axis(plot.getAxis(side))  # also drops a stale SI scale (x0.001 -> 0..500 nA)

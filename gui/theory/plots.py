@@ -10,6 +10,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore
 
+from gui import theme
+
 Table = tuple[list[str], list]
 
 # Readable on the lab's dark background and on the white of exports (Okabe-Ito subset).
@@ -28,6 +30,7 @@ def _prepare(plot: pg.PlotItem, title: str, x_label: str, y_label: str,
     plot.setTitle(title)
     plot.setLabel("bottom", x_label)
     plot.setLabel("left", y_label)
+    theme.fit_plot_text(plot)  # titles and axis titles shrink to their room, never clip
     plot.showGrid(x=True, y=True, alpha=0.2)
     plot.setLogMode(x=False, y=log_y)
     for side in ("bottom", "left"):
