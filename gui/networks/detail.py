@@ -12,7 +12,7 @@ from PySide6 import QtCore, QtWidgets
 from gui import theme
 
 LOSS_LABELS = {"bce": "loss (BCE, nats)", "mse": "loss (MSE, y units²)"}
-KYMO_UNIT_LABEL = "unit (layer L, index)"
+KYMO_UNIT_LABEL = "unit (by layer)"
 
 
 # Marker colours of the events on the time plots (kind -> colour).
@@ -72,7 +72,7 @@ class DetailView(pg.GraphicsLayoutWidget):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMinimumHeight(170)  # room for the axis titles (presentation mode scales it)
+        self.setMinimumHeight(185)  # room for the axis titles (presentation mode scales it)
         self.ci.setContentsMargins(4, 4, 4, 4)
         self.loss_plot = self.addPlot(row=0, col=0)
         self.layers_plot = self.addPlot(row=0, col=1)
@@ -85,7 +85,7 @@ class DetailView(pg.GraphicsLayoutWidget):
         self.loss_plot.disableAutoRange(axis="y")
         self.loss_curve = self.loss_plot.plot(pen=pg.mkPen(theme.SERIES[0], width=2))
         theme.style_plot(self.layers_plot, "Dead fraction per layer", "training step",
-                         "dead fraction of layer")
+                         "dead fraction")
         self.layers_plot.setYRange(0, 1.0, padding=0.02)
         self.layers_legend = self.layers_plot.addLegend(offset=(-6, 6), labelTextSize="9pt",
                                                         brush=pg.mkBrush(20, 22, 28, 200))
