@@ -1,8 +1,8 @@
 """Presentation mode for a lecture hall: larger type and thicker lines, undone exactly.
 
 `Presentation.enter` records everything it changes (the application's font and style sheet,
-fonts set on widgets, every plot's tick, axis and label fonts, curve pens, the plots' minimum
-heights, the window's geometry and which widgets are shown) and scales each from its recorded
+fonts set on widgets, every plot's tick, axis and label fonts, curve pens, the window's
+geometry and which widgets are shown) and scales each from its recorded
 value, once; it tucks away every tab's side panel of settings and the status bar.
 `Presentation.leave` puts every recorded value back, so a round trip changes nothing.
 """
@@ -34,17 +34,6 @@ def side_panels(tab: QtWidgets.QWidget) -> list[QtWidgets.QWidget]:
                 splitter.count() > 1:
             panels.append(splitter.widget(0))
     return panels
-
-
-def plot_views(figures) -> list[QtWidgets.QGraphicsView]:
-    """Return the widgets that draw `figures` (each once)."""
-    views: list[QtWidgets.QGraphicsView] = []
-    for figure in figures:
-        scene = figure.item.scene()
-        for view in scene.views() if scene is not None else ():
-            if view not in views:
-                views.append(view)
-    return views
 
 
 def _walk(item, kind) -> list:
@@ -91,8 +80,7 @@ class Presentation:
             "geometry": window.saveGeometry(), "state": window.windowState(),
             "rect": QtCore.QRect(window.geometry()),
             "hidden": [(w, w.isHidden()) for w in window.findChildren(QtWidgets.QWidget)],
-            "widget_fonts": [], "axes": [], "labels": [], "pens": [],
-            "views": [(v, v.minimumHeight()) for v in plot_views(figures)]}
+            "widget_fonts": [], "axes": [], "labels": [], "pens": []}
         for widget in app.allWidgets():
             if widget.testAttribute(QtCore.Qt.WidgetAttribute.WA_SetFont) and \
                     widget.font().pointSizeF() > 0:
@@ -141,9 +129,6 @@ class Presentation:
             wide = QtGui.QPen(pg.mkPen(pen))
             wide.setWidthF(max(wide.widthF(), 1.0) * line_scale)
             curve.setPen(wide)
-        # a plot's axes grow with the type; its fixed title row and its data area do not
-        for view, low in saved["views"]:
-            view.setMinimumHeight(round(low * font_scale ** 0.5))
         for tab in getattr(window, "tab_widgets", lambda: [])():
             for panel in side_panels(tab):
                 panel.setVisible(False)
@@ -174,8 +159,6 @@ class Presentation:
             label.setMaximumWidth(high)
         for curve, pen in saved["pens"]:
             curve.setPen(pen)
-        for view, low in saved["views"]:
-            view.setMinimumHeight(low)
         window = self.window
         window.setWindowState(saved["state"])
         if not saved["state"] & QtCore.Qt.WindowState.WindowFullScreen:

@@ -153,7 +153,8 @@ def activity_rgba(activity: np.ndarray, dead: np.ndarray) -> np.ndarray:
 FIT_FLOOR = 0.6  # text is never drawn smaller than this fraction of its size (it would clip)
 
 
-def _fit_scale(natural: float, room: float) -> float:
+def fit_scale(natural: float, room: float) -> float:
+    """Return the scale that fits `natural` pixels of text into `room` (1 when it fits)."""
     if natural <= 0 or room <= 0 or natural <= room:
         return 1.0
     return max(room / natural, FIT_FLOOR)
@@ -172,7 +173,8 @@ def fit_label(label: pg.LabelItem, variants: list[str] | None = None) -> pg.Labe
     pyqtgraph.LabelItem
         `label`, for chaining.
     """
-    label.fit_variants = list(variants or [])
+    if variants is not None or not hasattr(label, "fit_variants"):
+        label.fit_variants = list(variants or [])
     if getattr(label, "_fitted", False):
         return label
     label._fitted = True
@@ -202,7 +204,7 @@ def fit_label(label: pg.LabelItem, variants: list[str] | None = None) -> pg.Labe
                 item.setHtml(_restyle(label, html))
                 if item.boundingRect().width() <= room:
                     break
-        item.setScale(_fit_scale(item.boundingRect().width(), room))
+        item.setScale(fit_scale(item.boundingRect().width(), room))
         pg.LabelItem.resizeEvent(label, ev)
 
     label.updateMin = update_min
@@ -239,7 +241,7 @@ def fit_axis_label(axis: pg.AxisItem) -> pg.AxisItem:
         room = size.height() if vertical else size.width()
         text.setScale(1.0)
         bounds = text.boundingRect()
-        scale = _fit_scale(bounds.width(), room)
+        scale = fit_scale(bounds.width(), room)
         text.setScale(scale)
         long_side, short_side = bounds.width() * scale, bounds.height() * scale
         nudge = 5

@@ -147,7 +147,7 @@ def build_ui(tab) -> None:
     tab.explanation_scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
     tab.explanation_scroll.setHorizontalScrollBarPolicy(
         QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    tab.explanation_scroll.setMaximumHeight(84)
+    tab.explanation_scroll.setMaximumHeight(68)  # 4 lines (3 presenting); the rest scrolls
     tab.explanation_scroll.setMinimumHeight(36)
     story_layout.addWidget(tab.explanation_scroll)
     story_layout.addWidget(tab.notice)
