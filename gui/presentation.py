@@ -1,8 +1,8 @@
 """Presentation mode for a lecture hall: larger type and thicker lines, undone exactly.
 
 `Presentation.enter` records everything it changes (the application's font and style sheet,
-fonts set on widgets, every plot's tick, axis and label fonts, curve pens, the window's
-geometry and which widgets are shown) and scales each from its recorded
+fonts set on widgets, every plot's tick, axis and label fonts, curve pens, table column
+widths, the window's geometry and which widgets are shown) and scales each from its recorded
 value, once; it tucks away every tab's side panel of settings and the status bar.
 `Presentation.leave` puts every recorded value back, so a round trip changes nothing.
 """
@@ -80,7 +80,10 @@ class Presentation:
             "geometry": window.saveGeometry(), "state": window.windowState(),
             "rect": QtCore.QRect(window.geometry()),
             "hidden": [(w, w.isHidden()) for w in window.findChildren(QtWidgets.QWidget)],
-            "widget_fonts": [], "axes": [], "labels": [], "pens": []}
+            "widget_fonts": [], "axes": [], "labels": [], "pens": [],
+            "columns": [(t, [t.columnWidth(c) for c in range(t.model().columnCount())])
+                        for t in window.findChildren(QtWidgets.QTableView)
+                        if t.model() is not None]}
         for widget in app.allWidgets():
             if widget.testAttribute(QtCore.Qt.WidgetAttribute.WA_SetFont) and \
                     widget.font().pointSizeF() > 0:
@@ -133,6 +136,8 @@ class Presentation:
             for panel in side_panels(tab):
                 panel.setVisible(False)
         window.statusBar().setVisible(False)  # the step is on the tab; the room is the grid's
+        for table, _widths in saved["columns"]:  # larger type: columns as wide as their text
+            table.resizeColumnsToContents()
 
     def leave(self) -> None:
         """Put back everything `enter` changed, exactly as it was."""
@@ -159,6 +164,9 @@ class Presentation:
             label.setMaximumWidth(high)
         for curve, pen in saved["pens"]:
             curve.setPen(pen)
+        for table, widths in saved["columns"]:
+            for column, width in enumerate(widths[:table.model().columnCount()]):
+                table.setColumnWidth(column, width)
         window = self.window
         window.setWindowState(saved["state"])
         if not saved["state"] & QtCore.Qt.WindowState.WindowFullScreen:

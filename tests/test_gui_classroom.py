@@ -129,6 +129,10 @@ def _window_state(window):
              if not w.objectName().startswith("qt_scrollarea")}
     minimums = {w: (w.minimumWidth(), w.minimumHeight())
                 for w in window.findChildren(QtWidgets.QWidget)}
+    for table in window.findChildren(QtWidgets.QTableView):  # column widths too
+        if table.model() is not None:
+            minimums[table.horizontalHeader()] = tuple(
+                table.columnWidth(c) for c in range(table.model().columnCount()))
     return {"app": app.font().toString(), "sheet": app.styleSheet(), "fonts": fonts,
             "plots": ticks, "shown": shown, "minimums": minimums,
             "size": (window.width(), window.height())}
