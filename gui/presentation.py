@@ -3,7 +3,8 @@
 `Presentation.enter` records everything it changes (the application's font and style sheet,
 fonts set on widgets, every plot's tick, axis and label fonts, curve pens, table column
 widths, the window's geometry and which widgets are shown) and scales each from its recorded
-value, once; it tucks away every tab's side panel of settings and the status bar.
+value, once; it tucks away every tab's side panel of settings, the menu bar and the status
+bar (every action keeps its shortcut: F11 leaves).
 `Presentation.leave` puts every recorded value back, so a round trip changes nothing.
 """
 
@@ -135,7 +136,9 @@ class Presentation:
         for tab in getattr(window, "tab_widgets", lambda: [])():
             for panel in side_panels(tab):
                 panel.setVisible(False)
-        window.statusBar().setVisible(False)  # the step is on the tab; the room is the grid's
+        # the room is the plots': the step is on the tab, every menu action keeps its key
+        window.statusBar().setVisible(False)
+        window.menuBar().setVisible(False)
         for table, _widths in saved["columns"]:  # larger type: columns as wide as their text
             table.resizeColumnsToContents()
 

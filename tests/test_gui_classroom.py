@@ -164,7 +164,8 @@ def test_presentation_round_trip_on_every_tab_restores_everything(qtbot, make_wi
         panels = [p for widget in window.tab_widgets() for p in side_panels(widget)]
         assert len(panels) >= 3 and all(panel.isHidden() for panel in panels)
         assert not window.networks.controls_scroll.isVisible()
-        assert window.statusBar().isHidden()
+        assert window.statusBar().isHidden() and window.menuBar().isHidden()
+        assert window.presentation_action.isEnabled()  # F11 still leaves
         window.toggle_presentation()
         QtWidgets.QApplication.processEvents()
         after = _window_state(window)

@@ -31,6 +31,15 @@ INTRO = ("Every cell is the same network (same data, same minibatches, same init
          "history below.")
 
 
+class _CollapsedWhenEmpty(QtWidgets.QLabel):
+    """A label that takes no height while it has no text (the events line under the story)."""
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        """Show `text`; an empty text collapses the label to no height."""
+        super().setText(text)
+        self.setMaximumHeight(16_777_215 if text else 0)
+
+
 def build_ui(tab) -> None:
     """Build `tab`'s widgets, set them as its attributes and connect them to its slots."""
     tab.controls = ControlsPanel()
@@ -131,10 +140,11 @@ def build_ui(tab) -> None:
     tab.notice.setWordWrap(True)
     tab.notice.setStyleSheet(f"color: {theme.ERROR_HEX}; font-weight: bold;")
     tab.notice.setVisible(False)
-    tab.events = QtWidgets.QLabel()
+    tab.events = _CollapsedWhenEmpty()
     tab.events.setObjectName("events")
     tab.events.setWordWrap(True)
     tab.events.setStyleSheet(f"color: {theme.SELECTED_HEX};")
+    tab.events.setText("")
     story = QtWidgets.QFrame()
     story.setObjectName("story")
     story_layout = QtWidgets.QVBoxLayout(story)
