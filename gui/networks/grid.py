@@ -402,6 +402,10 @@ class GridView(pg.GraphicsLayoutWidget):
         self.set_click_hint(self.click_hint)
         for r in range(n_rows):
             self.ci.layout.setRowStretchFactor(r + 1, 1)
+        widest = max((h.preferredWidth() for h in self._headers[:n_cols]), default=0.0)
+        for c in range(n_cols):  # equal columns, whatever the width of their headers
+            self.ci.layout.setColumnStretchFactor(c + 1, 1)
+            self.ci.layout.setColumnPreferredWidth(c + 1, widest)
         theme.cache_text(*self._headers, self.colorbar.getAxis("right"),
                          *(cell.title for cell in self.cells))
 
