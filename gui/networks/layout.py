@@ -40,6 +40,30 @@ class _CollapsedWhenEmpty(QtWidgets.QLabel):
         self.setMaximumHeight(16_777_215 if text else 0)
 
 
+class _WholeLines(QtWidgets.QScrollArea):
+    """A scroll area about `room` pixels tall that shows whole lines of its label's text.
+
+    Its height follows the text's size (presentation mode scales it), so no line is cut.
+    """
+
+    def __init__(self, room: int) -> None:
+        super().__init__()
+        self.room = room
+
+    def fit_lines(self) -> None:
+        """Set the height to the whole number of lines that fits `room` (at least two)."""
+        label = self.widget()
+        spacing = (label or self).fontMetrics().lineSpacing()
+        lines = max(2, self.room // max(spacing, 1))
+        self.setMaximumHeight(lines * spacing + 2)
+
+    def event(self, event) -> bool:  # noqa: D102 - Qt's
+        if event.type() in (QtCore.QEvent.Type.FontChange, QtCore.QEvent.Type.StyleChange,
+                            QtCore.QEvent.Type.Polish):
+            self.fit_lines()
+        return super().event(event)
+
+
 def build_ui(tab) -> None:
     """Build `tab`'s widgets, set them as its attributes and connect them to its slots."""
     tab.controls = ControlsPanel()
@@ -151,13 +175,13 @@ def build_ui(tab) -> None:
     story_layout.setContentsMargins(10, 6, 10, 6)
     story_layout.setSpacing(2)
     story_layout.addWidget(tab.explanation_title)
-    tab.explanation_scroll = QtWidgets.QScrollArea()
+    tab.explanation_scroll = _WholeLines(68)  # 4 lines (3 presenting); the rest scrolls
     tab.explanation_scroll.setWidget(tab.explanation)
     tab.explanation_scroll.setWidgetResizable(True)
     tab.explanation_scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
     tab.explanation_scroll.setHorizontalScrollBarPolicy(
         QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    tab.explanation_scroll.setMaximumHeight(68)  # 4 lines (3 presenting); the rest scrolls
+    tab.explanation_scroll.fit_lines()
     tab.explanation_scroll.setMinimumHeight(36)
     story_layout.addWidget(tab.explanation_scroll)
     story_layout.addWidget(tab.notice)
