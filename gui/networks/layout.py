@@ -212,7 +212,7 @@ def build_ui(tab) -> None:
     splitter = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
     splitter.addWidget(top)
     splitter.addWidget(tab.detail)
-    splitter.setStretchFactor(0, 3)
+    splitter.setStretchFactor(0, 2)
     splitter.setStretchFactor(1, 1)
     splitter.setChildrenCollapsible(False)
 
