@@ -30,7 +30,8 @@ def side_panels(tab: QtWidgets.QWidget) -> list[QtWidgets.QWidget]:
     (``set_controls_visible``) and has no such splitter.
     """
     panels = []
-    for splitter in tab.findChildren(QtWidgets.QSplitter):
+    for splitter in tab.findChildren(QtWidgets.QSplitter, "",
+                                     QtCore.Qt.FindChildOption.FindDirectChildrenOnly):
         if splitter.orientation() == QtCore.Qt.Orientation.Horizontal and \
                 splitter.count() > 1:
             panels.append(splitter.widget(0))

@@ -69,3 +69,17 @@ def test_fitted_text_never_overflows_while_presenting(qtbot, make_window):
                     assert width <= length + 1, (figure.name, axis.orientation)
     finally:
         window.toggle_presentation()
+
+
+def test_gui_tab_option_opens_a_tab_and_a_neuron_view(qtbot, make_window, run_main):
+    from cli.gui_command import TABS, _open_tab
+
+    window = make_window()
+    _open_tab(window, "neuron-fi")
+    assert window.current_tab() is window.neuron
+    assert window.neuron.views.tabText(window.neuron.views.currentIndex()) == "f-I curve"
+    _open_tab(window, "theory")
+    assert window.current_tab() is window.theory
+    assert set(TABS) >= {"networks", "sweep", "neuron", "theory"}
+    status, _, stderr = run_main("gui", "--tab", "nope")
+    assert status != 0 and "--tab" in stderr
