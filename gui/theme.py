@@ -246,7 +246,14 @@ def fit_axis_label(axis: pg.AxisItem) -> pg.AxisItem:
         long_side, short_side = bounds.width() * scale, bounds.height() * scale
         nudge = 5
         if axis.orientation == "left":
-            text.setPos(-nudge, int(size.height() / 2 + long_side / 2))
+            # pyqtgraph sizes the axis for 0.8 of the title's height: move it left, clear of
+            # the tick labels, when the ticks take the rest
+            ticks = 0.0
+            if axis.style["showValues"]:
+                ticks = axis.textWidth + axis.style["tickTextOffset"][0] + \
+                    max(0, axis.style["tickLength"])
+            x = min(-nudge, size.width() - ticks - short_side)
+            text.setPos(int(x), int(size.height() / 2 + long_side / 2))
         elif axis.orientation == "right":
             text.setPos(int(size.width() - short_side + nudge),
                         int(size.height() / 2 + long_side / 2))
