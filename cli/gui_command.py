@@ -8,6 +8,10 @@ from cli.arguments import bounded_float, non_empty
 from cli.errors import UsageError
 
 MAX_QUIT_AFTER = 1_000_000.0  # seconds; a Qt timer holds at most 2^31 ms (about 24 days)
+# --tab NAME: the tab to open on; a Neuron sub-tab is named after the tab (neuron = Drive).
+TABS = {"networks": ("networks", None), "sweep": ("sweep", None), "neuron": ("neuron", 0),
+        "neuron-intervals": ("neuron", 1), "neuron-fi": ("neuron", 2),
+        "neuron-response": ("neuron", 3), "theory": ("theory", None)}
 
 
 def register(subparsers) -> None:
@@ -21,6 +25,10 @@ def register(subparsers) -> None:
                         help="open a saved session (File > Save session writes one)")
     parser.add_argument("--play", action="store_true", help="start training at once")
     parser.add_argument("--present", action="store_true", help="open in presentation mode")
+    parser.add_argument("--tab", choices=tuple(TABS), default="networks",
+                        help="open on this tab (neuron-intervals, neuron-fi and "
+                             "neuron-response: the Neuron tab's other views; default: "
+                             "%(default)s)")
     parser.add_argument("--quit-after", metavar="SECONDS",
                         type=bounded_float("--quit-after", 0.0, MAX_QUIT_AFTER),
                         help="close the window cleanly after this many seconds")
@@ -75,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"--session: {exc}") from None
     elif preset is None:
         window.offer_autosaved_session()
+    _open_tab(window, getattr(args, "tab", "networks"))
     window.show()
     if getattr(args, "present", False):
         window.toggle_presentation()
@@ -89,6 +98,17 @@ def run(args: argparse.Namespace) -> int:
     status = app.exec()
     window.shutdown()
     return 128 + received[0] if received else int(status)
+
+
+def _open_tab(window, name: str) -> None:
+    """Bring the tab named `name` (a key of `TABS`) to the front, and its sub-tab if any."""
+    key, view = TABS[name]
+    tab = window.tab_keys().get(key)
+    if tab is None:
+        return
+    window.tabs.setCurrentWidget(tab)
+    if view is not None and hasattr(tab, "views"):
+        tab.views.setCurrentIndex(view)
 
 
 def _close_on_signals(window) -> list[int]:

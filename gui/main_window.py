@@ -11,7 +11,7 @@ import pyqtgraph as pg
 import PySide6
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from gui import presentation, session_store
+from gui import presentation, session_store, theme
 from gui.export_actions import export_tab_figures, install_export_menu
 from gui.lab_tab import LabTab
 from gui.networks.tab import NetworksTab
@@ -136,6 +136,7 @@ class MainWindow(QtWidgets.QMainWindow, WindowSessions):
         index = self.tabs.addTab(widget, title)
         for figure in widget.figures():
             install_export_menu(figure, self)
+            theme.fit_plot_text(figure.item)  # no title or axis title clips on a small screen
         return index
 
     def tab_keys(self) -> dict[str, LabTab]:

@@ -1,8 +1,10 @@
 """Presentation mode for a lecture hall: larger type and thicker lines, undone exactly.
 
 `Presentation.enter` records everything it changes (the application's font and style sheet,
-fonts set on widgets, every plot's tick, axis and label fonts, curve pens, the window's
-geometry and which widgets are shown) and scales each from its recorded value, once;
+fonts set on widgets, every plot's tick, axis and label fonts, curve pens, table column
+widths, the window's geometry and which widgets are shown) and scales each from its recorded
+value, once; it tucks away every tab's side panel of settings, the menu bar and the status
+bar (every action keeps its shortcut: F11 leaves).
 `Presentation.leave` puts every recorded value back, so a round trip changes nothing.
 """
 
@@ -18,6 +20,22 @@ from gui import theme
 FONT_SCALE = 1.4
 LINE_SCALE = 2.0
 _SIZE = re.compile(r"font-size:\s*([0-9.]+)pt")
+
+
+def side_panels(tab: QtWidgets.QWidget) -> list[QtWidgets.QWidget]:
+    """Return the settings panels of `tab`: the first pane of each side-by-side splitter.
+
+    The Sweep, Neuron and Theory tabs put their settings left of their plots in a
+    horizontal `QSplitter`; the Networks tab tucks its own panel away
+    (``set_controls_visible``) and has no such splitter.
+    """
+    panels = []
+    for splitter in tab.findChildren(QtWidgets.QSplitter, "",
+                                     QtCore.Qt.FindChildOption.FindDirectChildrenOnly):
+        if splitter.orientation() == QtCore.Qt.Orientation.Horizontal and \
+                splitter.count() > 1:
+            panels.append(splitter.widget(0))
+    return panels
 
 
 def _walk(item, kind) -> list:
@@ -64,12 +82,16 @@ class Presentation:
             "geometry": window.saveGeometry(), "state": window.windowState(),
             "rect": QtCore.QRect(window.geometry()),
             "hidden": [(w, w.isHidden()) for w in window.findChildren(QtWidgets.QWidget)],
-            "widget_fonts": [], "axes": [], "labels": [], "pens": []}
+            "widget_fonts": [], "axes": [], "labels": [], "pens": [],
+            "columns": [(t, [t.columnWidth(c) for c in range(t.model().columnCount())])
+                        for t in window.findChildren(QtWidgets.QTableView)
+                        if t.model() is not None]}
         for widget in app.allWidgets():
             if widget.testAttribute(QtCore.Qt.WidgetAttribute.WA_SetFont) and \
                     widget.font().pointSizeF() > 0:
                 saved["widget_fonts"].append((widget, QtGui.QFont(widget.font())))
         for figure in figures:
+            theme.fit_plot_text(figure.item)  # no title clips at the larger size
             for axis in _walk(figure.item, pg.AxisItem):
                 saved["axes"].append((axis, axis.style.get("tickFont"),
                                       QtGui.QFont(axis.label.font()), axis.fixedWidth,
@@ -112,6 +134,14 @@ class Presentation:
             wide = QtGui.QPen(pg.mkPen(pen))
             wide.setWidthF(max(wide.widthF(), 1.0) * line_scale)
             curve.setPen(wide)
+        for tab in getattr(window, "tab_widgets", lambda: [])():
+            for panel in side_panels(tab):
+                panel.setVisible(False)
+        # the room is the plots': the step is on the tab, every menu action keeps its key
+        window.statusBar().setVisible(False)
+        window.menuBar().setVisible(False)
+        for table, _widths in saved["columns"]:  # larger type: columns as wide as their text
+            table.resizeColumnsToContents()
 
     def leave(self) -> None:
         """Put back everything `enter` changed, exactly as it was."""
@@ -138,6 +168,9 @@ class Presentation:
             label.setMaximumWidth(high)
         for curve, pen in saved["pens"]:
             curve.setPen(pen)
+        for table, widths in saved["columns"]:
+            for column, width in enumerate(widths[:table.model().columnCount()]):
+                table.setColumnWidth(column, width)
         window = self.window
         window.setWindowState(saved["state"])
         if not saved["state"] & QtCore.Qt.WindowState.WindowFullScreen:

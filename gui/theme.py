@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6 import QtCore, QtGui
 
 # Activity (fraction of probe points with z > 0) uses one perceptual map everywhere.
 ACTIVITY_MAP_NAME = "viridis"
@@ -13,6 +14,15 @@ ACTIVITY_MAP_NAME = "viridis"
 # the red used before fell to 17 under deuteranopia, inside viridis' green-yellow band.
 DEAD_COLOR = (255, 0, 255)
 DEAD_HEX = "#ff00ff"
+# Dormant (off on every point, still a gradient: Leaky ReLU) and saturated (on, but no
+# gradient: tanh or sigmoid saturated high, ReLU6 above 6) units get colours of their own,
+# found by a search for the largest smallest distance to viridis, magenta and each other
+# under the same three simulations: dark red stays at least 43 CIE76 units away, light pink
+# at least 30 (tests/test_gui_unit_states.py measures both).
+DORMANT_COLOR = (105, 0, 0)
+DORMANT_HEX = "#690000"
+SATURATED_COLOR = (255, 155, 245)
+SATURATED_HEX = "#ff9bf5"
 # Diverged networks (NaN loss): the whole cell is veiled in grey and labelled.
 DIVERGED_COLOR = (128, 128, 128)
 DIVERGED_HEX = "#9a9a9a"
@@ -137,3 +147,147 @@ def activity_rgba(activity: np.ndarray, dead: np.ndarray) -> np.ndarray:
     rgba = lut[index].astype(np.uint8)
     rgba[dead] = (*DEAD_COLOR, 255)
     return rgba
+
+
+# -- text that fits its room ---------------------------------------------------------------
+FIT_FLOOR = 0.6  # text is never drawn smaller than this fraction of its size (it would clip)
+
+
+def fit_scale(natural: float, room: float) -> float:
+    """Return the scale that fits `natural` pixels of text into `room` (1 when it fits)."""
+    if natural <= 0 or room <= 0 or natural <= room:
+        return 1.0
+    return max(room / natural, FIT_FLOOR)
+
+
+def fit_label(label: pg.LabelItem, variants: list[str] | None = None) -> pg.LabelItem:
+    """Make `label` fit the width it is given instead of demanding its text's width.
+
+    The label asks its layout for little width; when laid out narrower than its text it
+    shows the first of `variants` (shorter wordings of the same text, as HTML, longest
+    first; ``label.fit_variants`` can be changed later) that fits at full size, and
+    otherwise draws the shortest one scaled down (never below `FIT_FLOOR`). Idempotent.
+
+    Returns
+    -------
+    pyqtgraph.LabelItem
+        `label`, for chaining.
+    """
+    if variants is not None or not hasattr(label, "fit_variants"):
+        label.fit_variants = list(variants or [])
+    if getattr(label, "_fitted", False):
+        return label
+    label._fitted = True
+
+    def update_min() -> None:
+        item = label.item
+        height = item.mapRectToParent(item.boundingRect()).height()
+        narrow = min(item.boundingRect().width(), 24.0)
+        # preferred = minimum: a layout gives the label its room; the label never asks for
+        # its text's width (that would change with the wording shown, and feed back)
+        hints = {QtCore.Qt.SizeHint.MinimumSize: (narrow, height),
+                 QtCore.Qt.SizeHint.PreferredSize: (narrow, height),
+                 QtCore.Qt.SizeHint.MaximumSize: (-1, -1),
+                 QtCore.Qt.SizeHint.MinimumDescent: (0, 0)}
+        if hints != label._sizeHint:
+            label._sizeHint = hints
+            label.setMinimumWidth(narrow)
+            label.setMinimumHeight(height)
+            label.updateGeometry()
+
+    def resize(ev=None) -> None:
+        item = label.item
+        room = label.rect().width()
+        item.setScale(1.0)
+        if label.fit_variants and room > 0:
+            for html in label.fit_variants:
+                item.setHtml(_restyle(label, html))
+                if item.boundingRect().width() <= room:
+                    break
+        item.setScale(fit_scale(item.boundingRect().width(), room))
+        pg.LabelItem.resizeEvent(label, ev)
+
+    label.updateMin = update_min
+    label.resizeEvent = resize
+    label.geometryChanged.connect(resize)
+    update_min()
+    return label
+
+
+def _restyle(label: pg.LabelItem, html: str) -> str:
+    """Wrap `html` in the label's colour and size, as `pyqtgraph.LabelItem.setText` does."""
+    color = label.opts.get("color") or FOREGROUND
+    size = label.opts.get("size", "10pt")
+    name = pg.mkColor(color).name(QtGui.QColor.NameFormat.HexArgb)
+    return f"<span style='color: {name}; font-size: {size}'>{html}</span>"
+
+
+def fit_axis_label(axis: pg.AxisItem) -> pg.AxisItem:
+    """Scale `axis`' title down to the axis' length when it is longer (never below `FIT_FLOOR`).
+
+    Idempotent; the title stays centred on the axis as pyqtgraph places it.
+    """
+    if getattr(axis, "_fitted", False):
+        return axis
+    axis._fitted = True
+    update_label = axis._updateLabel
+
+    def resize(ev=None) -> None:
+        text = axis.label
+        if text is None:
+            return
+        vertical = axis.orientation in ("left", "right")
+        size = axis.size()
+        room = size.height() if vertical else size.width()
+        text.setScale(1.0)
+        bounds = text.boundingRect()
+        scale = fit_scale(bounds.width(), room)
+        text.setScale(scale)
+        long_side, short_side = bounds.width() * scale, bounds.height() * scale
+        nudge = 5
+        if axis.orientation == "left":
+            # pyqtgraph sizes the axis for 0.8 of the title's height: move it left, clear of
+            # the tick labels, when the ticks take the rest
+            ticks = 0.0
+            if axis.style["showValues"]:
+                ticks = axis.textWidth + axis.style["tickTextOffset"][0] + \
+                    max(0, axis.style["tickLength"])
+            x = min(-nudge, size.width() - ticks - short_side)
+            text.setPos(int(x), int(size.height() / 2 + long_side / 2))
+        elif axis.orientation == "right":
+            text.setPos(int(size.width() - short_side + nudge),
+                        int(size.height() / 2 + long_side / 2))
+        elif axis.orientation == "top":
+            text.setPos(int(size.width() / 2 - long_side / 2), -nudge)
+        else:
+            text.setPos(int(size.width() / 2 - long_side / 2),
+                        int(size.height() - short_side + nudge))
+        axis.picture = None
+
+    def relabel() -> None:
+        update_label()
+        resize()
+
+    axis.resizeEvent = resize
+    axis._updateLabel = relabel
+    axis.geometryChanged.connect(resize)
+    resize()
+    return axis
+
+
+def fit_plot_text(item) -> None:
+    """Make every plot title and axis title under `item` fit its room (see `fit_label`)."""
+    plots = [item] if isinstance(item, pg.PlotItem) else []
+    stack = [item]
+    while stack:
+        current = stack.pop()
+        for child in current.childItems():
+            if isinstance(child, pg.PlotItem):
+                plots.append(child)
+            elif isinstance(child, pg.AxisItem):
+                fit_axis_label(child)
+            stack.append(child)
+    for plot in plots:
+        fit_label(plot.titleLabel)
+        for name in ("left", "bottom", "right", "top"):
+            fit_axis_label(plot.getAxis(name))

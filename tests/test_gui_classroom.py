@@ -9,7 +9,7 @@ from PySide6 import QtCore, QtWidgets
 
 from gui.networks.layout import PACES
 from gui.networks.tab import NetworksTab
-from gui.presentation import _walk
+from gui.presentation import _walk, side_panels
 from models.experiment import Experiment
 from models.presets import load_preset
 from models.unit_states import DEAD
@@ -127,8 +127,15 @@ def _window_state(window):
     # scroll bars come and go with the content's size (Qt's own containers): not compared
     shown = {w: w.isHidden() for w in window.findChildren(QtWidgets.QWidget)
              if not w.objectName().startswith("qt_scrollarea")}
+    minimums = {w: (w.minimumWidth(), w.minimumHeight())
+                for w in window.findChildren(QtWidgets.QWidget)}
+    for table in window.findChildren(QtWidgets.QTableView):  # column widths too
+        if table.model() is not None:
+            minimums[table.horizontalHeader()] = tuple(
+                table.columnWidth(c) for c in range(table.model().columnCount()))
     return {"app": app.font().toString(), "sheet": app.styleSheet(), "fonts": fonts,
-            "plots": ticks, "shown": shown, "size": (window.width(), window.height())}
+            "plots": ticks, "shown": shown, "minimums": minimums,
+            "size": (window.width(), window.height())}
 
 
 def test_presentation_round_trip_on_every_tab_restores_everything(qtbot, make_window):
@@ -153,6 +160,12 @@ def test_presentation_round_trip_on_every_tab_restores_everything(qtbot, make_wi
         for figure in window.all_figures():
             for axis in _walk(figure.item, pg.AxisItem):
                 assert axis.style["tickFont"].pointSizeF() <= 1.4 * body + 1e-6
+        # every tab's settings are tucked away, and the status bar: the room is the plots'
+        panels = [p for widget in window.tab_widgets() for p in side_panels(widget)]
+        assert len(panels) >= 3 and all(panel.isHidden() for panel in panels)
+        assert not window.networks.controls_scroll.isVisible()
+        assert window.statusBar().isHidden() and window.menuBar().isHidden()
+        assert window.presentation_action.isEnabled()  # F11 still leaves
         window.toggle_presentation()
         QtWidgets.QApplication.processEvents()
         after = _window_state(window)

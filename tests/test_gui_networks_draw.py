@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from gui.networks.detail import format_step, unit_ticks
-from gui.networks.grid import heatmap_rgba
+from gui.networks.grid import drawn_states, heatmap_rgba
 from gui.networks.tab import NetworksTab
 from gui.theme import DEAD_COLOR
 from models.config import ExperimentConfig
@@ -56,7 +56,7 @@ def test_cell_pixels_are_the_engine_activity(qtbot, tab):
     assert snap.dead.any()
     for cell in tab.grid.cells:
         k = cell.index
-        expected = heatmap_rgba(snap.activity[k], snap.dead[k], lut)
+        expected = heatmap_rgba(snap.activity[k], snap.dead[k], lut, snap.state[k])
         image = cell.pixmap.pixmap().toImage().convertToFormat(
             cell.pixmap.pixmap().toImage().Format.Format_RGBA8888)
         rows, cols = snap.activity[k].shape
@@ -65,6 +65,7 @@ def test_cell_pixels_are_the_engine_activity(qtbot, tab):
         pixels = pixels[:, :4 * cols].reshape(rows, cols, 4)
         np.testing.assert_array_equal(pixels, expected)
         assert (pixels[snap.dead[k]][:, :3] == DEAD_COLOR).all()
+        np.testing.assert_array_equal(drawn_states(pixels), snap.state[k])
 
 
 def test_live_titles_refresh_in_turn_and_settle_exact(qtbot, lab_app):

@@ -12,8 +12,8 @@ from PySide6 import QtCore, QtWidgets
 from gui import theme
 from gui.networks.held_out_view import HeldOutView
 
-LOSS_LABELS = {"bce": "loss (BCE, nats)", "mse": "loss (MSE, squared units of y)"}
-KYMO_UNIT_LABEL = "unit (layer L, index in layer; input on top)"
+LOSS_LABELS = {"bce": "loss (BCE, nats)", "mse": "loss (MSE, y units²)"}
+KYMO_UNIT_LABEL = "unit (by layer)"
 
 
 # Marker colours of the events on the time plots (kind -> colour).
@@ -73,7 +73,7 @@ class DetailView(pg.GraphicsLayoutWidget):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMinimumHeight(150)
+        self.setMinimumHeight(185)  # room for the axis titles (presentation mode scales it)
         self.ci.setContentsMargins(4, 4, 4, 4)
         self.loss_plot = self.addPlot(row=0, col=0)
         self.layers_plot = self.addPlot(row=0, col=1)
@@ -86,7 +86,7 @@ class DetailView(pg.GraphicsLayoutWidget):
         self.loss_plot.disableAutoRange(axis="y")
         self.loss_curve = self.loss_plot.plot(pen=pg.mkPen(theme.SERIES[0], width=2))
         theme.style_plot(self.layers_plot, "Dead fraction per layer", "training step",
-                         "dead fraction (of the layer's units)")
+                         "dead fraction")
         self.layers_plot.setYRange(0, 1.0, padding=0.02)
         self.layers_legend = self.layers_plot.addLegend(offset=(-6, 6), labelTextSize="9pt",
                                                         brush=pg.mkBrush(20, 22, 28, 200))
@@ -144,6 +144,7 @@ class DetailView(pg.GraphicsLayoutWidget):
         for plot in (self.loss_plot, self.layers_plot, self.kymo_plot):
             step_axis(plot.getAxis("bottom"))
         fixed_scale(self.output_plot.getAxis("bottom"))
+        theme.fit_plot_text(self.ci)  # titles and axis titles never wider than their room
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
         """Paint, adding the wall and CPU time taken to `paint_seconds` and `paint_cpu`."""
@@ -219,7 +220,7 @@ class DetailView(pg.GraphicsLayoutWidget):
         if self.two_d:
             self.output_image.setVisible(True)
             theme.style_plot(plot, "Decision boundary of the selected cell",
-                             "x₁ (input 1, data units)", "x₂ (input 2, data units)")
+                             "x₁ (data units)", "x₂ (data units)")
             if task == "classification":
                 mask = self.data_y > 0.5
                 self.scatter0.setData(self.data_x[~mask, 0], self.data_x[~mask, 1])
@@ -231,8 +232,8 @@ class DetailView(pg.GraphicsLayoutWidget):
                 plot.addItem(self.data_scatter)
         else:
             self.output_image.setVisible(False)
-            theme.style_plot(plot, "Fitted curve of the selected cell", "x (input, data units)",
-                             "y (target, data units)")
+            theme.style_plot(plot, "Fitted curve of the selected cell", "x (data units)",
+                             "y (data units)")
             self.data_scatter.setData(self.data_x[:, 0], self.data_y)
             plot.addItem(self.data_scatter)
             plot.addItem(self.fit_curve)

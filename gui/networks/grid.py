@@ -10,6 +10,11 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from gui import theme
 from models.experiment import Snapshot
+from models.unit_states import ALIVE, DEAD, DORMANT, SATURATED
+
+# The reserved colour of each unit state drawn over the activity map (alive: the map).
+STATE_COLORS = {DORMANT: theme.DORMANT_COLOR, SATURATED: theme.SATURATED_COLOR,
+                DEAD: theme.DEAD_COLOR}
 
 PRETTY = {"relu": "ReLU", "leaky_relu": "Leaky ReLU", "prelu": "PReLU", "elu": "ELU",
           "selu": "SELU", "gelu": "GELU", "silu": "SiLU", "softplus": "Softplus",
@@ -58,8 +63,9 @@ class Layer:
         self.uploads += 1
 
 
-def heatmap_rgba(activity: np.ndarray, dead: np.ndarray, lut: np.ndarray) -> np.ndarray:
-    """Return a cell's picture: `activity` in [0, 1] through `lut`, dead units in the dead colour.
+def heatmap_rgba(activity: np.ndarray, dead: np.ndarray, lut: np.ndarray,
+                 state: np.ndarray | None = None) -> np.ndarray:
+    """Return a cell's picture: `activity` through `lut`, dead, dormant, saturated units marked.
 
     Parameters
     ----------
@@ -69,6 +75,9 @@ def heatmap_rgba(activity: np.ndarray, dead: np.ndarray, lut: np.ndarray) -> np.
         (layers, units) bool.
     lut : numpy.ndarray
         (256, 4) uint8 colour table.
+    state : numpy.ndarray, optional
+        (layers, units) unit-state codes (`models.unit_states`): dormant and saturated
+        units get their reserved colours.
 
     Returns
     -------
@@ -78,8 +87,32 @@ def heatmap_rgba(activity: np.ndarray, dead: np.ndarray, lut: np.ndarray) -> np.
     index = np.nan_to_num(np.asarray(activity, np.float32), nan=0.0) * len(lut)
     np.clip(index, 0, len(lut) - 1, out=index)
     rgba = lut[index.astype(np.uint8)]
+    if state is not None:
+        state = np.asarray(state)
+        for code in (DORMANT, SATURATED):
+            rgba[state == code] = (*STATE_COLORS[code], 255)
     rgba[np.asarray(dead, bool)] = (*theme.DEAD_COLOR, 255)
     return rgba
+
+
+def drawn_states(rgba: np.ndarray) -> np.ndarray:
+    """Read the unit states back from a cell's picture: the code of each reserved colour.
+
+    Parameters
+    ----------
+    rgba : numpy.ndarray
+        (layers, units, 4) the picture `heatmap_rgba` made.
+
+    Returns
+    -------
+    numpy.ndarray
+        (layers, units) uint8: `DEAD`, `DORMANT` or `SATURATED` where the picture has
+        that state's colour, `ALIVE` (an activity colour) elsewhere.
+    """
+    codes = np.full(rgba.shape[:2], ALIVE, np.uint8)
+    for code, color in STATE_COLORS.items():
+        codes[np.all(rgba[..., :3] == color, axis=-1)] = code
+    return codes
 
 
 class Cell:
@@ -113,10 +146,13 @@ class Cell:
         column = QtWidgets.QGraphicsLinearLayout(QtCore.Qt.Orientation.Vertical)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
-        self.title = pg.LabelItem("", size="10pt", color=theme.FOREGROUND)
-        self.title.setFixedHeight(20)
+        self.title = theme.fit_label(pg.LabelItem("", size="10pt", color=theme.FOREGROUND))
+        # as tall as its text (presentation mode scales it), as wide as the cell allows
+        self.title.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred,
+                                 QtWidgets.QSizePolicy.Policy.Fixed)
+        self.title.item.document().setDocumentMargin(1)
         self.area = QtWidgets.QGraphicsWidget()
-        self.area.setMinimumHeight(22)
+        self.area.setMinimumHeight(16)
         self.area.setSizePolicy(QtWidgets.QSizePolicy.Policy.Expanding,
                                 QtWidgets.QSizePolicy.Policy.Expanding)
         column.addItem(self.title)
@@ -150,8 +186,10 @@ class Cell:
         self.overlay = Layer()
         self.rgba: np.ndarray | None = None
         self._dead = np.zeros((0, 0), bool)
+        self._state: np.ndarray | None = None
         self.dead_fraction = float("nan")
         self.dormant_fraction = 0.0  # off on every probe point, yet still a gradient
+        self.saturated_fraction = 0.0  # on, yet no gradient on any probe point
         self.loss = float("nan")
         self.diverged = False
         self.selected = False
@@ -165,27 +203,40 @@ class Cell:
         self._set_title()
 
     def set_data(self, activity: np.ndarray, dead: np.ndarray, dead_fraction: float,
-                 loss: float, diverged: bool, title: bool = True) -> int:
+                 loss: float, diverged: bool, title: bool = True,
+                 state: np.ndarray | None = None) -> int:
         """Show one network's state; update only what changed. Return items redrawn.
 
-        With ``title=False`` the numbers are kept but the title text is left as it is (the
-        grid refreshes titles in turn while training: see `GridView.update_snapshot`).
+        `state` holds the engine's unit-state codes (dormant and saturated units are drawn
+        in their own colours); without it, a unit off everywhere but not dead counts as
+        dormant. With ``title=False`` the numbers are kept but the title text is left as
+        it is (the grid refreshes titles in turn while training: see
+        `GridView.update_snapshot`).
         """
         changed = 0
         new_activity = self.image.image is None or not np.array_equal(self.image.image,
                                                                       activity)
         new_dead = self.overlay.image is None or self._dead.shape != dead.shape or \
             not np.array_equal(self._dead, dead)
+        new_state = (state is None) != (self._state is None) or (
+            state is not None and not np.array_equal(self._state, state))
         if new_activity:
             self.image.set(np.array(activity, copy=True))
         if new_dead:
             self._dead = np.array(dead, bool)
             self.overlay.set(theme.dead_overlay(self._dead))
-        if new_activity or new_dead:
+        if new_state:
+            self._state = None if state is None else np.array(state, np.uint8)
+        if new_activity or new_dead or new_state:
             self._upload()
             changed += 1
-            dormant = (np.asarray(activity) == 0) & ~self._dead
-            self.dormant_fraction = float(dormant.mean()) if dormant.size else 0.0
+            if self._state is not None:
+                self.dormant_fraction = float(np.mean(self._state == DORMANT))
+                self.saturated_fraction = float(np.mean(self._state == SATURATED))
+            else:
+                dormant = (np.asarray(activity) == 0) & ~self._dead
+                self.dormant_fraction = float(dormant.mean()) if dormant.size else 0.0
+                self.saturated_fraction = 0.0
         self.dead_fraction = float(dead_fraction)
         self.loss = float(loss)
         if diverged != self.diverged:
@@ -202,7 +253,7 @@ class Cell:
         return self.title_text() != self._title
 
     def _upload(self) -> None:
-        self.rgba = heatmap_rgba(self.image.image, self._dead, self._lut)
+        self.rgba = heatmap_rgba(self.image.image, self._dead, self._lut, self._state)
         rows, cols = self.rgba.shape[:2]
         qimage = QtGui.QImage(self.rgba.data, cols, rows, 4 * cols,
                               QtGui.QImage.Format.Format_RGBA8888)
@@ -235,10 +286,14 @@ class Cell:
             return prefix + "DIVERGED"
         if np.isnan(self.dead_fraction):
             return prefix
-        return f"{prefix}{dead_text(self.dead_fraction)}{self._dormant()} · loss {self.loss:.3g}"
+        return f"{prefix}{dead_text(self.dead_fraction)}{self._states()} · loss {self.loss:.3g}"
 
-    def _dormant(self) -> str:
-        return f" · {100 * self.dormant_fraction:.0f}% dormant" if self.dormant_fraction else ""
+    def _states(self) -> str:
+        """Return `` · 6% dormant · 3% saturated`` (only the states some unit is in)."""
+        parts = [f" · {100 * fraction:.0f}% {name}" for fraction, name in
+                 ((self.dormant_fraction, "dormant"), (self.saturated_fraction, "saturated"))
+                 if fraction]
+        return "".join(parts)
 
     def _set_title(self) -> int:
         text = self.title_text()
@@ -246,18 +301,21 @@ class Cell:
             return 0
         self._title = text
         prefix = f"<i>{self.note}</i> · " if self.note else ""
+        loss = f"<span style='color:{theme.MUTED}'> · loss {self.loss:.3g}</span>"
         if self.diverged:
-            html = f"<b>DIVERGED</b> <span style='color:{theme.MUTED}'>loss is NaN</span>"
+            variants = [f"<b>DIVERGED</b> <span style='color:{theme.MUTED}'>loss is NaN</span>",
+                        "<b>DIVERGED</b>"]
             color = theme.DIVERGED_HEX
-        elif self.dead_fraction > 0:
-            html = (f"<b>{dead_text(self.dead_fraction)}</b>{self._dormant()}"
-                    f"<span style='color:{theme.MUTED}'> · loss {self.loss:.3g}</span>")
-            color = theme.DEAD_HEX
         else:
-            html = (f"{dead_text(self.dead_fraction)}{self._dormant()}"
-                    f"<span style='color:{theme.MUTED}'> · loss {self.loss:.3g}</span>")
-            color = theme.FOREGROUND
-        set_label_fast(self.title, prefix + html, color)
+            dead = dead_text(self.dead_fraction)
+            if self.dead_fraction > 0:
+                dead, color = f"<b>{dead}</b>", theme.DEAD_HEX
+            else:
+                color = theme.FOREGROUND
+            variants = [dead + self._states() + loss, dead + self._states(), dead]
+        # the longest wording that fits the cell's width is shown (theme.fit_label)
+        self.title.fit_variants = [prefix + v for v in variants]
+        set_label_fast(self.title, prefix + variants[0], color)
         return 1
 
     def set_selected(self, selected: bool) -> None:
@@ -292,7 +350,7 @@ class GridView(pg.GraphicsLayoutWidget):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMinimumSize(400, 200)
+        self.setMinimumSize(400, 190)
         self.cells: list[Cell] = []
         self.labels: list[tuple[str, float]] = []
         self._headers: list[pg.LabelItem] = []
@@ -317,8 +375,8 @@ class GridView(pg.GraphicsLayoutWidget):
         self.cells = []
         self.labels = [(a, lr) for a in activations for lr in lrs]
         n_rows, n_cols = len(activations), len(lrs)
-        self.addLabel("<b>activation</b> ↓<br><b>learning rate</b> →", row=0, col=0,
-                      size="10pt", color=theme.MUTED)
+        self.addLabel("<b>activation</b> ↓ <b>lr</b> →", row=0, col=0, size="9pt",
+                      color=theme.MUTED)
         self._headers = []
         for c, lr in enumerate(lrs):
             self._headers.append(self.addLabel(f"<b>lr = {format_lr(lr)}</b>", row=0, col=c + 1,
@@ -334,29 +392,47 @@ class GridView(pg.GraphicsLayoutWidget):
                 cell.set_selected(False)
                 self.cells.append(cell)
         self.colorbar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=self._cmap,
-                                        label="activity: fraction of points with z > 0",
+                                        label="activity (fraction with z > 0)",
                                         interactive=False, colorMapMenu=False, width=16)
         self.colorbar.getAxis("right").setTextPen(pg.mkPen(theme.FOREGROUND))
         self.addItem(self.colorbar, row=1, col=n_cols + 1, rowspan=n_rows)
-        self.key = self.addLabel(self._key_text(), row=n_rows + 1, col=0,
-                                 colspan=n_cols + 2, size="10pt", color=theme.MUTED)
+        self.key = theme.fit_label(self.addLabel("", row=n_rows + 1, col=0,
+                                                 colspan=n_cols + 2, size="10pt",
+                                                 color=theme.MUTED))
+        self.set_click_hint(self.click_hint)
         for r in range(n_rows):
             self.ci.layout.setRowStretchFactor(r + 1, 1)
+        widest = max((h.preferredWidth() for h in self._headers[:n_cols]), default=0.0)
+        for c in range(n_cols):  # equal columns, whatever the width of their headers
+            self.ci.layout.setColumnStretchFactor(c + 1, 1)
+            self.ci.layout.setColumnPreferredWidth(c + 1, widest)
         theme.cache_text(*self._headers, self.colorbar.getAxis("right"),
                          *(cell.title for cell in self.cells))
 
-    def _key_text(self) -> str:
-        hint = " &nbsp;&nbsp; click a cell for its detail" if self.click_hint else ""
-        return (f"<span style='color:{theme.DEAD_HEX}'>■</span> dead unit "
-                f"(no gradient on any probe point) &nbsp;&nbsp; "
-                f"<span style='color:{theme.DIVERGED_HEX}'>▒</span> diverged network<br>"
-                f"each cell: layers (rows, input side on top) × units (columns){hint}")
+    def _key_variants(self) -> list[str]:
+        """Return the key under the grid, longest wording first (the widest that fits shows)."""
+        def swatch(color: str, mark: str = "■") -> str:
+            return f"<span style='color:{color}'>{mark}</span>"
+
+        hint = " &nbsp; click a cell for its detail" if self.click_hint else ""
+        full = (f"{swatch(theme.DEAD_HEX)} dead (no gradient) &nbsp; "
+                f"{swatch(theme.DORMANT_HEX)} dormant (off everywhere, still learning) &nbsp; "
+                f"{swatch(theme.SATURATED_HEX)} saturated (on, no gradient) &nbsp; "
+                f"{swatch(theme.DIVERGED_HEX, '▒')} diverged &nbsp; "
+                f"rows: layers (input on top), columns: units{hint}")
+        short = (f"{swatch(theme.DEAD_HEX)} dead &nbsp; {swatch(theme.DORMANT_HEX)} dormant "
+                 f"&nbsp; {swatch(theme.SATURATED_HEX)} saturated &nbsp; "
+                 f"{swatch(theme.DIVERGED_HEX, '▒')} diverged &nbsp; rows: layers, "
+                 f"columns: units")
+        return [full, short]
 
     def set_click_hint(self, shown: bool) -> None:
         """Say "click a cell for its detail" in the key only when `shown` (the detail is)."""
         self.click_hint = bool(shown)
         if self.key is not None:
-            self.key.setText(self._key_text())
+            variants = self._key_variants()
+            self.key.fit_variants = variants
+            self.key.setText(variants[0])
 
     def set_labels(self, labels: list[tuple[str, float]]) -> None:
         """Update row headers after an activation switch (cells keep their position)."""
@@ -382,9 +458,11 @@ class GridView(pg.GraphicsLayoutWidget):
                 self._next_title = (max(titles, key=order.index) + 1) % n
         for cell in self.cells[:n]:
             k = cell.index
+            state = None if snapshot.state is None else snapshot.state[k]
             changed += cell.set_data(snapshot.activity[k], snapshot.dead[k],
                                      snapshot.dead_fraction[k], snapshot.losses[k],
-                                     bool(snapshot.diverged[k]), title=k in titles)
+                                     bool(snapshot.diverged[k]), title=k in titles,
+                                     state=state)
         return changed
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name

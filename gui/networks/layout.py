@@ -24,8 +24,44 @@ INTRO = ("Every cell is the same network (same data, same minibatches, same init
          "A unit in magenta is dead: it is off on every data point, so it gets no gradient "
          "and its own weights stop moving. A dead first-layer unit sees the fixed data and "
          "can never come back; a deeper one can revive when the layers below it change. A "
-         "dark Leaky ReLU unit is dormant, not dead: its slope still passes a gradient. "
-         "Press Play, hover over a unit for its story, click a cell for its history below.")
+         "dark red unit is dormant, not dead: off on every point, but its slope (Leaky "
+         "ReLU's alpha) still passes a gradient. A pale pink unit is saturated: on, but "
+         "with a flat slope (tanh or sigmoid far from 0, ReLU6 above 6), so it gets "
+         "almost no gradient. Press Play, hover over a unit for its story, click a cell for its "
+         "history below.")
+
+
+class _CollapsedWhenEmpty(QtWidgets.QLabel):
+    """A label that takes no height while it has no text (the events line under the story)."""
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        """Show `text`; an empty text collapses the label to no height."""
+        super().setText(text)
+        self.setMaximumHeight(16_777_215 if text else 0)
+
+
+class _WholeLines(QtWidgets.QScrollArea):
+    """A scroll area about `room` pixels tall that shows whole lines of its label's text.
+
+    Its height follows the text's size (presentation mode scales it), so no line is cut.
+    """
+
+    def __init__(self, room: int) -> None:
+        super().__init__()
+        self.room = room
+
+    def fit_lines(self) -> None:
+        """Set the height to the whole number of lines that fits `room` (at least two)."""
+        label = self.widget()
+        spacing = (label or self).fontMetrics().lineSpacing()
+        lines = max(2, self.room // max(spacing, 1))
+        self.setMaximumHeight(lines * spacing + 2)
+
+    def event(self, event) -> bool:  # noqa: D102 - Qt's
+        if event.type() in (QtCore.QEvent.Type.FontChange, QtCore.QEvent.Type.StyleChange,
+                            QtCore.QEvent.Type.Polish):
+            self.fit_lines()
+        return super().event(event)
 
 
 def build_ui(tab) -> None:
@@ -128,23 +164,24 @@ def build_ui(tab) -> None:
     tab.notice.setWordWrap(True)
     tab.notice.setStyleSheet(f"color: {theme.ERROR_HEX}; font-weight: bold;")
     tab.notice.setVisible(False)
-    tab.events = QtWidgets.QLabel()
+    tab.events = _CollapsedWhenEmpty()
     tab.events.setObjectName("events")
     tab.events.setWordWrap(True)
     tab.events.setStyleSheet(f"color: {theme.SELECTED_HEX};")
+    tab.events.setText("")
     story = QtWidgets.QFrame()
     story.setObjectName("story")
     story_layout = QtWidgets.QVBoxLayout(story)
     story_layout.setContentsMargins(10, 6, 10, 6)
     story_layout.setSpacing(2)
     story_layout.addWidget(tab.explanation_title)
-    tab.explanation_scroll = QtWidgets.QScrollArea()
+    tab.explanation_scroll = _WholeLines(68)  # 4 lines (3 presenting); the rest scrolls
     tab.explanation_scroll.setWidget(tab.explanation)
     tab.explanation_scroll.setWidgetResizable(True)
     tab.explanation_scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
     tab.explanation_scroll.setHorizontalScrollBarPolicy(
         QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    tab.explanation_scroll.setMaximumHeight(84)
+    tab.explanation_scroll.fit_lines()
     tab.explanation_scroll.setMinimumHeight(36)
     story_layout.addWidget(tab.explanation_scroll)
     story_layout.addWidget(tab.notice)
@@ -175,7 +212,7 @@ def build_ui(tab) -> None:
     splitter = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
     splitter.addWidget(top)
     splitter.addWidget(tab.detail)
-    splitter.setStretchFactor(0, 3)
+    splitter.setStretchFactor(0, 2)
     splitter.setStretchFactor(1, 1)
     splitter.setChildrenCollapsible(False)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
-from gui.theme import plain_axis
+from gui.theme import fit_plot_text, fit_scale, plain_axis
 
 __all__ = ["ALPHA_PINNED_NOTE", "COLORS", "HEADROOM", "NOISELESS_RATE_NOTE",
            "NOISELESS_RESPONSE_NOTE", "RASTER_MAX_NEURONS", "STATIC_SLOPE_NAME", "Table",
@@ -123,6 +123,19 @@ def add_note(plot: pg.PlotItem, html: str, corner: str = "top", size: str = "9pt
     label.setParentItem(plot.vb)
     label.anchor(itemPos=item_pos, parentPos=parent_pos, offset=offset)
     label.setZValue(1000)
+
+    def refit(*_args) -> None:  # never wider than the plot: scale the note down to fit
+        item = label.item
+        item.setScale(1.0)
+        room = max(plot.vb.width() - abs(offset[0]) - 8, 1.0)
+        item.setScale(fit_scale(item.boundingRect().width(), room))
+        size = item.mapRectToParent(item.boundingRect()).size()
+        label.setMinimumSize(size)
+        label.resize(size)
+
+    label._refit = refit
+    plot.vb.sigResized.connect(refit)
+    refit()
     plot._neuron_notes = [*notes(plot), label]
     return label
 
@@ -130,6 +143,10 @@ def add_note(plot: pg.PlotItem, html: str, corner: str = "top", size: str = "9pt
 def clear_notes(plot: pg.PlotItem) -> None:
     """Remove every note added to `plot` with `add_note`."""
     for label in notes(plot):
+        try:
+            plot.vb.sigResized.disconnect(label._refit)
+        except (RuntimeError, TypeError, AttributeError):
+            pass
         label.setParentItem(None)
         if label.scene() is not None:
             label.scene().removeItem(label)
@@ -147,6 +164,7 @@ def prepare(plot: pg.PlotItem, title: str, x_label: str, y_label: str,
     plot.setTitle(title)
     plot.setLabel("bottom", x_label)
     plot.setLabel("left", y_label)
+    fit_plot_text(plot)  # titles and axis titles shrink to their room, never clip
     plot.showGrid(x=True, y=True, alpha=0.2)
     for side in ("bottom", "left"):
         plain_axis(plot.getAxis(side))  # also drops a stale SI scale (x0.001 -> 0..500 nA)

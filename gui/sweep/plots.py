@@ -6,6 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore
 
+from gui import theme
 from gui.theory.plots import color
 
 DIVERGED_RGBA = (128, 128, 128, 255)
@@ -61,6 +62,7 @@ def draw_heatmap(plot: pg.PlotItem, summary, metric: str, title: str, log: bool 
     plot.setTitle(title)
     plot.setLabel("bottom", "learning rate (1)")
     plot.setLabel("left", "activation")
+    theme.fit_plot_text(plot)
     mean = summary.mean[metric]
     shown = np.log10(np.where(mean > 0, mean, np.nan)) if log else mean
     finite = shown[np.isfinite(shown)]
@@ -140,6 +142,7 @@ def draw_dead_vs_lr(plot: pg.PlotItem, summaries: list) -> tuple[list[str], list
     plot.setTitle("Final dead fraction vs learning rate (mean ± std over seeds)")
     plot.setLabel("bottom", "learning rate (1, log scale)")
     plot.setLabel("left", "final dead fraction (of hidden units)")
+    theme.fit_plot_text(plot)
     plot.setLogMode(x=False, y=False)
     plot.showGrid(x=True, y=True, alpha=0.2)
     if plot.legend is None:

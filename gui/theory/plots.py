@@ -10,6 +10,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore
 
+from gui import theme
+
 Table = tuple[list[str], list]
 
 # Readable on the lab's dark background and on the white of exports (Okabe-Ito subset).
@@ -28,6 +30,7 @@ def _prepare(plot: pg.PlotItem, title: str, x_label: str, y_label: str,
     plot.setTitle(title)
     plot.setLabel("bottom", x_label)
     plot.setLabel("left", y_label)
+    theme.fit_plot_text(plot)  # titles and axis titles shrink to their room, never clip
     plot.showGrid(x=True, y=True, alpha=0.2)
     plot.setLogMode(x=False, y=log_y)
     for side in ("bottom", "left"):
@@ -108,8 +111,8 @@ def draw_propagation(plot: pg.PlotItem, studies: list, backward: bool = False) -
         Header and one row per (init, layer).
     """
     what = "gradient dL/da" if backward else "pre-activation a"
-    _prepare(plot, f"{'Backward' if backward else 'Forward'}: mean squared {what} vs depth "
-             "(band: 10-90% of the nets)",
+    _prepare(plot, f"{'Backward' if backward else 'Forward'}: mean squared {what} "
+             "(10-90% band)",
              "hidden layer l", f"mean squared {what} (1)", log_y=True,
              legend_at=(-10, -10) if backward else (10, -10))
     rows = []
@@ -154,8 +157,8 @@ def draw_born_dead(plot: pg.PlotItem, rows: list) -> Table:
         The ``born_dead.csv`` columns plus the binomial standard error.
     """
     inits = sorted({r.init for r in rows})
-    _prepare(plot, f"Born dead ({', '.join(inits)}): Monte Carlo ±2 s.e. vs bound "
-             "1-(1-2^-N)^depth", "hidden layers (depth)",
+    _prepare(plot, f"Born dead ({', '.join(inits)}): Monte Carlo ±2 s.e. vs 1-(1-2^-N)^depth",
+             "hidden layers (depth)",
              "probability born dead (1)")
     widths = sorted({r.width for r in rows})
     for i, w in enumerate(widths):
@@ -197,8 +200,8 @@ def draw_pruning_units(plot: pg.PlotItem, result, max_diff: float) -> Table:
     tuple
         Header and one row per hidden layer.
     """
-    _prepare(plot, f"Pruning dead units: {result.params_before} -> {result.params_after} "
-             f"params (-{100 * result.saved_fraction:.0f}%), max |Δ output| {max_diff:.0e}",
+    _prepare(plot, f"Pruning: {result.params_before} -> {result.params_after} params "
+             f"(-{100 * result.saved_fraction:.0f}%), max |Δ output| {max_diff:.0e}",
              "hidden layer l", "units (count)",
              legend_at=(-10, 10))
     layers = np.arange(1, len(result.widths_before) + 1, dtype=float)  # 1 = nearest the input
