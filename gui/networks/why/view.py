@@ -21,6 +21,7 @@ __all__ = ["PAGES", "WhyView"]
 
 PAGES = ("drift", "updates", "plateau")
 _PAGE_TITLES = ("Pre-activation drift", "Update sizes", "Plateau of a unit")
+LOCK_WAIT_S = 0.5  # longest wait for the training step to end before reading the history
 _HINT = "Click a unit in the selected cell's heatmap (above) to see its plateau."
 
 
@@ -222,8 +223,9 @@ class WhyView(QtWidgets.QWidget):
             return 0
         self._pending_job = False
         cell, layer, unit = self.unit
+        empty = (np.zeros(0), np.zeros((0, 2)))
         steps, trajectory = self._read(lambda h: unit_trajectory(h, cell, layer, unit)
-                                       if h.count else (np.zeros(0), np.zeros((0, 2))))
+                                       if h.count else empty, empty)
         request = PlateauRequest(self.generation, cell, layer, unit,
                                  tuple(self.experiment.labels[cell]), steps, trajectory)
         job = PlateauJob(request, self.experiment, self.lock)
@@ -260,13 +262,22 @@ class WhyView(QtWidgets.QWidget):
             self._set_status(f"Plateau failed: {text}")
 
     # -- data -----------------------------------------------------------------------------
-    def _read(self, read):
-        """Return ``read(history)`` while the training worker is between steps."""
+    def _read(self, read, default=None):
+        """Return ``read(history)`` while the training worker is between steps.
+
+        Waits at most `LOCK_WAIT_S` for the worker's step to end; returns `default` (and
+        leaves the view marked out of date) if it does not.
+        """
         history = self.experiment.history
         if self.lock is None:
             return read(history)
-        with self.lock:
+        if not self.lock.acquire(timeout=LOCK_WAIT_S):
+            self._dirty = True
+            return default
+        try:
             return read(history)
+        finally:
+            self.lock.release()
 
     def refresh(self, upto: int | None = None) -> None:
         """Redraw the page shown from the history, records up to index `upto` (all when None).
