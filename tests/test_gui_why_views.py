@@ -10,7 +10,9 @@ import pytest
 from PySide6 import QtCore
 
 from gui.networks.tab import NetworksTab
+from gui.networks.why.strip import NO_STEP_RGBA
 from gui.networks.why.updates import RATIO_GUIDE
+from gui.theme import DEAD_COLOR
 from models.config import ExperimentConfig
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(120)]
@@ -95,12 +97,18 @@ def test_update_sizes_and_the_strip_of_every_cell(qtbot, make_tab):
     assert strip.labels == tab.experiment.labels
     with np.errstate(divide="ignore", invalid="ignore"):
         logged = np.where(ratio > 0, np.log10(ratio), np.nan)
+    lut = strip._lut
+    low, high = strip.levels
     for k, image in enumerate(strip.images):
         np.testing.assert_array_equal(strip.cell_image(k), logged[:, k].T)
-        shown = np.asarray(image.image)
-        finite = np.isfinite(logged[:, k].T)
-        np.testing.assert_allclose(shown[finite], logged[:, k].T[finite], rtol=1e-12)
-        assert np.all(shown[~finite] == strip.levels[0])  # no step yet: the lowest colour
+        shown = np.asarray(image.image)  # (layers, records, RGBA)
+        assert shown.shape == (SMALL.depth + 1, h.count, 4)
+        cell = ratio[:, k].T
+        assert np.all(shown[np.isnan(cell)] == NO_STEP_RGBA)  # step 0: no step yet
+        assert np.all(shown[cell == 0] == (*DEAD_COLOR, 255))  # no gradient: no update
+        moved = cell > 0
+        index = np.clip((np.log10(cell[moved]) - low) / (high - low) * 255, 0, 255)
+        np.testing.assert_array_equal(shown[moved], lut[index.astype(int)])
         assert "lr" in strip.plots[k].titleLabel.text
     # the big step's ratio is far above the small one's (lr 3 against lr 0.03), every layer
     late = slice(-3, None)

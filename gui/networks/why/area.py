@@ -9,6 +9,8 @@ from gui.networks.why.view import WhyView
 __all__ = ["DETAIL_VIEWS", "DetailArea"]
 
 DETAIL_VIEWS = ("history", "why")
+WHY_SHARE = 0.5  # the why view takes at least this share of the grid + detail splitter
+WHY_MIN_HEIGHT = 300  # pixels: below this its plots lose their axis labels
 
 
 class DetailArea(QtWidgets.QWidget):
@@ -36,12 +38,39 @@ class DetailArea(QtWidgets.QWidget):
         self.stack = QtWidgets.QStackedWidget()
         self.stack.addWidget(history)
         self.stack.addWidget(why)
-        self.bar.currentChanged.connect(self.stack.setCurrentIndex)
+        self._history_sizes: list[int] | None = None
+        self.bar.currentChanged.connect(self._on_view)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.bar)
         layout.addWidget(self.stack, 1)
+
+    def _on_view(self, index: int) -> None:
+        """Show view `index`; the why view takes half the splitter, History gets its size back."""
+        self.stack.setCurrentIndex(index)
+        why = DETAIL_VIEWS[index] == "why"
+        self.setMinimumHeight(WHY_MIN_HEIGHT if why else 0)
+        splitter = self.parentWidget()
+        if not isinstance(splitter, QtWidgets.QSplitter):
+            return
+        sizes, at = splitter.sizes(), splitter.indexOf(self)
+        total = sum(sizes)
+        if why:
+            self._history_sizes = sizes
+            want = int(WHY_SHARE * total)
+            if total > 0 and sizes[at] < want:
+                rest = total - sizes[at]
+                splitter.setSizes([want if k == at else int(size * (total - want) / rest)
+                                   for k, size in enumerate(sizes)])
+        elif self._history_sizes and sum(self._history_sizes) == total:
+            splitter.setSizes(self._history_sizes)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """Give the why view its share once the splitter has its real size (opened on it)."""
+        super().showEvent(event)
+        if self.view == "why":
+            self._on_view(self.bar.currentIndex())
 
     @property
     def view(self) -> str:

@@ -59,15 +59,16 @@ class DriftView(pg.GraphicsLayoutWidget):
         for layer in range(self.depth):
             plot = self.addPlot(row=layer // cols, col=layer % cols)
             prepare_plot(plot, f"Layer {layer + 1}: pre-activations", "training step",
-                         "pre-activation z (input units)")
+                         "pre-activation z")
             image = pg.ImageItem(axisOrder="row-major")
             image.setColorMap(self._cmap)
             plot.addItem(image)
             zero = pg.InfiniteLine(pos=0.0, angle=0, movable=False,
                                    pen=pg.mkPen(ZERO_HEX, width=1.5,
                                                 style=QtCore.Qt.PenStyle.DashLine),
-                                   label="z = 0", labelOpts={"position": 0.06,
-                                                             "color": ZERO_HEX})
+                                   label="z = 0", labelOpts={"position": 0.97,
+                                                             "color": ZERO_HEX,
+                                                             "fill": (20, 22, 28, 200)})
             plot.addItem(zero, ignoreBounds=True)
             plot.disableAutoRange(axis="y")
             self.heat_plots.append(plot)
@@ -75,7 +76,7 @@ class DriftView(pg.GraphicsLayoutWidget):
         last = self.depth
         self.trace_plot = self.addPlot(row=last // cols, col=last % cols)
         prepare_plot(self.trace_plot, "Fraction of z ≤ 0 (= 1 − activity)", "training step",
-                     "z ≤ 0 fraction (of points × units)")
+                     "fraction with z ≤ 0")
         self.trace_plot.setYRange(0.0, 1.0, padding=0.02)
         self.trace_plot.disableAutoRange(axis="y")
         legend = self.trace_plot.addLegend(offset=(-6, -6), labelTextSize="8pt",
@@ -85,7 +86,7 @@ class DriftView(pg.GraphicsLayoutWidget):
             self.curves.append(self.trace_plot.plot(pen=pen, name=f"layer {layer + 1}"))
         legend.setVisible(self.depth > 1)
         self.colorbar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=self._cmap,
-                                        label="log10(1 + count of points × units)",
+                                        label="log10(1 + count)",
                                         interactive=False, colorMapMenu=False, width=12)
         self.colorbar.getAxis("right").setTextPen(pg.mkPen(theme.FOREGROUND))
         self.addItem(self.colorbar, row=0, col=cols, rowspan=max(1, -(-panels // cols)))

@@ -11,7 +11,26 @@ from gui.networks.grid import format_lr, pretty_activation
 from gui.networks.why.common import grown_limit, prepare_plot, step_rect
 from gui.networks.why.updates import log10_or_nan
 
-__all__ = ["UpdateStrip", "late_median"]
+__all__ = ["NO_STEP_RGBA", "UpdateStrip", "late_median", "strip_rgba"]
+
+NO_STEP_RGBA = (60, 60, 60, 255)  # no ratio yet (step 0) or diverged
+
+
+def strip_rgba(ratio: np.ndarray, levels: tuple[float, float], lut: np.ndarray) -> np.ndarray:
+    """Return (layers, T, 4) colours of one cell's (T, layers) ratios.
+
+    log10 ratio through `lut` between `levels`; an exact 0 (no gradient reached the layer)
+    in the dead colour; NaN (no step yet, or diverged) in `NO_STEP_RGBA`.
+    """
+    ratio = np.asarray(ratio, float).T
+    logged = log10_or_nan(ratio)
+    span = max(levels[1] - levels[0], 1e-12)
+    index = np.clip((np.nan_to_num(logged, nan=levels[0]) - levels[0]) / span * (len(lut) - 1),
+                    0, len(lut) - 1).astype(np.intp)
+    rgba = lut[index].astype(np.uint8)
+    rgba[ratio == 0] = (*theme.DEAD_COLOR, 255)
+    rgba[np.isnan(ratio)] = NO_STEP_RGBA
+    return np.ascontiguousarray(rgba)
 
 
 def late_median(ratio: np.ndarray) -> float:
@@ -45,6 +64,7 @@ class UpdateStrip(pg.GraphicsLayoutWidget):
         self.ratio = np.zeros((0, 0, 0))
         self.levels = (-6.0, 0.0)
         self._cmap = theme.activity_colormap()
+        self._lut = self._cmap.getLookupTable(0.0, 1.0, 256, alpha=True)
         self._x_max = 0.0
         self.colorbar: pg.ColorBarItem | None = None
 
@@ -61,16 +81,17 @@ class UpdateStrip(pg.GraphicsLayoutWidget):
             r, c = divmod(k, cols)
             plot = self.addPlot(row=r, col=c)
             prepare_plot(plot, "", "training step" if r == rows - 1 else "",
-                         "layer" if c == 0 else "")
+                         f"{pretty_activation(activations[r])}: layer" if c == 0 else "")
             plot.getAxis("left").setTicks(ticks)
-            plot.getAxis("left").setWidth(34)
-            plot.getAxis("bottom").setHeight(34 if r == rows - 1 else 16)
+            plot.getAxis("left").setStyle(showValues=c == 0)
+            plot.getAxis("left").setWidth(34 if c == 0 else 4)
+            plot.getAxis("bottom").setStyle(showValues=r == rows - 1)
+            plot.getAxis("bottom").setHeight(34 if r == rows - 1 else 4)
             plot.invertY(True)
             plot.setYRange(0, n_layers, padding=0)
             plot.disableAutoRange(axis="y")
             plot.showGrid(x=False, y=False)
             image = pg.ImageItem(axisOrder="row-major")
-            image.setColorMap(self._cmap)
             plot.addItem(image)
             self.plots.append(plot)
             self.images.append(image)
@@ -80,14 +101,18 @@ class UpdateStrip(pg.GraphicsLayoutWidget):
                                         colorMapMenu=False, width=12)
         self.colorbar.getAxis("right").setTextPen(pg.mkPen(theme.FOREGROUND))
         self.addItem(self.colorbar, row=0, col=cols, rowspan=rows)
+        self.addLabel(f"<span style='color:{theme.DEAD_HEX}'>■</span> no update (exactly 0: "
+                      "no gradient) &nbsp; <span style='color:#3c3c3c'>■</span> no step yet "
+                      "or diverged &nbsp; late: median of the last tenth of the records",
+                      row=rows, col=0, colspan=cols + 1, size="8pt", color=theme.MUTED)
         self._x_max = 0.0
         self.steps = np.zeros(0)
 
     def _title(self, k: int, median: float) -> None:
-        act, lr = self.labels[k]
-        name = f"{pretty_activation(act)}, lr {format_lr(lr)}"
+        _, lr = self.labels[k]
+        name = f"lr {format_lr(lr)}"
         if np.isfinite(median) and median > 0:
-            text = f"{name} · late 10<sup>{np.log10(median):.1f}</sup>"
+            text = f"{name} · late ≈ 10<sup>{np.log10(median):.1f}</sup>"
         else:
             text = f"{name} · " + ("no update" if median == 0 else "no steps yet")
         self.plots[k].setTitle(text, size="8pt", color=theme.FOREGROUND)
@@ -113,8 +138,8 @@ class UpdateStrip(pg.GraphicsLayoutWidget):
         x0, x1 = step_rect(self.steps)
         n_layers = self.ratio.shape[2]
         for k, image in enumerate(self.images):
-            image.setImage(np.nan_to_num(logged[:, k].T, nan=self.levels[0]),
-                           autoLevels=False, levels=self.levels)
+            image.setImage(strip_rgba(self.ratio[:, k], self.levels, self._lut),
+                           autoLevels=False)
             image.setRect(QtCore.QRectF(x0, 0, x1 - x0, n_layers))
             self._title(k, late_median(self.ratio[:, k]))
         if self.colorbar is not None:

@@ -9,7 +9,7 @@ from PySide6 import QtCore
 from gui import theme
 from gui.networks.why.common import grown_limit, prepare_plot
 
-__all__ = ["RATIO_GUIDE", "UpdateView", "layer_names", "log10_or_nan"]
+__all__ = ["RATIO_GUIDE", "UpdateView", "floor_of", "layer_names", "log10_or_nan"]
 
 RATIO_GUIDE = -3.0  # log10 of the classic 1e-3 update-to-data ratio
 
@@ -19,6 +19,12 @@ def log10_or_nan(values: np.ndarray) -> np.ndarray:
     values = np.asarray(values, float)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(values > 0, np.log10(values), np.nan)
+
+
+def floor_of(logged: np.ndarray, fallback: float) -> float:
+    """Return one decade below the smallest finite value (where exact zeros are drawn)."""
+    finite = logged[np.isfinite(logged)]
+    return float(np.floor(finite.min())) - 1.0 if finite.size else fallback - 1.0
 
 
 def layer_names(n_layers: int) -> list[str]:
@@ -44,7 +50,7 @@ class UpdateView(pg.GraphicsLayoutWidget):
         self.grad_plot = self.addPlot(row=0, col=1)
         prepare_plot(self.ratio_plot, "Update-to-data ratio ‖lr·step‖ / ‖W‖", "training step",
                      "log10 update-to-data ratio")
-        prepare_plot(self.grad_plot, "Gradient norm per layer (weights and bias)",
+        prepare_plot(self.grad_plot, "Gradient norm (weights and bias)",
                      "training step", "log10 gradient L2 norm")
         self.guide = pg.InfiniteLine(pos=RATIO_GUIDE, angle=0, movable=False,
                                      pen=pg.mkPen(theme.MUTED, width=1.2,
@@ -54,6 +60,14 @@ class UpdateView(pg.GraphicsLayoutWidget):
         self.ratio_plot.addItem(self.guide)
         self.ratio_legend = self.ratio_plot.addLegend(offset=(-6, 6), labelTextSize="8pt",
                                                       brush=pg.mkBrush(20, 22, 28, 200))
+        self.zero_marks = []
+        for plot in (self.ratio_plot, self.grad_plot):
+            marks = pg.ScatterPlotItem(symbol="t", size=7, pen=None,
+                                       brush=pg.mkBrush(theme.DEAD_HEX),
+                                       name="exactly 0 (no gradient)")
+            plot.addItem(marks)
+            self.zero_marks.append(marks)
+        self.ratio_legend.addItem(self.zero_marks[0], "exactly 0 (no gradient)")
         self.ratio_curves: list[pg.PlotDataItem] = []
         self.grad_curves: list[pg.PlotDataItem] = []
         self.steps = np.zeros(0)
@@ -68,6 +82,7 @@ class UpdateView(pg.GraphicsLayoutWidget):
         for curve in self.grad_curves:
             self.grad_plot.removeItem(curve)
         self.ratio_legend.clear()
+        self.ratio_legend.addItem(self.zero_marks[0], "exactly 0 (no gradient)")
         self.ratio_curves, self.grad_curves = [], []
         for k, name in enumerate(layer_names(n_layers)):
             pen = pg.mkPen(theme.series_color(k, n_layers), width=2)
@@ -92,3 +107,8 @@ class UpdateView(pg.GraphicsLayoutWidget):
             curve.setData(self.steps, logged[:, k] if len(self.steps) else [])
         for k, curve in enumerate(self.grad_curves):
             curve.setData(self.steps, log_norm[:, k] if len(self.steps) else [])
+        for marks, values, logs, fallback in ((self.zero_marks[0], self.ratio, logged,
+                                               RATIO_GUIDE), (self.zero_marks[1],
+                                                              self.grad_norm, log_norm, 0.0)):
+            t = np.nonzero(values == 0)[0] if len(self.steps) else np.zeros(0, int)
+            marks.setData(self.steps[t], np.full(t.size, floor_of(logs, fallback)))

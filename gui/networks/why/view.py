@@ -74,8 +74,7 @@ class WhyView(QtWidgets.QWidget):
         bar.setContentsMargins(0, 0, 0, 0)
         bar.setSpacing(4)
         for k, title in enumerate(_PAGE_TITLES):
-            button = QtWidgets.QToolButton()
-            button.setText(title)
+            button = QtWidgets.QPushButton(title)  # the style sheet marks the checked one
             button.setCheckable(True)
             button.setObjectName(f"why_{PAGES[k]}")
             self.buttons.addButton(button, k)
@@ -101,8 +100,8 @@ class WhyView(QtWidgets.QWidget):
         pair = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal)
         pair.addWidget(self.updates)
         pair.addWidget(self.strip)
-        pair.setStretchFactor(0, 1)
-        pair.setStretchFactor(1, 1)
+        pair.setStretchFactor(0, 2)
+        pair.setStretchFactor(1, 3)
         pair.setChildrenCollapsible(False)
         self.stack.addWidget(pair)
         self.stack.addWidget(self.plateau)
