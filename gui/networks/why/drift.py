@@ -7,6 +7,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore
 
 from gui import theme
+from gui.networks.detail import fixed_scale
 from gui.networks.why.common import HEAT_MAP, ZERO_HEX, grown_limit, prepare_plot, step_rect
 
 __all__ = ["DriftView"]
@@ -89,6 +90,7 @@ class DriftView(pg.GraphicsLayoutWidget):
                                         label="log10(1 + count)",
                                         interactive=False, colorMapMenu=False, width=12)
         self.colorbar.getAxis("right").setTextPen(pg.mkPen(theme.FOREGROUND))
+        fixed_scale(self.colorbar.getAxis("right"))
         self.addItem(self.colorbar, row=0, col=cols, rowspan=max(1, -(-panels // cols)))
         self._x_max = 0.0
         self.steps = np.zeros(0)

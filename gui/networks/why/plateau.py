@@ -7,12 +7,17 @@ import pyqtgraph as pg
 from PySide6 import QtCore
 
 from gui import theme
-from gui.networks.detail import LOSS_LABELS
+from gui.networks.detail import LOSS_LABELS, fixed_scale
 from gui.networks.why.common import prepare_plot
 
 __all__ = ["FLAT_ALPHA", "PlateauView", "flat_overlay", "unit_name"]
 
 FLAT_ALPHA = 150  # the flat shading lets the loss colours show through a little
+KEY = (f"<span style='color:{theme.DEAD_HEX}'>■</span> flat: φ′(z) = 0 on every training "
+       "point (no gradient) &nbsp; <b>—</b> the unit's recorded path &nbsp; "
+       "<span style='color:#56b4e9'>■</span> step 0 &nbsp; "
+       f"<span style='color:{theme.SELECTED_HEX}'>●</span> step shown &nbsp; "
+       "<b>+</b> where the surface is held")
 
 
 def unit_name(layer: int, unit: int) -> str:
@@ -46,32 +51,30 @@ class PlateauView(pg.GraphicsLayoutWidget):
         self.plot = self.addPlot(row=0, col=0)
         prepare_plot(self.plot, "Plateau: click a unit in the selected cell's heatmap",
                      "bias b of the unit (units of z)",
-                     "incoming weight norm ‖w‖ (direction held)", steps_on_x=False)
+                     "incoming weight norm ‖w‖", steps_on_x=False)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setColorMap(pg.colormap.get("cividis"))
         self.flat_image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)
         self.plot.addItem(self.flat_image)
-        self.legend = self.plot.addLegend(offset=(6, 6), labelTextSize="8pt",
-                                          brush=pg.mkBrush(20, 22, 28, 210))
-        self.flat_key = pg.ScatterPlotItem(symbol="s", size=10, pen=None,
-                                           brush=pg.mkBrush(*theme.DEAD_COLOR, FLAT_ALPHA))
-        self.legend.addItem(self.flat_key, "flat: φ′(z) = 0 on every point")
         self.path = self.plot.plot(pen=pg.mkPen("#ffffff", width=1.2), symbol="o", symbolSize=3,
-                                   symbolPen=None, symbolBrush="#ffffff",
-                                   name="trajectory (recorded)")
+                                   symbolPen=None, symbolBrush="#ffffff")
         self.start = pg.ScatterPlotItem(symbol="s", size=9, pen=pg.mkPen("#101010"),
-                                        brush=pg.mkBrush("#56b4e9"), name="step 0")
+                                        brush=pg.mkBrush("#56b4e9"))
         self.shown = pg.ScatterPlotItem(symbol="o", size=11, pen=pg.mkPen("#101010"),
-                                        brush=pg.mkBrush(theme.SELECTED_HEX), name="step shown")
+                                        brush=pg.mkBrush(theme.SELECTED_HEX))
         self.held = pg.ScatterPlotItem(symbol="+", size=14, pen=pg.mkPen("#ffffff", width=2),
-                                       brush=None, name="surface held here")
+                                       brush=None)
         for item in (self.start, self.held, self.shown):
             self.plot.addItem(item)
+        self.key = self.addLabel(KEY, row=1, col=0, colspan=2, size="8pt", color=theme.MUTED)
         self.colorbar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=pg.colormap.get("cividis"),
                                         label=LOSS_LABELS["bce"], interactive=False,
                                         colorMapMenu=False, width=12)
         self.colorbar.getAxis("right").setTextPen(pg.mkPen(theme.FOREGROUND))
+        fixed_scale(self.colorbar.getAxis("right"))
+        self.colorbar.getAxis("right").setWidth(62)  # room for values like 0.70155
+        self.colorbar.setMinimumWidth(120)  # label, bar and values, never squeezed off
         self.addItem(self.colorbar, row=0, col=1)
         self.surface = None
         self.surface_step = -1
@@ -82,7 +85,7 @@ class PlateauView(pg.GraphicsLayoutWidget):
     def set_loss_name(self, name: str) -> None:
         """Label the colour bar with the experiment's loss (``bce`` or ``mse``)."""
         self.loss_name = name
-        self.colorbar.axis.setLabel(LOSS_LABELS.get(name, "training loss"))
+        self.colorbar.getAxis("left").setLabel(LOSS_LABELS.get(name, "training loss"))
 
     def clear_surface(self, title: str) -> None:
         """Remove the surface, the trajectory and the markers; show `title`."""
@@ -97,7 +100,7 @@ class PlateauView(pg.GraphicsLayoutWidget):
         """Name the unit on the axes (which two of its parameters the plane spans)."""
         name = unit_name(layer, unit)
         self.plot.setLabel("bottom", f"bias b of {name} (units of z)")
-        self.plot.setLabel("left", f"‖w‖ of {name}'s incoming weights (direction held)")
+        self.plot.setLabel("left", f"‖w‖ of {name} (direction held)")
 
     def set_surface(self, surface, step: int, title: str) -> None:
         """Show `surface` (a `models.diagnostics.PlateauSurface`) holding step `step`."""

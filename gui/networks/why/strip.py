@@ -7,6 +7,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore
 
 from gui import theme
+from gui.networks.detail import fixed_scale
 from gui.networks.grid import format_lr, pretty_activation
 from gui.networks.why.common import grown_limit, prepare_plot, step_rect
 from gui.networks.why.updates import log10_or_nan
@@ -81,7 +82,7 @@ class UpdateStrip(pg.GraphicsLayoutWidget):
             r, c = divmod(k, cols)
             plot = self.addPlot(row=r, col=c)
             prepare_plot(plot, "", "training step" if r == rows - 1 else "",
-                         f"{pretty_activation(activations[r])}: layer" if c == 0 else "")
+                         pretty_activation(activations[r]) if c == 0 else "")
             plot.getAxis("left").setTicks(ticks)
             plot.getAxis("left").setStyle(showValues=c == 0)
             plot.getAxis("left").setWidth(34 if c == 0 else 4)
@@ -100,10 +101,12 @@ class UpdateStrip(pg.GraphicsLayoutWidget):
                                         label="log10 ‖lr·step‖/‖W‖", interactive=False,
                                         colorMapMenu=False, width=12)
         self.colorbar.getAxis("right").setTextPen(pg.mkPen(theme.FOREGROUND))
+        fixed_scale(self.colorbar.getAxis("right"))
         self.addItem(self.colorbar, row=0, col=cols, rowspan=rows)
         self.addLabel(f"<span style='color:{theme.DEAD_HEX}'>■</span> no update (exactly 0: "
                       "no gradient) &nbsp; <span style='color:#3c3c3c'>■</span> no step yet "
-                      "or diverged &nbsp; late: median of the last tenth of the records",
+                      "or diverged &nbsp; rows: layers, out = read-out &nbsp; late: median of "
+                      "the last tenth",
                       row=rows, col=0, colspan=cols + 1, size="8pt", color=theme.MUTED)
         self._x_max = 0.0
         self.steps = np.zeros(0)

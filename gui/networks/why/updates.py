@@ -48,18 +48,19 @@ class UpdateView(pg.GraphicsLayoutWidget):
         self.ci.setContentsMargins(2, 2, 2, 2)
         self.ratio_plot = self.addPlot(row=0, col=0)
         self.grad_plot = self.addPlot(row=0, col=1)
-        prepare_plot(self.ratio_plot, "Update-to-data ratio ‖lr·step‖ / ‖W‖", "training step",
+        prepare_plot(self.ratio_plot, "Update ratio ‖lr·step‖ / ‖W‖", "training step",
                      "log10 update-to-data ratio")
-        prepare_plot(self.grad_plot, "Gradient norm (weights and bias)",
+        prepare_plot(self.grad_plot, "Gradient norm (W and b)",
                      "training step", "log10 gradient L2 norm")
         self.guide = pg.InfiniteLine(pos=RATIO_GUIDE, angle=0, movable=False,
                                      pen=pg.mkPen(theme.MUTED, width=1.2,
                                                   style=QtCore.Qt.PenStyle.DotLine),
                                      label="1e-3 (rule of thumb)",
-                                     labelOpts={"position": 0.2, "color": theme.MUTED})
+                                     labelOpts={"position": 0.98, "color": theme.MUTED,
+                                                "anchors": [(1, 1), (1, 1)],
+                                                "fill": (20, 22, 28, 200)})
         self.ratio_plot.addItem(self.guide)
-        self.ratio_legend = self.ratio_plot.addLegend(offset=(-6, 6), labelTextSize="8pt",
-                                                      brush=pg.mkBrush(20, 22, 28, 200))
+        self.key = self.addLabel("", row=1, col=0, colspan=2, size="8pt", color=theme.MUTED)
         self.zero_marks = []
         for plot in (self.ratio_plot, self.grad_plot):
             marks = pg.ScatterPlotItem(symbol="t", size=7, pen=None,
@@ -67,7 +68,6 @@ class UpdateView(pg.GraphicsLayoutWidget):
                                        name="exactly 0 (no gradient)")
             plot.addItem(marks)
             self.zero_marks.append(marks)
-        self.ratio_legend.addItem(self.zero_marks[0], "exactly 0 (no gradient)")
         self.ratio_curves: list[pg.PlotDataItem] = []
         self.grad_curves: list[pg.PlotDataItem] = []
         self.steps = np.zeros(0)
@@ -81,13 +81,17 @@ class UpdateView(pg.GraphicsLayoutWidget):
             self.ratio_plot.removeItem(curve)
         for curve in self.grad_curves:
             self.grad_plot.removeItem(curve)
-        self.ratio_legend.clear()
-        self.ratio_legend.addItem(self.zero_marks[0], "exactly 0 (no gradient)")
         self.ratio_curves, self.grad_curves = [], []
+        keys = []
         for k, name in enumerate(layer_names(n_layers)):
-            pen = pg.mkPen(theme.series_color(k, n_layers), width=2)
+            color = theme.series_color(k, n_layers)
+            pen = pg.mkPen(color, width=2)
             self.ratio_curves.append(self.ratio_plot.plot(pen=pen, name=name, connect="finite"))
             self.grad_curves.append(self.grad_plot.plot(pen=pen, connect="finite"))
+            keys.append(f"<span style='color:{color}'><b>—</b></span> {name}")
+        keys.append(f"<span style='color:{theme.DEAD_HEX}'>▼</span> exactly 0 (no gradient, "
+                    "drawn a decade below the rest)")
+        self.key.setText(" &nbsp; ".join(keys))
         self._x_max = 0.0
         self.steps = np.zeros(0)
 

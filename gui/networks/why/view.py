@@ -21,6 +21,8 @@ __all__ = ["PAGES", "WhyView"]
 
 PAGES = ("drift", "updates", "plateau")
 _PAGE_TITLES = ("Pre-activation drift", "Update sizes", "Plateau of a unit")
+FOLLOW_RECORDS = 20  # live, the plateau is recomputed once training has gone this many probes
+FOLLOW_SHARE = 0.25  # ...and this share of the surface's step beyond the surface
 LOCK_WAIT_S = 0.5  # longest wait for the training step to end before reading the history
 _HINT = "Click a unit in the selected cell's heatmap (above) to see its plateau."
 
@@ -100,8 +102,8 @@ class WhyView(QtWidgets.QWidget):
         pair = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal)
         pair.addWidget(self.updates)
         pair.addWidget(self.strip)
-        pair.setStretchFactor(0, 2)
-        pair.setStretchFactor(1, 3)
+        pair.setStretchFactor(0, 1)
+        pair.setStretchFactor(1, 1)
         pair.setChildrenCollapsible(False)
         self.stack.addWidget(pair)
         self.stack.addWidget(self.plateau)
@@ -320,6 +322,16 @@ class WhyView(QtWidgets.QWidget):
             self.strip.set_data(data["steps"], data["ratio"])
         elif "trajectory" in data:
             self.plateau.set_trajectory(data["steps"], data["trajectory"])
+            self._follow()
+
+    def _follow(self) -> None:
+        """Live, recompute a finished plateau once training has moved well past its step."""
+        held = self.plateau.surface_step
+        if self.upto is not None or held < 0 or self.runner.busy or self.unit is None:
+            return
+        ahead = int(self.experiment.step) - held
+        if ahead >= max(FOLLOW_RECORDS * self.experiment.config.log_every, FOLLOW_SHARE * held):
+            self.start_plateau()
 
     # -- export and sessions --------------------------------------------------------------
     def _label(self):
