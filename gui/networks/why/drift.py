@@ -69,6 +69,7 @@ class DriftView(pg.GraphicsLayoutWidget):
                                                 style=QtCore.Qt.PenStyle.DashLine),
                                    label="z = 0", labelOpts={"position": 0.97,
                                                              "color": ZERO_HEX,
+                                                             "anchors": [(1, 1), (1, 1)],
                                                              "fill": (20, 22, 28, 200)})
             plot.addItem(zero, ignoreBounds=True)
             plot.disableAutoRange(axis="y")

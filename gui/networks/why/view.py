@@ -89,6 +89,8 @@ class WhyView(QtWidgets.QWidget):
         self.recompute.setVisible(False)
         self.status = QtWidgets.QLabel()
         self.status.setStyleSheet(f"color: {theme.MUTED};")
+        self.status.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored,  # never widens the tab
+                                  QtWidgets.QSizePolicy.Policy.Preferred)
         bar.addSpacing(8)
         bar.addWidget(self.status, 1)
         bar.addWidget(self.recompute)
