@@ -255,3 +255,47 @@ def test_session_keeps_the_unit_and_the_view(qtbot, make_tab):
             other.apply_settings(dict(saved, **bad))
     assert other.settings() == {**old, "unit": None, "detail_view": "history",
                                 "why_page": "drift"}
+
+
+def test_every_why_plot_has_the_export_menu_and_exports_the_builders_figure(qtbot, make_tab,
+                                                                             tmp_path):
+    from gui.figure_export import export_figure
+    from gui.figure_view import MENU_ATTRIBUTE, figure_menu, plot_items
+
+    tab = make_tab()
+    tab.detail_area.set_view("why")
+    tab.select(1)
+    run_to(qtbot, tab, 15)
+    why = tab.why
+    for page in ("updates", "drift"):
+        why.set_page(page)
+    why.select_unit(1, 0, 3)
+    assert not why.runner.busy  # the plateau waits until its page is seen
+    why.set_page("plateau")
+    qtbot.waitUntil(lambda: finished(tab, (1, 0, 3)), timeout=60_000)
+    why.set_page("updates")  # every page drawn once
+    figures = why.figures()
+    names = [f.name for f in figures]
+    assert names == ["why_preactivation_drift", "why_update_sizes", "why_update_ratio_grid",
+                     "why_plateau"]
+    built = {"why_preactivation_drift": why.drift_spec, "why_update_sizes": why.updates_spec,
+             "why_update_ratio_grid": why.strip_spec, "why_plateau": why.plateau_spec}
+    for figure in figures:
+        texts = [a.text() for a in figure_menu(figure).actions() if a.text()]
+        assert texts[:4] == ["Export PNG…", "Export SVG…", "Export PDF…", "Export CSV…"]
+        for view in figure.item.scene().views():
+            assert figure.name in [f.name for f in view.__dict__[MENU_ATTRIBUTE]]
+        for plot in plot_items(figure.item):
+            assert not plot.vb.menuEnabled() and not plot.menuEnabled()
+        spec = built[figure.name]()
+        assert spec is not None and spec.table.rows is not None and len(spec.table.rows)
+        header, rows = figure.table()
+        assert list(header) == list(spec.table.header) and len(rows) == len(spec.table.rows)
+        written = export_figure(figure, tmp_path)
+        assert sorted(p.suffix for p in written) == [".csv", ".pdf", ".png", ".svg"]
+        assert all(p.stat().st_size > 0 for p in written)
+    # the drift CSV carries the engine's counts: the recorded total per step and layer
+    h = tab.experiment.history
+    rows = np.asarray(why.drift_spec().table.rows, float)
+    per_record = rows[:, 4].reshape(h.count, SMALL.depth, -1).sum(axis=2)
+    assert np.all(per_record == len(tab.experiment.probe_x) * SMALL.width)

@@ -59,7 +59,7 @@ class DriftView(pg.GraphicsLayoutWidget):
         cols = min(panels, MAX_COLUMNS)
         for layer in range(self.depth):
             plot = self.addPlot(row=layer // cols, col=layer % cols)
-            prepare_plot(plot, f"Layer {layer + 1}: pre-activations", "training step",
+            prepare_plot(plot, f"Layer {layer + 1}", "training step",
                          "pre-activation z")
             image = pg.ImageItem(axisOrder="row-major")
             image.setColorMap(self._cmap)
@@ -77,7 +77,7 @@ class DriftView(pg.GraphicsLayoutWidget):
             self.images.append(image)
         last = self.depth
         self.trace_plot = self.addPlot(row=last // cols, col=last % cols)
-        prepare_plot(self.trace_plot, "Fraction of z ≤ 0 (= 1 − activity)", "training step",
+        prepare_plot(self.trace_plot, "z ≤ 0 (= 1 − activity)", "training step",
                      "fraction with z ≤ 0")
         self.trace_plot.setYRange(0.0, 1.0, padding=0.02)
         self.trace_plot.disableAutoRange(axis="y")

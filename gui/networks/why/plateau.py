@@ -10,7 +10,7 @@ from gui import theme
 from gui.networks.detail import LOSS_LABELS, fixed_scale
 from gui.networks.why.common import prepare_plot
 
-__all__ = ["FLAT_ALPHA", "PlateauView", "flat_overlay", "unit_name"]
+__all__ = ["FLAT_ALPHA", "KEY", "PlateauView", "flat_overlay", "unit_name"]
 
 FLAT_ALPHA = 150  # the flat shading lets the loss colours show through a little
 KEY = (f"<span style='color:{theme.DEAD_HEX}'>■</span> flat: φ′(z) = 0 on every training "
@@ -67,7 +67,6 @@ class PlateauView(pg.GraphicsLayoutWidget):
                                        brush=None)
         for item in (self.start, self.held, self.shown):
             self.plot.addItem(item)
-        self.key = self.addLabel(KEY, row=1, col=0, colspan=2, size="8pt", color=theme.MUTED)
         self.colorbar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=pg.colormap.get("cividis"),
                                         label=LOSS_LABELS["bce"], interactive=False,
                                         colorMapMenu=False, width=12)

@@ -12,9 +12,12 @@ from gui.networks.grid import format_lr, pretty_activation
 from gui.networks.why.common import grown_limit, prepare_plot, step_rect
 from gui.networks.why.updates import log10_or_nan
 
-__all__ = ["NO_STEP_RGBA", "UpdateStrip", "late_median", "strip_rgba"]
+__all__ = ["KEY", "NO_STEP_RGBA", "UpdateStrip", "late_median", "strip_rgba"]
 
 NO_STEP_RGBA = (60, 60, 60, 255)  # no ratio yet (step 0) or diverged
+KEY = (f"<span style='color:{theme.DEAD_HEX}'>■</span> no update (exactly 0: no gradient) "
+       "&nbsp; <span style='color:#3c3c3c'>■</span> no step yet, or diverged &nbsp; rows: "
+       "layers, out = read-out &nbsp; titles: median ratio of the last tenth of the records")
 
 
 def strip_rgba(ratio: np.ndarray, levels: tuple[float, float], lut: np.ndarray) -> np.ndarray:
@@ -103,11 +106,6 @@ class UpdateStrip(pg.GraphicsLayoutWidget):
         self.colorbar.getAxis("right").setTextPen(pg.mkPen(theme.FOREGROUND))
         fixed_scale(self.colorbar.getAxis("right"))
         self.addItem(self.colorbar, row=0, col=cols, rowspan=rows)
-        self.addLabel(f"<span style='color:{theme.DEAD_HEX}'>■</span> no update (exactly 0: "
-                      "no gradient) &nbsp; <span style='color:#3c3c3c'>■</span> no step yet "
-                      "or diverged &nbsp; rows: layers, out = read-out &nbsp; late: median of "
-                      "the last tenth",
-                      row=rows, col=0, colspan=cols + 1, size="8pt", color=theme.MUTED)
         self._x_max = 0.0
         self.steps = np.zeros(0)
 
@@ -115,9 +113,9 @@ class UpdateStrip(pg.GraphicsLayoutWidget):
         _, lr = self.labels[k]
         name = f"lr {format_lr(lr)}"
         if np.isfinite(median) and median > 0:
-            text = f"{name} · late ≈ 10<sup>{np.log10(median):.1f}</sup>"
+            text = f"{name}: 10<sup>{np.log10(median):.1f}</sup>"
         else:
-            text = f"{name} · " + ("no update" if median == 0 else "no steps yet")
+            text = f"{name}: " + ("no update" if median == 0 else "no steps yet")
         self.plots[k].setTitle(text, size="8pt", color=theme.FOREGROUND)
 
     def set_data(self, steps: np.ndarray, ratio: np.ndarray) -> None:

@@ -57,10 +57,10 @@ class UpdateView(pg.GraphicsLayoutWidget):
                                                   style=QtCore.Qt.PenStyle.DotLine),
                                      label="1e-3 (rule of thumb)",
                                      labelOpts={"position": 0.98, "color": theme.MUTED,
-                                                "anchors": [(1, 1), (1, 1)],
+                                                "anchors": [(1, 0), (1, 0)],
                                                 "fill": (20, 22, 28, 200)})
         self.ratio_plot.addItem(self.guide)
-        self.key = self.addLabel("", row=1, col=0, colspan=2, size="8pt", color=theme.MUTED)
+        self.key_text = ""  # the colour key, shown under the plots by the why view
         self.zero_marks = []
         for plot in (self.ratio_plot, self.grad_plot):
             marks = pg.ScatterPlotItem(symbol="t", size=7, pen=None,
@@ -91,7 +91,7 @@ class UpdateView(pg.GraphicsLayoutWidget):
             keys.append(f"<span style='color:{color}'><b>—</b></span> {name}")
         keys.append(f"<span style='color:{theme.DEAD_HEX}'>▼</span> exactly 0 (no gradient, "
                     "drawn a decade below the rest)")
-        self.key.setText(" &nbsp; ".join(keys))
+        self.key_text = " &nbsp; ".join(keys)
         self._x_max = 0.0
         self.steps = np.zeros(0)
 

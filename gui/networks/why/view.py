@@ -10,8 +10,10 @@ from gui import theme
 from gui.export_actions import install_export_menu
 from gui.figures import Figure
 from gui.networks.why.drift import DriftView
+from gui.networks.why.plateau import KEY as PLATEAU_KEY
 from gui.networks.why.plateau import PlateauView, unit_name
 from gui.networks.why.plateau_job import PlateauJob, PlateauRequest
+from gui.networks.why.strip import KEY as STRIP_KEY
 from gui.networks.why.strip import UpdateStrip
 from gui.networks.why.updates import UpdateView
 from gui.runner import Runner
@@ -25,6 +27,27 @@ FOLLOW_RECORDS = 20  # live, the plateau is recomputed once training has gone th
 FOLLOW_SHARE = 0.25  # ...and this share of the surface's step beyond the surface
 LOCK_WAIT_S = 0.5  # longest wait for the training step to end before reading the history
 _HINT = "Click a unit in the selected cell's heatmap (above) to see its plateau."
+
+
+def _key() -> QtWidgets.QLabel:
+    """Return a colour key under a plot: small, muted, wrapping (never widens the view)."""
+    label = QtWidgets.QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet(f"color: {theme.MUTED}; font-size: 8pt;")
+    label.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored,
+                        QtWidgets.QSizePolicy.Policy.Preferred)
+    return label
+
+
+def _keyed(view: QtWidgets.QWidget, key: QtWidgets.QLabel) -> QtWidgets.QWidget:
+    """Return `view` with `key` under it."""
+    box = QtWidgets.QWidget()
+    layout = QtWidgets.QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    layout.addWidget(view, 1)
+    layout.addWidget(key)
+    return box
 
 
 def _table(build):
@@ -101,14 +124,17 @@ class WhyView(QtWidgets.QWidget):
         self.plateau = PlateauView()
         self.stack = QtWidgets.QStackedWidget()
         self.stack.addWidget(self.drift)
+        self.updates_key, self.strip_key, self.plateau_key = (_key() for _ in range(3))
+        self.strip_key.setText(STRIP_KEY)
+        self.plateau_key.setText(PLATEAU_KEY)
         pair = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal)
-        pair.addWidget(self.updates)
-        pair.addWidget(self.strip)
+        pair.addWidget(_keyed(self.updates, self.updates_key))
+        pair.addWidget(_keyed(self.strip, self.strip_key))
         pair.setStretchFactor(0, 1)
         pair.setStretchFactor(1, 1)
         pair.setChildrenCollapsible(False)
         self.stack.addWidget(pair)
-        self.stack.addWidget(self.plateau)
+        self.stack.addWidget(_keyed(self.plateau, self.plateau_key))
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -150,8 +176,9 @@ class WhyView(QtWidgets.QWidget):
         if self.page == "plateau" and self.unit is None:
             self._set_status(_HINT)
         elif self.page == "drift":
-            self._set_status("Histograms of z over the probe set at every probe; colour: "
-                             "log10(1 + count); outer rows: beyond the bin edges.")
+            self._set_status("Pre-activations z of every unit on every probe point, binned "
+                             "at each probe; colour: log10(1 + count); outer rows: beyond "
+                             "the bin edges.")
         elif self.page == "updates":
             self._set_status("Step size relative to the weights it changed; around 1e-3 "
                              "is the rule of thumb.")
@@ -172,6 +199,7 @@ class WhyView(QtWidgets.QWidget):
         config = experiment.config
         self.drift.configure(config.depth)
         self.updates.configure(config.depth + 1)
+        self.updates_key.setText(self.updates.key_text)
         self.strip.configure(activations, lrs, config.depth + 1)
         self.plateau.set_loss_name(experiment.loss_name)
         self.upto = None
@@ -332,8 +360,18 @@ class WhyView(QtWidgets.QWidget):
         if self.upto is not None or held < 0 or self.runner.busy or self.unit is None:
             return
         ahead = int(self.experiment.step) - held
-        if ahead >= max(FOLLOW_RECORDS * self.experiment.config.log_every, FOLLOW_SHARE * held):
+        if ahead >= max(FOLLOW_RECORDS * self.experiment.config.log_every, FOLLOW_SHARE * held) \
+                or (ahead > 0 and self._left_surface()):
             self.start_plateau()
+
+    def _left_surface(self) -> bool:
+        """Return True when the unit's newest recorded point lies outside the surface."""
+        surface, traj = self.plateau.surface, self.plateau.trajectory
+        if not len(traj) or not np.all(np.isfinite(traj[-1])):
+            return False
+        b, s = traj[-1]
+        return not (surface.bias[0] <= b <= surface.bias[-1]
+                    and surface.scale[0] <= s <= surface.scale[-1])
 
     # -- export and sessions --------------------------------------------------------------
     def _label(self):
