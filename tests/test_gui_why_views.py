@@ -291,8 +291,11 @@ def test_every_why_plot_has_the_export_menu_and_exports_the_builders_figure(qtbo
         assert spec is not None and spec.table.rows is not None and len(spec.table.rows)
         header, rows = figure.table()
         assert list(header) == list(spec.table.header) and len(rows) == len(spec.table.rows)
-        written = export_figure(figure, tmp_path)
-        assert sorted(p.suffix for p in written) == [".csv", ".pdf", ".png", ".svg"]
+        # matplotlib takes seconds a figure here: every CSV, the pictures of two of them
+        formats = {"why_plateau": ("csv", "png", "svg", "pdf"),
+                   "why_update_sizes": ("csv", "png")}.get(figure.name, ("csv",))
+        written = export_figure(figure, tmp_path, formats)
+        assert sorted(p.suffix for p in written) == sorted(f".{f}" for f in formats)
         assert all(p.stat().st_size > 0 for p in written)
     # the drift CSV carries the engine's counts: the recorded total per step and layer
     h = tab.experiment.history
