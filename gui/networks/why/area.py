@@ -35,10 +35,13 @@ class DetailArea(QtWidgets.QWidget):
         self.bar.setTabToolTip(1, "Pre-activation drift, update sizes and the plateau of a unit")
         self.bar.setDrawBase(False)
         self.bar.setExpanding(False)
+        # compact: the bar must not raise the window's minimum height (1024 x 640 screens)
+        self.bar.setStyleSheet("QTabBar::tab { padding: 1px 12px; }")
         self.stack = QtWidgets.QStackedWidget()
         self.stack.addWidget(history)
         self.stack.addWidget(why)
         self._history_sizes: list[int] | None = None
+        self._sized = False  # the why view had its share once (later the user's sizes stay)
         self.bar.currentChanged.connect(self._on_view)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -58,6 +61,7 @@ class DetailArea(QtWidgets.QWidget):
         total = sum(sizes)
         if why:
             self._history_sizes = sizes
+            self._sized = self._sized or total > 0
             want = int(WHY_SHARE * total)
             if total > 0 and sizes[at] < want:
                 rest = total - sizes[at]
@@ -69,7 +73,7 @@ class DetailArea(QtWidgets.QWidget):
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         """Give the why view its share once the splitter has its real size (opened on it)."""
         super().showEvent(event)
-        if self.view == "why":
+        if self.view == "why" and not self._sized:
             self._on_view(self.bar.currentIndex())
 
     @property

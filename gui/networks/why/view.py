@@ -92,7 +92,7 @@ class WhyView(QtWidgets.QWidget):
         self.runner.progress.connect(self._on_surface)
         self.runner.finished.connect(self._on_surface)
         self.runner.failed.connect(self._on_failed)
-        self.runner.cancelled.connect(lambda *_: self._set_status("Plateau cancelled."))
+        self.runner.cancelled.connect(self._on_cancelled)
 
         self.buttons = QtWidgets.QButtonGroup(self)
         bar = QtWidgets.QHBoxLayout()
@@ -287,6 +287,11 @@ class WhyView(QtWidgets.QWidget):
         i = int(np.argmin(np.abs(surface.scale - surface.current[1])))
         j = int(np.argmin(np.abs(surface.bias - surface.current[0])))
         return bool(surface.flat[i, j])
+
+    def _on_cancelled(self, request: int, _partial) -> None:
+        if request == self._request:  # not replaced by another unit's job (that says so)
+            self._set_status("Plateau cancelled: the experiment was reset; Recompute starts "
+                             "it again.")
 
     def _on_failed(self, request: int, text: str) -> None:
         if request == self._request:
