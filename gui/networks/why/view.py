@@ -279,8 +279,8 @@ class WhyView(QtWidgets.QWidget):
         self.plateau.set_surface(surface, step, f"Loss over {name}'s bias × incoming weight "
                                  f"norm, the rest held at step {step:,}")
         final = n == max(GRID_SIZES)
-        self._set_status(f"{name} at step {step:,}: {where} · grid {n} × {n}"
-                         + ("" if final else ", refining…"))
+        self._set_status(f"{name} (the hover's layer {r.layer + 1}, unit {r.unit}) at step "
+                         f"{step:,}: {where} · grid {n} × {n}" + ("" if final else ", refining…"))
 
     @staticmethod
     def _flat_now(surface) -> bool:
