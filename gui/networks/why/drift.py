@@ -131,7 +131,7 @@ class DriftView(pg.GraphicsLayoutWidget):
             if getattr(image, "_y_span", None) != (y0, y1):
                 image._y_span = (y0, y1)
                 plot.setYRange(y0, y1, padding=0)
-        if self.colorbar is not None:
+        if self.colorbar is not None and tuple(self.colorbar.levels()) != (0.0, top):
             self.colorbar.setLevels((0.0, top))
         for layer, curve in enumerate(self.curves):
             curve.setData(self.steps, self.nonpositive[:, layer])

@@ -78,6 +78,7 @@ class UpdateStrip(pg.GraphicsLayoutWidget):
         self.activations, self.lrs = list(activations), list(lrs)
         self.labels = [(a, lr) for a in activations for lr in lrs]
         self.plots, self.images = [], []
+        self._titles: dict[int, str] = {}
         rows, cols = len(activations), len(lrs)
         ticks = [[(k + 0.5, "out" if k == n_layers - 1 else str(k + 1))
                   for k in range(n_layers)]]
@@ -116,7 +117,9 @@ class UpdateStrip(pg.GraphicsLayoutWidget):
             text = f"{name}: 10<sup>{np.log10(median):.1f}</sup>"
         else:
             text = f"{name}: " + ("no update" if median == 0 else "no steps yet")
-        self.plots[k].setTitle(text, size="8pt", color=theme.FOREGROUND)
+        if self._titles.get(k) != text:  # typesetting is the costly part: only on change
+            self._titles[k] = text
+            self.plots[k].setTitle(text, size="8pt", color=theme.FOREGROUND)
 
     def set_data(self, steps: np.ndarray, ratio: np.ndarray) -> None:
         """Show every cell's recorded ratios: `steps` (T,), `ratio` (T, cells, depth + 1)."""
@@ -143,7 +146,7 @@ class UpdateStrip(pg.GraphicsLayoutWidget):
                            autoLevels=False)
             image.setRect(QtCore.QRectF(x0, 0, x1 - x0, n_layers))
             self._title(k, late_median(self.ratio[:, k]))
-        if self.colorbar is not None:
+        if self.colorbar is not None and tuple(self.colorbar.levels()) != self.levels:
             self.colorbar.setLevels(self.levels)
 
     def cell_image(self, k: int) -> np.ndarray:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from PySide6 import QtCore, QtWidgets
 
@@ -26,6 +28,7 @@ _PAGE_TITLES = ("Pre-activation drift", "Update sizes", "Plateau of a unit")
 FOLLOW_RECORDS = 20  # live, the plateau is recomputed once training has gone this many probes
 FOLLOW_SHARE = 0.25  # ...and this share of the surface's step beyond the surface
 LOCK_WAIT_S = 0.5  # longest wait for the training step to end before reading the history
+LIVE_INTERVAL_S = 0.5  # live, the why plots are redrawn at most twice a second
 _HINT = "Click a unit in the selected cell's heatmap (above) to see its plateau."
 
 
@@ -88,6 +91,10 @@ class WhyView(QtWidgets.QWidget):
         self._request = 0
         self._dirty = True
         self._pending_job = False
+        self._last_live = 0.0
+        self._later = QtCore.QTimer(self)
+        self._later.setSingleShot(True)
+        self._later.timeout.connect(lambda: self.refresh(self.upto, force=True))
         self.runner = Runner("plateau", self)
         self.runner.progress.connect(self._on_surface)
         self.runner.finished.connect(self._on_surface)
@@ -160,7 +167,7 @@ class WhyView(QtWidgets.QWidget):
         if self.stack.currentIndex() != index:
             self.stack.setCurrentIndex(index)
             self._show_hint()
-            self.refresh(self.upto)
+            self.refresh(self.upto, force=True)
             self.page_changed.emit(self.page)
         self._start_if_pending()
 
@@ -168,7 +175,7 @@ class WhyView(QtWidgets.QWidget):
         """Draw what changed while hidden, and start a plateau that waited to be seen."""
         super().showEvent(event)
         if self._dirty:
-            self.refresh(self.upto)
+            self.refresh(self.upto, force=True)
         self._start_if_pending()
 
     def _show_hint(self) -> None:
@@ -216,7 +223,7 @@ class WhyView(QtWidgets.QWidget):
         self.cell = int(cell)
         if self.unit is not None and self.unit[0] != self.cell:
             self.clear_unit()
-        self.refresh(self.upto)
+        self.refresh(self.upto, force=True)
 
     def clear_unit(self) -> None:
         """Forget the unit and cancel its plateau."""
@@ -241,7 +248,7 @@ class WhyView(QtWidgets.QWidget):
         self._request = -1
         self._pending_job = True
         self._show_hint()
-        self.refresh(self.upto)
+        self.refresh(self.upto, force=True)
         self._start_if_pending()
 
     def _start_if_pending(self) -> None:
@@ -315,10 +322,12 @@ class WhyView(QtWidgets.QWidget):
         finally:
             self.lock.release()
 
-    def refresh(self, upto: int | None = None) -> None:
+    def refresh(self, upto: int | None = None, force: bool = False) -> None:
         """Redraw the page shown from the history, records up to index `upto` (all when None).
 
-        A hidden view only notes that it is out of date (it redraws when shown).
+        A hidden view only notes that it is out of date (it redraws when shown). Live
+        (`upto` None), redraws come at most every `LIVE_INTERVAL_S` unless `force` (a user's
+        action); one skipped is done when the interval ends.
         """
         self.upto = upto
         if self.experiment is None:
@@ -326,6 +335,14 @@ class WhyView(QtWidgets.QWidget):
         if not self.isVisible():
             self._dirty = True
             return
+        now = time.perf_counter()
+        wait = self._last_live + LIVE_INTERVAL_S - now
+        if upto is None and wait > 0 and not force:  # live: twice a second, the last one kept
+            if not self._later.isActive():
+                self._later.start(int(wait * 1000) + 1)
+            return
+        self._later.stop()
+        self._last_live = now if upto is None else 0.0
         self._dirty = False
         cell, page = self.cell, self.page
 
