@@ -7,6 +7,7 @@ import argparse
 from cli.arguments import bounded_float, non_empty
 from cli.errors import UsageError
 
+WHY_PAGES = ("drift", "updates", "plateau")  # the Networks tab's "Why units die" pages
 MAX_QUIT_AFTER = 1_000_000.0  # seconds; a Qt timer holds at most 2^31 ms (about 24 days)
 # --tab NAME: the tab to open on; a Neuron sub-tab is named after the tab (neuron = Drive).
 TABS = {"networks": ("networks", None), "sweep": ("sweep", None), "neuron": ("neuron", 0),
@@ -29,6 +30,14 @@ def register(subparsers) -> None:
                         help="open on this tab (neuron-intervals, neuron-fi and "
                              "neuron-response: the Neuron tab's other views; default: "
                              "%(default)s)")
+    parser.add_argument("--cell", metavar="ACT@LR",
+                        help="select this cell of the Networks grid for the detail (relu@6)")
+    parser.add_argument("--unit", metavar="LLAYER:UNIT",
+                        help="select this unit of the selected cell for the plateau, layer and "
+                        "unit numbered from 1 (L2:17)")
+    parser.add_argument("--why", metavar="PAGE", choices=WHY_PAGES,
+                        help="open the detail on \"Why units die\", on this page: "
+                        + ", ".join(WHY_PAGES))
     parser.add_argument("--quit-after", metavar="SECONDS",
                         type=bounded_float("--quit-after", 0.0, MAX_QUIT_AFTER),
                         help="close the window cleanly after this many seconds")
@@ -84,6 +93,11 @@ def run(args: argparse.Namespace) -> int:
     elif preset is None:
         window.offer_autosaved_session()
     _open_tab(window, getattr(args, "tab", "networks"))
+    try:
+        _select(window.networks, args)
+    except UsageError:
+        window.shutdown()
+        raise
     window.show()
     if getattr(args, "present", False):
         window.toggle_presentation()
@@ -109,6 +123,23 @@ def _open_tab(window, name: str) -> None:
     window.tabs.setCurrentWidget(tab)
     if view is not None and hasattr(tab, "views"):
         tab.views.setCurrentIndex(view)
+
+
+def _select(tab, args: argparse.Namespace) -> None:
+    """Apply --cell, --unit and --why to the Networks tab (UsageError on a bad one)."""
+    from cli.diagnose_command import parse_cell, parse_unit
+
+    cell_text = getattr(args, "cell", None)
+    unit_text = getattr(args, "unit", None)
+    page = getattr(args, "why", None)
+    if cell_text is not None:
+        tab.select(parse_cell(cell_text, list(tab.experiment.labels)))
+    if unit_text is not None:
+        layer, unit = parse_unit(unit_text, tab.config.depth, tab.config.width)
+        tab.why.select_unit(tab.selected, layer, unit)
+    if page is not None:
+        tab.detail_area.set_view("why")
+        tab.why.set_page(page)
 
 
 def _close_on_signals(window) -> list[int]:

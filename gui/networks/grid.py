@@ -343,9 +343,13 @@ class GridView(pg.GraphicsLayoutWidget):
     -------
     cell_clicked(int)
         Index of the cell the user clicked.
+    unit_clicked(int, int, int)
+        Cell, layer (0 = input side) and unit of a click on a cell's heatmap (emitted after
+        `cell_clicked`).
     """
 
     cell_clicked = QtCore.Signal(int)
+    unit_clicked = QtCore.Signal(int, int, int)
     hovered = QtCore.Signal(int, int, int)  # cell, layer (0 = input side), unit; -1: none
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
@@ -507,4 +511,7 @@ class GridView(pg.GraphicsLayoutWidget):
         for cell in self.cells:
             if cell.widget.sceneBoundingRect().contains(pos):
                 self.cell_clicked.emit(cell.index)
+                where = self.locate(pos)
+                if where[1] >= 0:
+                    self.unit_clicked.emit(*where)
                 return

@@ -8,6 +8,7 @@ from gui import theme
 from gui.networks.controls import ControlsPanel
 from gui.networks.detail import DetailView
 from gui.networks.grid import GridView
+from gui.networks.why import build_detail_area
 
 __all__ = ["INTRO", "LAPSE", "PACES", "STEP_SIZES", "build_ui"]
 
@@ -211,7 +212,7 @@ def build_ui(tab) -> None:
     top_layout.addLayout(line)
     splitter = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
     splitter.addWidget(top)
-    splitter.addWidget(tab.detail)
+    splitter.addWidget(build_detail_area(tab))  # History | Why units die
     splitter.setStretchFactor(0, 2)
     splitter.setStretchFactor(1, 1)
     splitter.setChildrenCollapsible(False)

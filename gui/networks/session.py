@@ -8,9 +8,12 @@ from models.config import ExperimentConfig
 from models.experiment import Experiment
 from models.presets import Preset, PresetError, load_preset
 
-__all__ = ["SETTINGS_KEYS", "parse_settings"]
+__all__ = ["DETAIL_VIEWS", "SETTINGS_KEYS", "WHY_PAGES", "parse_settings",
+           "parse_view_settings"]
 
-SETTINGS_KEYS = ("config", "preset", "selected", "scope")
+SETTINGS_KEYS = ("config", "preset", "selected", "scope", "detail_view", "why_page", "unit")
+DETAIL_VIEWS = ("history", "why")  # the detail area's views (gui.networks.why.area)
+WHY_PAGES = ("drift", "updates", "plateau")  # the why view's pages (gui.networks.why.view)
 
 
 def parse_settings(settings: dict[str, Any], current: ExperimentConfig
@@ -63,3 +66,42 @@ def parse_settings(settings: dict[str, Any], current: ExperimentConfig
     except (ValueError, OSError) as exc:
         raise ValueError(f"config: {exc}") from None
     return config, preset, name, selected, scope
+
+
+def parse_view_settings(settings: dict[str, Any], config: ExperimentConfig
+                        ) -> tuple[str, str, tuple[int, int] | None]:
+    """Check which detail view, why page and unit a session shows; raise ValueError if bad.
+
+    Sessions saved before these fields existed load with the defaults (the history view,
+    the drift page, no unit).
+
+    Parameters
+    ----------
+    settings : dict
+        ``detail_view`` (``history`` or ``why``), ``why_page`` (``drift``, ``updates`` or
+        ``plateau``) and ``unit`` (``[layer, unit]`` of the selected cell, 0-based, or
+        null), each optional.
+    config : ExperimentConfig
+        The config the tab applies (the unit must be in its networks).
+
+    Returns
+    -------
+    tuple
+        ``(detail_view, why_page, unit)``.
+    """
+    view = settings.get("detail_view", "history")
+    if view not in DETAIL_VIEWS:
+        raise ValueError(f"detail_view: {view!r}; choose {' or '.join(DETAIL_VIEWS)}")
+    page = settings.get("why_page", "drift")
+    if page not in WHY_PAGES:
+        raise ValueError(f"why_page: {page!r}; choose from {', '.join(WHY_PAGES)}")
+    unit = settings.get("unit")
+    if unit is not None:
+        if not (isinstance(unit, list) and len(unit) == 2
+                and all(isinstance(v, int) and not isinstance(v, bool) for v in unit)):
+            raise ValueError(f"unit: {unit!r} is not [layer, unit] (two whole numbers)")
+        if not (0 <= unit[0] < config.depth and 0 <= unit[1] < config.width):
+            raise ValueError(f"unit: {unit!r} is not in the networks' {config.depth} layers "
+                             f"of {config.width} units")
+        unit = (unit[0], unit[1])
+    return view, page, unit

@@ -15,7 +15,7 @@ from gui.networks.grid import format_lr, pretty_activation
 from gui.networks.history import History
 from gui.networks.hover import cell_text, unit_text
 from gui.networks.layout import INTRO, LAPSE, PACES, build_ui
-from gui.networks.session import parse_settings
+from gui.networks.session import parse_settings, parse_view_settings
 from gui.networks.training_worker import Frame, TrainingWorker
 from models.config import ExperimentConfig
 from models.experiment import Experiment
@@ -141,11 +141,14 @@ class NetworksTab(QtWidgets.QWidget, LabTab):
                               experiment.loss_name, config.depth, config.width,
                               test=(experiment.test_dataset.x, experiment.test_dataset.y),
                               probe=config.probe)
+        self.why.configure(experiment, self.worker.busy, self.generation,
+                           list(config.activations), list(config.lrs))
         self.controls.set_config(config)
         self.controls.show_message("")
         self.selected = min(self.selected, config.n_networks - 1)
         self.grid.select(self.selected)
         self.worker.select(self.selected)
+        self.why.set_cell(self.selected)
         self.events.setText("")
         self.events.setToolTip("")
         self._events_shown = -1
@@ -351,6 +354,7 @@ class NetworksTab(QtWidgets.QWidget, LabTab):
         self.selected = index
         self.grid.select(index)
         self.worker.select(index)
+        self.why.set_cell(index)
         self._history_drawn = (-1, -1, -1)
         self._schedule_draw()
 
@@ -375,6 +379,7 @@ class NetworksTab(QtWidgets.QWidget, LabTab):
              "dead": cell["dead"][:n].reshape(n, -1),
              **{k: cell[k][:n] for k in ("test_loss", "train_accuracy", "test_accuracy")}},
             self.cell_name())
+        self.why.refresh(index)
         self._history_drawn = (-1, -1, -1)
         self.timeline_label.setText(f"replay: step {snap.step:,}")
         self.step_label.setText(f"step {snap.step:,} (replay)")
@@ -516,6 +521,7 @@ class NetworksTab(QtWidgets.QWidget, LabTab):
             self._history_drawn = key
             self._last_detail = start
             self.detail.set_history(self.history.cell(self.selected), self.cell_name(snap.labels))
+            self.why.refresh()
             if frame.selected == self.selected:
                 self.detail.set_output(frame.grid_x, frame.output)
         self.last_frame = frame
@@ -580,7 +586,9 @@ class NetworksTab(QtWidgets.QWidget, LabTab):
         """Return the tab's state as a JSON-able dict."""
         return {"config": self.config.to_dict(), "preset": self.preset_name,
                 "selected": self.selected,
-                "scope": "selected" if self.scope.currentIndex() == 1 else "all"}
+                "scope": "selected" if self.scope.currentIndex() == 1 else "all",
+                "detail_view": self.detail_area.view, "why_page": self.why.page,
+                "unit": list(self.why.unit[1:]) if self.why.unit is not None else None}
 
     def apply_settings(self, settings: dict[str, Any]) -> None:
         """Restore a state from `settings`; on bad input raise ValueError and keep the state.
@@ -591,11 +599,17 @@ class NetworksTab(QtWidgets.QWidget, LabTab):
             Naming the bad field (``config.lrs``, ``preset``, ``selected`` ...).
         """
         config, preset, name, selected, scope = parse_settings(settings, self.config)
+        view, page, unit = parse_view_settings(settings, config)
+        self.why.clear_unit()
         self.selected = selected
         self.scope.setCurrentIndex(1 if scope == "selected" else 0)
         self.apply_config(config, preset)
         self.preset_name = name if preset is not None else None
         self._show_story()
+        self.detail_area.set_view(view)
+        self.why.set_page(page)
+        if unit is not None:
+            self.why.select_unit(selected, *unit)
 
     # -- presentation -------------------------------------------------------------------
     def set_controls_visible(self, visible: bool) -> None:
@@ -629,11 +643,12 @@ class NetworksTab(QtWidgets.QWidget, LabTab):
                                         and getattr(self, "_controls_shown", True))
         for shortcut in self._pace_keys:
             shortcut.setEnabled(not locked)
-        self.detail.setVisible(not locked)
+        self.detail_area.setVisible(not locked)
         self.grid.set_click_hint(not locked)
 
     def shutdown(self) -> None:
         """Stop the worker thread and wait for it (safe to call twice)."""
         self._closed = True
         self._draw_timer.stop()
+        self.why.shutdown()
         self.worker.stop()
