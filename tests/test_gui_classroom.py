@@ -221,7 +221,7 @@ def test_hover_names_dead_since_and_revived_at_from_the_engine_history(qtbot, ta
     assert found["dead"] and found["revived"], found
     cell, layer, unit, since = found["dead"]
     tab.grid._moved(_unit_center(tab, cell, layer, unit))
-    assert f"layer {layer + 1}, unit {unit}" in tab.hovered_text
+    assert f"layer {layer + 1}, unit {unit + 1}" in tab.hovered_text
     assert f"dead since step {since:,}" in tab.hovered_text
     assert "bias" in tab.hovered_text and "incoming weight norm" in tab.hovered_text
     cell, layer, unit, revived = found["revived"]

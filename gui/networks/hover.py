@@ -23,7 +23,7 @@ def unit_text(experiment, cell: int, layer: int, unit: int, step: int | None = N
     experiment : models.experiment.Experiment
         The running experiment (its history holds every probe).
     cell, layer, unit : int
-        Which unit; the text numbers layers from 1.
+        Which unit (0-based); the text numbers layers and units from 1, as ``L2:17`` does.
     step : int, optional
         The step shown (the latest record when None).
 
@@ -38,7 +38,7 @@ def unit_text(experiment, cell: int, layer: int, unit: int, step: int | None = N
     activity = history.active[i, cell, layer, unit] / history.n_points
     code = int(history.state[i, cell, layer, unit])
     state = STATE_NAMES[code]
-    lines = [f"layer {layer + 1}, unit {unit} · activity {activity:.2f}",
+    lines = [f"layer {layer + 1}, unit {unit + 1} · activity {activity:.2f}",
              _MEANING.get(state, state)]
     at = int(history.steps[i])
     if code == DEAD:

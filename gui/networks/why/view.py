@@ -278,7 +278,7 @@ class WhyView(QtWidgets.QWidget, WhyFigures):
         self.plateau.set_surface(surface, step, f"Loss over {name}'s bias × incoming weight "
                                  f"norm, the rest held at step {step:,}")
         final = n == max(GRID_SIZES)
-        self._set_status(f"{name} (the hover's layer {r.layer + 1}, unit {r.unit}) at step "
+        self._set_status(f"{name} (layer {r.layer + 1}, unit {r.unit + 1}) at step "
                          f"{step:,}: {where} · grid {n} × {n}" + ("" if final else ", refining…"))
 
     @staticmethod
