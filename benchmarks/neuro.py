@@ -2,7 +2,8 @@
 
 ``python benchmarks/neuro.py`` prints everything as JSON; ``--event-loop-only`` measures only
 the event loop's lateness (process worker against an in-process thread); ``--crossing-only``
-only the threshold-crossing correction's convergence in dt (correction on and off).
+only the threshold-crossing correction's convergence in dt (correction on and off);
+``--stalls-only`` only the Neuron tab's GUI-thread stalls (`neuron_tab_stalls`).
 """
 
 from __future__ import annotations
@@ -144,6 +145,55 @@ def event_loop_lateness() -> dict:
     return out
 
 
+def neuron_tab_stalls(repeats: int = REPEATS) -> dict:
+    """GUI-thread stalls of the Neuron tab (see `benchmarks.stall`), median and max of runs.
+
+    ``first_visit``: a fresh tab shown (a fresh simulation process each run) until every
+    job is drawn; with the seconds to the "starting" state, to the first result drawn and
+    to all. ``results_arriving``: per job (the sub-tab it fills), that job alone re-run by
+    the tab (the others shown from cache), from ``run()`` until its plots are drawn.
+    """
+    from benchmarks.stall import StallMeter, aggregate, run_until
+    from gui.headless import ensure_app
+    from gui.neuron.settings import JOBS
+    from gui.neuron.tab import NeuronTab
+
+    ensure_app()
+    first, per_job = [], {job: [] for job in JOBS}
+    for k in range(repeats):
+        tab = NeuronTab(autorun=True)
+        tab.resize(1280, 800)
+        shown: list[tuple[str, float]] = []
+        began = time.perf_counter()
+        tab.result_shown.connect(lambda job, s=shown: s.append((job, time.perf_counter())))
+        with StallMeter() as meter:
+            tab.show()
+            starting = run_until(lambda t=tab: t.starting.isVisible(), 10)
+            run_until(lambda s=shown: bool(s), 120)
+            run_until(lambda t=tab: t.is_idle(), 300, settle_s=0.3)
+        first.append({**meter.summary(), "starting_state_s": round(starting, 3),
+                      "first_result_s": round(shown[0][1] - began, 3) if shown else None,
+                      "all_results_s": round(time.perf_counter() - began - 0.3, 3)})
+        if k == repeats - 1:
+            for job in JOBS:
+                for _ in range(repeats):
+                    tab._cache.pop(tab._key(job), None)
+                    done = []
+                    tab.result_shown.connect(lambda j, d=done, job=job: d.append(j == job))
+                    with StallMeter() as meter:
+                        tab.run()
+                        run_until(lambda d=done, t=tab: any(d) and t.is_idle(), 300,
+                                  settle_s=0.3)
+                    tab.result_shown.disconnect()
+                    per_job[job].append(meter.summary())
+        assert tab.shutdown()
+        tab.close()
+        tab.deleteLater()
+    return {"first_visit": aggregate(first),
+            "results_arriving": {job: aggregate(runs) for job, runs in per_job.items()},
+            "target": "gap_ms_max < 50 (gui_cpu_ms_max: the GUI thread's own CPU in one gap)"}
+
+
 def crossing_convergence(dts=(0.2, 0.1, 0.05, 0.025), multiples=(0.5, 1.0),
                          trials: int = 2000, duration_s: float = 2.0) -> dict:
     """Relative error of the simulated noisy rate against Siegert per dt, correction on/off.
@@ -189,6 +239,11 @@ def main() -> None:
         out["load_average_1_5_15"] = [round(x, 2) for x in os.getloadavg()]
         print(json.dumps(out, indent=2))
         return
+    if "--stalls-only" in sys.argv:
+        out["neuron_tab_stalls"] = neuron_tab_stalls()
+        out["load_average_1_5_15"] = [round(x, 2) for x in os.getloadavg()]
+        print(json.dumps(out, indent=2))
+        return
     if "--event-loop-only" in sys.argv:
         out["event_loop_lateness_during_drive"] = event_loop_lateness()
         out["load_average_1_5_15"] = [round(x, 2) for x in os.getloadavg()]
@@ -230,6 +285,7 @@ def main() -> None:
                                             "duration_s": noisy.duration_s}
     out["crossing_correction_convergence"] = crossing_convergence()
     out["event_loop_lateness_during_drive"] = event_loop_lateness()
+    out["neuron_tab_stalls"] = neuron_tab_stalls()
     out["cores"] = os.cpu_count()
     out["load_average_1_5_15"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(out, indent=2))

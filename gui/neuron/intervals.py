@@ -8,6 +8,7 @@ import threading
 from PySide6 import QtCore
 
 from gui.neuron import isi_plots
+from gui.neuron.drawing import Drawer, finish
 
 
 class Intervals(QtCore.QObject):
@@ -15,6 +16,8 @@ class Intervals(QtCore.QObject):
 
     The CV theory takes about a second of numpy, so it runs on a helper thread and is
     cached by parameters; `drawn` carries ``{figure name: table}`` for the tab's tables.
+    Both plots are drawn by `drawer` (a `gui.neuron.drawing.Drawer`), an item per
+    event-loop turn.
 
     Attributes
     ----------
@@ -27,8 +30,10 @@ class Intervals(QtCore.QObject):
     drawn = QtCore.Signal(dict)
     _ready = QtCore.Signal(str, object)  # (parameters key, CvCurve) from the helper thread
 
-    def __init__(self, parent: QtCore.QObject | None = None) -> None:
+    def __init__(self, parent: QtCore.QObject | None = None, drawer: Drawer | None = None
+                 ) -> None:
         super().__init__(parent)
+        self.drawer = drawer if drawer is not None else Drawer(self)
         self.plots = None
         self.cv = None
         self.stats = None
@@ -37,32 +42,28 @@ class Intervals(QtCore.QObject):
         self._pending: set[str] = set()
         self._thread: threading.Thread | None = None
         self._closed = False
-        self._queued = 0
         self._ready.connect(self._on_ready)
 
     def busy(self) -> bool:
         """Whether a histogram is queued or a CV theory is being computed."""
-        return bool(self._pending) or self._queued > 0
+        return bool(self._pending) or self.drawer.busy()
 
     def queue(self, result, params) -> None:
-        """`show` in the next event-loop turn: the drive's plots and these are two short stalls."""
-        self._queued += 1
-        QtCore.QTimer.singleShot(0, self, lambda: self._show_queued(result, params))
-
-    def _show_queued(self, result, params) -> None:
-        self._queued -= 1
-        if not self._closed:
-            self.show(result, params)
+        """Draw the intervals of `result` through the drawer, after what it has queued."""
+        self.drawer.put("intervals", self._steps(result, params), self.drawn.emit)
 
     def show(self, result, params) -> None:
-        """Draw the ISI histogram of `result` (a DriveResult); start or reuse the CV theory."""
+        """Draw the ISI histogram of `result` (a DriveResult) now; start or reuse the CV theory."""
+        self.drawn.emit(finish(self._steps(result, params)))
+
+    def _steps(self, result, params):
         self.stats, self._params = result.isi_statistics(), params
-        tables = {"isi": isi_plots.draw_isi(self.plots[0], self.stats)}
+        tables = {"isi": (yield from isi_plots.draw_isi.steps(self.plots[0], self.stats))}
         key = json.dumps(params.to_dict(), sort_keys=True)
         if params.noise_mv <= 0:
             self.cv = None
-            tables["cv_curve"] = isi_plots.draw_cv(self.plots[1], None, params.i0_na,
-                                                   self.stats.cv, False)
+            tables["cv_curve"] = yield from isi_plots.draw_cv.steps(
+                self.plots[1], None, params.i0_na, self.stats.cv, False)
         elif key in self._cache:
             self._on_ready(key, self._cache[key])
         elif key not in self._pending:
@@ -71,7 +72,7 @@ class Intervals(QtCore.QObject):
             self._thread = threading.Thread(target=self._work, args=(key, params),
                                             name="relu-lab-cv-theory", daemon=True)
             self._thread.start()
-        self.drawn.emit(tables)
+        return tables
 
     def _work(self, key: str, params) -> None:
         from neuro.isi import cv_curve
@@ -89,8 +90,9 @@ class Intervals(QtCore.QObject):
         if self._params is None or key != json.dumps(self._params.to_dict(), sort_keys=True):
             return  # the parameters changed since: a stale curve
         self.cv = curve
-        self.drawn.emit({"cv_curve": isi_plots.draw_cv(self.plots[1], curve,
-                                                       self._params.i0_na, self.stats.cv)})
+        steps = isi_plots.draw_cv.steps(self.plots[1], curve, self._params.i0_na,
+                                        self.stats.cv)
+        self.drawer.put("cv_curve", steps, lambda table: self.drawn.emit({"cv_curve": table}))
 
     def shutdown(self) -> None:
         """Drop pending work and wait (at most 2 s) for a running CV theory."""

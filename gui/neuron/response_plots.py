@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
+from gui.neuron.drawing import stepped
 from gui.neuron.plot_style import (
     ALPHA_PINNED_NOTE,
     COLORS,
@@ -38,6 +39,7 @@ def _theory(plot: pg.PlotItem, x: np.ndarray, y) -> None:
 THEORY_NAME = "linear-response theory (white noise, small I1)"
 
 
+@stepped
 def draw_response_gain(plot: pg.PlotItem, freq_hz: np.ndarray, lif_gain: np.ndarray,
                        leaky_gain: np.ndarray, noisy: bool = True,
                        static_gain: np.ndarray | None = None, theory_gain=None,
@@ -69,12 +71,17 @@ def draw_response_gain(plot: pg.PlotItem, freq_hz: np.ndarray, lif_gain: np.ndar
     prepare(plot, "Frequency response: gain of the rate modulation", "drive frequency f (Hz)",
              "gain (Hz/nA)", columns=2)
     plot.setLogMode(x=True, y=False)
+    yield
     plot.plot(freq_hz, leaky_gain, pen=pen(COLORS["leaky"], 2.5, pg.QtCore.Qt.PenStyle.DashLine),
               name="Leaky ReLU (instantaneous)")
+    yield
     _theory(plot, freq_hz, theory_gain)
+    yield
     _error_bars(plot, freq_hz, lif_gain, gain_se, COLORS["lif"])
+    yield
     plot.plot(freq_hz, lif_gain, pen=pen(COLORS["lif"], 2), symbol="o", symbolSize=7,
               symbolBrush=COLORS["lif"], symbolPen=None, name="LIF population (± s.e.)")
+    yield
     series = [lif_gain, leaky_gain]
     extent = [np.asarray(lif_gain, float) + np.nan_to_num(np.asarray(
         gain_se if gain_se is not None else 0.0, float))]
@@ -86,6 +93,7 @@ def draw_response_gain(plot: pg.PlotItem, freq_hz: np.ndarray, lif_gain: np.ndar
                                                  pg.QtCore.Qt.PenStyle.DashLine),
                   name=STATIC_SLOPE_NAME)
         series.append(static_gain)
+        yield
     log_ticks(plot, freq_hz)
     headroom(plot, *series, *extent, floor=0.0, factor=1.3)
     if not noisy:
@@ -105,6 +113,7 @@ def phase_limits(*series) -> tuple[float, float]:
     return float(min(-60.0, values.min() - 10.0)), float(max(20.0, values.max() + 10.0))
 
 
+@stepped
 def draw_response_phase(plot: pg.PlotItem, freq_hz: np.ndarray, lif_phase: np.ndarray,
                         leaky_phase: np.ndarray, noisy: bool = True, theory_phase=None,
                         phase_se=None, correction_note: str = "") -> Table:
@@ -131,16 +140,22 @@ def draw_response_phase(plot: pg.PlotItem, freq_hz: np.ndarray, lif_phase: np.nd
     prepare(plot, "Frequency response: phase of the rate modulation", "drive frequency f (Hz)",
              "phase (deg; negative = lag)", columns=3)
     plot.setLogMode(x=True, y=False)
+    yield
     plot.plot(freq_hz, leaky_phase, pen=pen(COLORS["leaky"], 2.5, pg.QtCore.Qt.PenStyle.DashLine),
               name="Leaky ReLU (no lag)")
+    yield
     _theory(plot, freq_hz, theory_phase)
+    yield
     _error_bars(plot, freq_hz, lif_phase, phase_se, COLORS["lif"])
+    yield
     plot.plot(freq_hz, lif_phase, pen=pen(COLORS["lif"], 2), symbol="o", symbolSize=7,
               symbolBrush=COLORS["lif"], symbolPen=None, name="LIF population (± s.e.)")
+    yield
     if freq_hz.size:
         plot.plot([freq_hz.min(), freq_hz.max()], [-45, -45],
                   pen=pen(COLORS["reference"], 1.5, pg.QtCore.Qt.PenStyle.DotLine),
                   name="-45 deg (white-noise limit)")
+        yield
     log_ticks(plot, freq_hz)
     se = np.nan_to_num(np.asarray(phase_se, float)) if phase_se is not None else 0.0
     low, high = phase_limits(np.asarray(lif_phase, float) - se, np.asarray(lif_phase, float) + se,
@@ -195,6 +210,7 @@ class PlotStack(pg.GraphicsLayout):
         return self.panels[-1].getAxis(name)
 
 
+@stepped
 def draw_alpha_scan(plot, x: np.ndarray, x_name: str, x_label: str,
                     alpha: np.ndarray, alpha_offset: np.ndarray,
                     current: float | None = None, gain: np.ndarray | None = None,
@@ -234,22 +250,29 @@ def draw_alpha_scan(plot, x: np.ndarray, x_name: str, x_label: str,
     if stacked:
         plot.setTitle(title)
         top.setTitle(None)
+    yield
     top.plot(x, alpha, pen=pen(COLORS["theory"], 2), symbol="s", symbolSize=7,
              symbolBrush=COLORS["theory"], symbolPen=None, name="3-parameter fit")
+    yield
     top.plot(x, alpha_offset, pen=pen(COLORS["leaky"], 2), symbol="o", symbolSize=7,
              symbolBrush=COLORS["leaky"], symbolPen=None, name="with output offset")
+    yield
     headroom(top, alpha, alpha_offset, floor=0.0, factor=1.9 if stacked else 1.6)
     add_note(top, ALPHA_PINNED_NOTE, corner="below-legend", size="8pt")
+    yield
     panels = [top]
     if stacked:
         for panel, values, label, key in ((plot.panels[1], gain, "gain (Hz/nA)", "theory"),
                                           (plot.panels[2], threshold, "I_th (nA)", "lif")):
             prepare(panel, "", "", label, legend=False)
             panel.setTitle(None)
+            yield
             panel.plot(x, values, pen=pen(COLORS[key], 2), symbol="s", symbolSize=6,
                        symbolBrush=COLORS[key], symbolPen=None)
             panels.append(panel)
+            yield
         add_note(plot.panels[1], "3-parameter fit", corner="top-right", size="8pt")
+        yield
         for panel in panels[:-1]:
             panel.getAxis("bottom").setStyle(showValues=False)
             panel.setLabel("bottom", "")
@@ -259,5 +282,6 @@ def draw_alpha_scan(plot, x: np.ndarray, x_name: str, x_label: str,
         for panel in panels:
             panel.addLine(x=current, pen=pen(COLORS["reference"], 1.5,
                                                pg.QtCore.Qt.PenStyle.DashLine))
+            yield
     return ([x_name, "alpha", "alpha_with_offset", "gain_hz_per_na", "threshold_na"],
             np.column_stack([x, alpha, alpha_offset, gain, threshold]))

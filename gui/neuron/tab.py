@@ -13,9 +13,10 @@ from gui.lab_tab import LabTab
 from gui.neuron import captions
 from gui.neuron import figures as neuron_figures
 from gui.neuron import plots as neuron_plots
+from gui.neuron.drawing import Drawer
 from gui.neuron.intervals import Intervals
 from gui.neuron.layout import build_panel, build_views
-from gui.neuron.preview import start_preview
+from gui.neuron.preview import StartingPanel, start_preview
 from gui.neuron.settings import (
     CUSTOM_PRESET,
     JOBS,
@@ -57,7 +58,8 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         self._fit_offset = False
         self._cache: dict[tuple, object] = {}
         self._results: dict[str, tuple] = {}  # job -> (result, parameters, fit offset) shown
-        self.intervals = Intervals(self)
+        self.drawer = Drawer(self)  # results are drawn a plot item per event-loop turn
+        self.intervals = Intervals(self, self.drawer)
         self._preview_key: tuple | None = None
         self._pending: dict[str, tuple] = {}  # job -> cache key, for the current run
         self._request = 0
@@ -82,6 +84,11 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
     def _build(self) -> None:
         panel = build_panel(self)
         build_views(self)
+        for item in self.plots.values():
+            # equal preferred sizes: a new title, legend or tick label no longer resizes the
+            # grid's columns, which repainted every plot (axes regenerated) at each step
+            item.setPreferredSize(100, 100)
+        self.starting = StartingPanel(self.views)
         splitter = QtWidgets.QSplitter()
         splitter.addWidget(panel)
         splitter.addWidget(self.views)
@@ -220,15 +227,20 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         """Run everything the figures need (for headless export); see `wait_until_idle`."""
         self.run()
 
+    def is_idle(self) -> bool:
+        """True when no job, CV theory or drawing is pending."""
+        return not self._pending and not self.intervals.busy() and not self.drawer.busy()
+
     def wait_until_idle(self, timeout_s: float = 300.0) -> bool:
-        """Process events until no job (nor CV theory) is pending; return False on timeout."""
-        return wait_until(lambda: not self._pending and not self.intervals.busy(), timeout_s)
+        """Process events until `is_idle`; return False on timeout."""
+        return wait_until(self.is_idle, timeout_s)
 
     def cancel(self) -> None:
         """Cancel the running and queued simulations; the plots keep their last results."""
         self.runner.cancel()
         self._pending.clear()
         self._set_busy(False)
+        self.starting.hide()
         self.status.setText("cancelled")
 
     def shutdown(self) -> bool:
@@ -239,6 +251,7 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         """
         self._pending.clear()
         self._set_busy(False)
+        self.drawer.drop()
         self.intervals.shutdown()
         return self.runner.shutdown(2000)
 
@@ -266,26 +279,40 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
                 shown = True
         return shown
 
-    def _show(self, job: str, result) -> None:
-        noisy = self.params.noise_mv > 0
-        self._results[job] = (result, self.params, self._fit_offset)
+    def _show(self, job: str, result, preview: bool = False) -> None:
+        """Queue `result`'s drawing (a plot item per event-loop turn); `_drawn` follows."""
+        params, offset = self.params, self._fit_offset
+        noisy = params.noise_mv > 0
         if job == "drive":
-            self._tables.update(neuron_figures.fill_drive(self.plots, result,
-                                                          self.params.v_th_mv, noisy,
-                                                          self.params.freq_hz))
-            self.intervals.queue(result, self.params)  # its own event-loop turn
+            steps = neuron_figures.fill_drive.steps(self.plots, result, params.v_th_mv, noisy,
+                                                    params.freq_hz)
         elif job == "fi":
-            offset = self._fit_offset
-            self._tables.update(neuron_figures.fill_fi(self.plots, result, noisy, offset))
+            steps = neuron_figures.fill_fi.steps(self.plots, result, noisy, offset)
+        elif job == "response":
+            steps = neuron_figures.fill_response.steps(self.plots, result, noisy)
+        else:
+            steps = neuron_figures.fill_scan.steps(self.plots, result,
+                                                   getattr(params, result.name))
+        self.drawer.put(job, steps, lambda tables: self._drawn(job, result, params, offset,
+                                                              tables, preview))
+
+    def _drawn(self, job: str, result, params, offset: bool, tables: dict,
+               preview: bool) -> None:
+        """`result` is on its plots: keep its tables, update the labels, say so."""
+        self._results[job] = (result, params, offset)
+        self._tables.update(tables)
+        self.starting.hide()
+        if job == "drive":
+            self.intervals.queue(result, params)  # drawn after, by the same drawer
+            if preview:
+                for name in ("raster", "population_rate"):
+                    self.plots[name].setTitle(f"{self.plots[name].titleLabel.text} (quick "
+                                              "preview; the full run follows)")
+        elif job == "fi":
             fit = result.leaky_fit(offset)
             self.fit_label.setText("\n".join(neuron_plots.fit_parts(
                 fit.alpha, fit.gain_hz_per_na, fit.threshold_na, fit.rmse_hz,
                 fit.offset_hz if offset else None)))
-        elif job == "response":
-            self._tables.update(neuron_figures.fill_response(self.plots, result, noisy))
-        elif job == "scan":
-            self._tables.update(neuron_figures.fill_scan(self.plots, result,
-                                                         getattr(self.params, result.name)))
         self._update_captions()
         self.result_shown.emit(job)
 
@@ -324,10 +351,7 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
             return  # cancelled meanwhile
         if key == self._preview_key:
             self._preview_key = None
-            self._show(job, result)
-            for name in ("raster", "population_rate"):
-                self.plots[name].setTitle(f"{self.plots[name].titleLabel.text} (quick "
-                                          "preview; the full run follows)")
+            self._show(job, result, preview=True)
             self.run()
             return
         self._cache[key] = result
@@ -356,6 +380,8 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
 
     def _after_job(self, keep_status: bool = False) -> None:
         if not self._pending:
+            if not self._results and not self.drawer.busy():
+                self.starting.hide()  # failed or cancelled before anything was drawn
             self._set_busy(False)
             self.progress_bar.setValue(1000)
             if not keep_status:
