@@ -116,7 +116,7 @@ def test_a_newer_result_of_the_same_job_replaces_one_being_drawn(tab, qtbot):
     tab._show("response", fake_response((1.0, 10.0, 100.0)))
     tab.drawer._step()  # half drawn
     tab._show("response", fake_response((2.0, 20.0)))
-    qtbot.waitUntil(tab.is_idle)
+    qtbot.waitUntil(tab.is_idle, timeout=30_000)
     assert shown == ["response"]
     np.testing.assert_array_equal(tab._tables["response_gain"][1][:, 0], [2.0, 20.0])
 
@@ -142,7 +142,7 @@ def test_first_visit_shows_starting_until_the_first_result_replaces_it(tab, qtbo
     assert shown == [("drive", False)] and not panel.isVisible()
     assert tab.plots["raster"].listDataItems()
     assert "quick preview" in tab.plots["raster"].titleLabel.text
-    assert set(submitted[1]) == {"drive", "fi", "scan", "response"}  # the full run follows
+    assert set(submitted[1]) == {"drive", "cv", "fi", "scan", "response"}  # the full run
 
 
 def test_a_failed_first_run_takes_the_starting_panel_away(tab, monkeypatch):

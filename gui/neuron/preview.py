@@ -60,8 +60,10 @@ def start_preview(tab) -> bool:
                                   duration_s=min(tab.params.duration_s, PREVIEW_S))
     tab._preview_key = ("drive-preview", json.dumps(preview.to_dict(), sort_keys=True), "")
     tab._pending = {"drive": tab._preview_key}
-    tab._job_count, tab._done_jobs = 1, 0
-    tab._request = tab.runner.run({"drive": {**tab._payload("drive"), "params": preview}})
+    specs = tab._with_cv({"drive": {**tab._payload("drive"), "params": preview}}, tab.params)
+    tab.intervals.expect(tab._pending.get("cv") and tab.params)  # the preview's too
+    tab._job_count, tab._done_jobs = len(tab._pending), 0
+    tab._request = tab.runner.run(specs)
     tab._set_busy(True)
     tab.status.setText("starting the simulator (Brian2 loads once, a few seconds); "
                        f"then a quick preview of {preview.n_neurons} neurons")

@@ -61,6 +61,7 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         self.drawer = Drawer(self)  # results are drawn a plot item per event-loop turn
         self.intervals = Intervals(self, self.drawer)
         self._preview_key: tuple | None = None
+        self._cv_params = None  # whose CV theory the simulation process computes
         self._pending: dict[str, tuple] = {}  # job -> cache key, for the current run
         self._request = 0
         self._job_count = 0
@@ -210,11 +211,15 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         self._pending.clear()
         starting = self.runner.child_pid is None
         missing = [job for job in JOBS if not self._show_cached(only=job)]
-        self._job_count = len(missing)
-        self._done_jobs = 0
+        specs = {job: self._payload(job) for job in missing}
         self._pending = {job: self._key(job) for job in missing}
+        if "drive" in missing:
+            specs = self._with_cv(specs, self.params)
+        self.intervals.expect(self._pending.get("cv") and self.params)
+        self._job_count = len(self._pending)
+        self._done_jobs = 0
         if missing:
-            self._request = self.runner.run({job: self._payload(job) for job in missing})
+            self._request = self.runner.run(specs)
         self._set_busy(bool(missing))
         if not missing:
             self.status.setText("shown from cache")
@@ -222,6 +227,19 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
             self.status.setText("starting the simulation process (imports Brian2 once)...")
         else:
             self.status.setText(f"running {', '.join(missing)}")
+
+    def _with_cv(self, specs: dict, params) -> dict:
+        """Add the CV theory of `params` right after the drive (in the simulation process)."""
+        if params.noise_mv <= 0 or self.intervals.has(params):
+            return specs
+        self._cv_params = params
+        self._pending["cv"] = ("CV theory", json.dumps(params.to_dict(), sort_keys=True), "")
+        out = {}
+        for job, payload in specs.items():
+            out[job] = payload
+            if job == "drive":
+                out["cv"] = {"params": params}
+        return out
 
     def run_default(self) -> None:
         """Run everything the figures need (for headless export); see `wait_until_idle`."""
@@ -239,6 +257,7 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         """Cancel the running and queued simulations; the plots keep their last results."""
         self.runner.cancel()
         self._pending.clear()
+        self.intervals.expect(None)
         self._set_busy(False)
         self.starting.hide()
         self.status.setText("cancelled")
@@ -349,6 +368,11 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         key = self._pending.pop(job, None)
         if key is None:
             return  # cancelled meanwhile
+        if job == "cv":
+            self._done_jobs += 1
+            self.intervals.provide(self._cv_params, result)
+            self._after_job()
+            return
         if key == self._preview_key:
             self._preview_key = None
             self._show(job, result, preview=True)
@@ -362,6 +386,8 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
 
     def _on_failed(self, job: str, message: str) -> None:
         if self._pending.pop(job, None) is not None:
+            if job == "cv":
+                self.intervals.provide(self._cv_params, None)
             self._done_jobs += 1
             self.status.setText(f"error: {message}")
             self._after_job(keep_status=True)
@@ -370,11 +396,13 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         """The run is over: jobs still pending were cancelled."""
         if request == self._request and self._pending:
             self._pending.clear()
+            self.intervals.expect(None)
             self._after_job()
 
     def _on_run_failed(self, request: int, message: str) -> None:
         if request == self._request and self._pending:
             self._pending.clear()
+            self.intervals.expect(None)
             self.status.setText(f"error: {message}")
             self._after_job(keep_status=True)
 
