@@ -183,3 +183,42 @@ def test_the_drawer_runs_one_step_a_turn_and_drops_a_broken_drawing(qtbot):
     with pytest.raises(ValueError):
         drawer._step()
     assert not drawer.busy()
+
+
+def test_the_cv_theory_comes_from_the_simulation_process_not_a_thread(tab, qtbot,
+                                                                       monkeypatch):
+    from neuro.isi import cv_curve
+    from neuro.jobs import run_job
+    from neuro.parameters import LifParameters
+
+    params = LifParameters(n_neurons=60, duration_s=0.3, noise_mv=4.0)
+    curve = run_job("cv", {"params": params})  # what the simulation process returns
+    np.testing.assert_allclose(curve.cv_theory, cv_curve(params).cv_theory)
+    tab.apply_settings({**tab.settings(), "parameters": params.to_dict()})
+    submitted = []
+    monkeypatch.setattr(tab.runner, "run", lambda specs: submitted.append(specs) or 5)
+    tab.run()
+    assert list(submitted[0])[:2] == ["drive", "cv"]  # the theory right after the drive
+    tab._request = 5
+    tab._on_report(5, ("finished", "drive", fake_drive(params)))
+    qtbot.waitUntil(lambda: "isi" in tab._tables, timeout=30_000)
+    assert tab.intervals._thread is None and tab.intervals.busy()  # waiting, no thread
+    tab._on_report(5, ("finished", "cv", curve))
+    qtbot.waitUntil(lambda: tab.intervals.cv is curve and not tab.intervals.busy(),
+                    timeout=30_000)
+    assert tab.intervals._thread is None
+    np.testing.assert_array_equal(tab._tables["cv_curve"][1][:, 1], curve.cv_theory)
+
+
+def test_a_cancelled_cv_theory_is_computed_here_after_all(tab, qtbot, monkeypatch):
+    from neuro.parameters import LifParameters
+
+    params = LifParameters(n_neurons=60, duration_s=0.3, noise_mv=4.0)
+    tab.apply_settings({**tab.settings(), "parameters": params.to_dict()})
+    monkeypatch.setattr(tab.runner, "run", lambda specs: 6)
+    tab.run()
+    tab._on_report(6, ("finished", "drive", fake_drive(params)))
+    qtbot.waitUntil(lambda: "isi" in tab._tables, timeout=30_000)
+    tab.cancel()  # the promised theory will not come: the helper thread computes it
+    qtbot.waitUntil(lambda: tab.intervals.cv is not None and tab.is_idle(), timeout=60_000)
+    assert tab.intervals._thread is not None
