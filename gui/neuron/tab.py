@@ -388,6 +388,7 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         if self._pending.pop(job, None) is not None:
             if job == "cv":
                 self.intervals.provide(self._cv_params, None)
+            self.starting.hide()  # the error is what there is to see
             self._done_jobs += 1
             self.status.setText(f"error: {message}")
             self._after_job(keep_status=True)

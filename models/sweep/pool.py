@@ -25,7 +25,7 @@ def default_workers() -> int:
         return max(os.cpu_count() or 1, 1)
 
 
-WORKER_NICENESS = 10  # local workers yield the cores to the window (and the shell) that runs them
+WORKER_NICENESS = 5  # local workers yield the cores to the window (or shell) that runs them
 
 
 def worker_init(sweep_pid: int | None = None) -> None:
