@@ -6,9 +6,9 @@ import functools
 from collections import OrderedDict
 from collections.abc import Callable, Generator
 
-from PySide6 import QtCore
+from PySide6 import QtCore, QtWidgets
 
-__all__ = ["Drawer", "finish", "stepped"]
+__all__ = ["Drawer", "finish", "steady_plots", "stepped"]
 
 Steps = Generator[None, None, object]
 
@@ -35,6 +35,22 @@ def stepped(steps_fn: Callable[..., Steps]) -> Callable:
 
     draw.steps = steps_fn
     return draw
+
+
+def steady_plots(items) -> None:
+    """Make a grid of plots cheap to repaint while it is being filled a step at a time.
+
+    Equal preferred sizes: a new title, legend or tick label no longer resizes the grid's
+    columns (which moved every plot and regenerated every axis at each step). Axes are
+    cached as pixmaps: a plot whose curves change repaints its unchanged axes (and their
+    grid lines) by copying them.
+    """
+    for item in items:
+        item.setPreferredSize(100, 100)
+        for plot in getattr(item, "panels", [item]):
+            for side in ("left", "bottom", "top", "right"):
+                plot.getAxis(side).setCacheMode(
+                    QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
 class Drawer(QtCore.QObject):

@@ -57,12 +57,12 @@ def draw_currents(plot: pg.PlotItem, t_ms: np.ndarray, i_in_na: np.ndarray,
     """
     prepare(plot, "Input and leak current, one neuron", "time (ms)", "current (nA)",
              columns=2)
+    headroom(plot, i_in_na, i_leak_na, floor=0.0)  # first: the curves then leave the axes be
     yield
     plot.plot(t_ms, i_leak_na, pen=pen(COLORS["leak"], 1), name="leak I_L = g_L (V - E_L)")
     yield
     plot.plot(t_ms, i_in_na, pen=pen(COLORS["input"], 2.5), name="input I(t)")
     yield
-    headroom(plot, i_in_na, i_leak_na, floor=0.0)
     return ["t_ms", "i_in_na", "i_leak_na"], np.column_stack([t_ms, i_in_na, i_leak_na])
 
 
@@ -89,6 +89,7 @@ def draw_voltage(plot: pg.PlotItem, t_ms: np.ndarray, v_mv: np.ndarray,
     """
     prepare(plot, "Membrane potential and spikes, one neuron", "time (ms)", "V (mV)",
              columns=3)
+    headroom(plot, v_mv, np.array([v_th_mv + 20.0]), factor=1.3)
     yield
     plot.plot(t_ms, v_mv, pen=pen(COLORS["v"], 1), name="V(t)")
     yield
@@ -102,7 +103,6 @@ def draw_voltage(plot: pg.PlotItem, t_ms: np.ndarray, v_mv: np.ndarray,
                   pen=pen(COLORS["reference"], 1, pg.QtCore.Qt.PenStyle.DashLine),
                   name="threshold V_th")
         yield
-    headroom(plot, v_mv, np.array([v_th_mv + 20.0]), factor=1.3)
     spike_flag = np.zeros(t_ms.size)
     if t_ms.size and spike_t_ms.size:
         index = np.clip(np.searchsorted(t_ms, spike_t_ms), 0, t_ms.size - 1)
@@ -134,6 +134,7 @@ def draw_raster(plot: pg.PlotItem, spike_neuron: np.ndarray, spike_t_ms: np.ndar
     shown = min(n_neurons, max_neurons)
     prepare(plot, f"Spike raster (first {shown} of {n_neurons} neurons)", "time (ms)",
              "neuron index", legend=False)
+    plot.setYRange(-0.5, shown - 0.5, padding=0.02)
     yield
     keep = spike_neuron < shown
     neuron, times = spike_neuron[keep], spike_t_ms[keep]
@@ -143,7 +144,6 @@ def draw_raster(plot: pg.PlotItem, spike_neuron: np.ndarray, spike_t_ms: np.ndar
         # thin vertical ticks need no antialiasing, and thousands of them paint 3x faster
         plot.plot(x, y, pen=pen(COLORS["raster"], 1), connect="pairs", antialias=False)
         yield
-    plot.setYRange(-0.5, shown - 0.5, padding=0.02)
     return ["neuron", "t_ms"], np.column_stack([neuron, times])
 
 
@@ -180,13 +180,13 @@ def draw_population_rate(plot: pg.PlotItem, t_ms: np.ndarray, rate_hz: np.ndarra
     y_label = f"rate (Hz; {smoothing})" if smoothing else "rate (Hz)"
     prepare(plot, "Population rate: LIF against fitted Leaky ReLU", "time (ms)", y_label,
              columns=2)
+    headroom(plot, rate_hz, rate_leaky_hz, floor=0.0, factor=HEADROOM if noisy else 1.6)
     yield
     plot.plot(t_ms, rate_hz, pen=pen(COLORS["lif"], 2), name="LIF population")
     yield
     plot.plot(t_ms, rate_leaky_hz, pen=pen(COLORS["leaky"], 2.5, pg.QtCore.Qt.PenStyle.DashLine),
               name="Leaky ReLU, same input")
     yield
-    headroom(plot, rate_hz, rate_leaky_hz, floor=0.0, factor=HEADROOM if noisy else 1.6)
     if not noisy:
         add_note(plot, NOISELESS_RATE_NOTE, corner="below-legend", color="#d55e00")
     return ["t_ms", "rate_hz", "rate_leaky_hz"], np.column_stack([t_ms, rate_hz, rate_leaky_hz])

@@ -71,6 +71,16 @@ def draw_response_gain(plot: pg.PlotItem, freq_hz: np.ndarray, lif_gain: np.ndar
     prepare(plot, "Frequency response: gain of the rate modulation", "drive frequency f (Hz)",
              "gain (Hz/nA)", columns=2)
     plot.setLogMode(x=True, y=False)
+    series = [lif_gain, leaky_gain]
+    extent = [np.asarray(lif_gain, float) + np.nan_to_num(np.asarray(
+        gain_se if gain_se is not None else 0.0, float))]
+    if theory_gain is not None:
+        extent.append(np.asarray(theory_gain, float))
+    if static_gain is not None:
+        static_gain = np.broadcast_to(np.asarray(static_gain, dtype=float), freq_hz.shape)
+        series.append(static_gain)
+    log_ticks(plot, freq_hz)  # ticks and range first: the curves then leave the axes be
+    headroom(plot, *series, *extent, floor=0.0, factor=1.3)
     yield
     plot.plot(freq_hz, leaky_gain, pen=pen(COLORS["leaky"], 2.5, pg.QtCore.Qt.PenStyle.DashLine),
               name="Leaky ReLU (instantaneous)")
@@ -82,20 +92,11 @@ def draw_response_gain(plot: pg.PlotItem, freq_hz: np.ndarray, lif_gain: np.ndar
     plot.plot(freq_hz, lif_gain, pen=pen(COLORS["lif"], 2), symbol="o", symbolSize=7,
               symbolBrush=COLORS["lif"], symbolPen=None, name="LIF population (± s.e.)")
     yield
-    series = [lif_gain, leaky_gain]
-    extent = [np.asarray(lif_gain, float) + np.nan_to_num(np.asarray(
-        gain_se if gain_se is not None else 0.0, float))]
-    if theory_gain is not None:
-        extent.append(np.asarray(theory_gain, float))
     if static_gain is not None:
-        static_gain = np.broadcast_to(np.asarray(static_gain, dtype=float), freq_hz.shape)
         plot.plot(freq_hz, static_gain, pen=pen(COLORS["theory"], 2,
                                                  pg.QtCore.Qt.PenStyle.DashLine),
                   name=STATIC_SLOPE_NAME)
-        series.append(static_gain)
         yield
-    log_ticks(plot, freq_hz)
-    headroom(plot, *series, *extent, floor=0.0, factor=1.3)
     if not noisy:
         add_note(plot, NOISELESS_RESPONSE_NOTE, corner="bottom-left", size="10pt",
                  color="#d55e00")
@@ -140,6 +141,11 @@ def draw_response_phase(plot: pg.PlotItem, freq_hz: np.ndarray, lif_phase: np.nd
     prepare(plot, "Frequency response: phase of the rate modulation", "drive frequency f (Hz)",
              "phase (deg; negative = lag)", columns=3)
     plot.setLogMode(x=True, y=False)
+    log_ticks(plot, freq_hz)  # ticks and range first: the curves then leave the axes be
+    se = np.nan_to_num(np.asarray(phase_se, float)) if phase_se is not None else 0.0
+    low, high = phase_limits(np.asarray(lif_phase, float) - se, np.asarray(lif_phase, float) + se,
+                             theory_phase, leaky_phase)
+    plot.setYRange(low, high, padding=0)
     yield
     plot.plot(freq_hz, leaky_phase, pen=pen(COLORS["leaky"], 2.5, pg.QtCore.Qt.PenStyle.DashLine),
               name="Leaky ReLU (no lag)")
@@ -156,11 +162,6 @@ def draw_response_phase(plot: pg.PlotItem, freq_hz: np.ndarray, lif_phase: np.nd
                   pen=pen(COLORS["reference"], 1.5, pg.QtCore.Qt.PenStyle.DotLine),
                   name="-45 deg (white-noise limit)")
         yield
-    log_ticks(plot, freq_hz)
-    se = np.nan_to_num(np.asarray(phase_se, float)) if phase_se is not None else 0.0
-    low, high = phase_limits(np.asarray(lif_phase, float) - se, np.asarray(lif_phase, float) + se,
-                             theory_phase, leaky_phase)
-    plot.setYRange(low, high, padding=0)
     if correction_note:
         plot.setTitle(f"{plot.titleLabel.text} ({correction_note})")
     if not noisy:

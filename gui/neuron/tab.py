@@ -13,7 +13,7 @@ from gui.lab_tab import LabTab
 from gui.neuron import captions
 from gui.neuron import figures as neuron_figures
 from gui.neuron import plots as neuron_plots
-from gui.neuron.drawing import Drawer
+from gui.neuron.drawing import Drawer, steady_plots
 from gui.neuron.intervals import Intervals
 from gui.neuron.layout import build_panel, build_views
 from gui.neuron.preview import StartingPanel, start_preview
@@ -85,10 +85,7 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
     def _build(self) -> None:
         panel = build_panel(self)
         build_views(self)
-        for item in self.plots.values():
-            # equal preferred sizes: a new title, legend or tick label no longer resizes the
-            # grid's columns, which repainted every plot (axes regenerated) at each step
-            item.setPreferredSize(100, 100)
+        steady_plots(self.plots.values())
         self.starting = StartingPanel(self.views)
         splitter = QtWidgets.QSplitter()
         splitter.addWidget(panel)
