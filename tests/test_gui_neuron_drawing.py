@@ -222,3 +222,26 @@ def test_a_cancelled_cv_theory_is_computed_here_after_all(tab, qtbot, monkeypatc
     tab.cancel()  # the promised theory will not come: the helper thread computes it
     qtbot.waitUntil(lambda: tab.intervals.cv is not None and tab.is_idle(), timeout=60_000)
     assert tab.intervals._thread is not None
+
+
+def test_the_grid_keeps_its_layout_while_a_result_is_drawn(tab, qtbot, monkeypatch):
+    from neuro.parameters import LifParameters
+
+    params = LifParameters(n_neurons=60, duration_s=2.0, noise_mv=0.0)
+    tab._show("drive", fake_drive(params))  # the first result re-lays out the grid once
+    qtbot.waitUntil(tab.is_idle, timeout=30_000)
+    names = ("currents", "voltage", "raster", "population_rate")
+    seen = []
+    step = type(tab.drawer)._step
+
+    def recording_step(drawer):
+        seen.append([tab.plots[name].geometry() for name in names])
+        step(drawer)
+
+    monkeypatch.setattr(type(tab.drawer), "_step", recording_step)
+    # the next one: each plot is cleared (shorter titles, no legend) and refilled
+    tab._show("drive", fake_drive(params.replace(n_neurons=80, i1_na=0.1)))
+    assert tab.steady.held
+    qtbot.waitUntil(tab.is_idle, timeout=30_000)
+    assert len(seen) > 10 and all(g == seen[0] for g in seen), "the grid moved mid-drawing"
+    assert not tab.steady.held  # released: the grid takes its natural sizes again

@@ -8,7 +8,7 @@ from collections.abc import Callable, Generator
 
 from PySide6 import QtCore, QtWidgets
 
-__all__ = ["Drawer", "finish", "steady_plots", "stepped"]
+__all__ = ["Drawer", "SteadyPlots", "finish", "stepped"]
 
 Steps = Generator[None, None, object]
 
@@ -37,20 +37,36 @@ def stepped(steps_fn: Callable[..., Steps]) -> Callable:
     return draw
 
 
-def steady_plots(items) -> None:
-    """Make a grid of plots cheap to repaint while it is being filled a step at a time.
+class SteadyPlots:
+    """Keep a grid of plots cheap to repaint while it is filled a step at a time.
 
-    Equal preferred sizes: a new title, legend or tick label no longer resizes the grid's
-    columns (which moved every plot and regenerated every axis at each step). Axes are
-    cached as pixmaps: a plot whose curves change repaints its unchanged axes (and their
-    grid lines) by copying them.
+    `hold` (True) pins every plot's preferred size to its present size: a new title,
+    legend or tick label then no longer re-lays out the grid's columns, which moved every
+    plot and regenerated every axis at each step. `hold` (False) lets the grid take its
+    natural sizes again, once, when the drawing is done. Axes are cached as pixmaps, so a
+    plot whose curves change repaints its unchanged axes (and grid lines) by copying them.
     """
-    for item in items:
-        item.setPreferredSize(100, 100)
-        for plot in getattr(item, "panels", [item]):
-            for side in ("left", "bottom", "top", "right"):
-                plot.getAxis(side).setCacheMode(
-                    QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    def __init__(self, items) -> None:
+        self.items = list(items)
+        self.held = False
+        for item in self.items:
+            for plot in getattr(item, "panels", [item]):
+                for side in ("left", "bottom", "top", "right"):
+                    plot.getAxis(side).setCacheMode(
+                        QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    def hold(self, held: bool) -> None:
+        """Pin (True) or release (False) the plots' preferred sizes."""
+        if held == self.held:
+            return
+        self.held = held
+        for item in self.items:
+            size = item.size()
+            if held and size.width() > 0 and size.height() > 0:
+                item.setPreferredSize(size)
+            elif not held:
+                item.setPreferredSize(-1.0, -1.0)  # unset: the natural size again
 
 
 class Drawer(QtCore.QObject):
@@ -62,14 +78,22 @@ class Drawer(QtCore.QObject):
     the same job); the replaced generator is closed where it stopped, and the new one
     starts by clearing the plots it draws.
 
+    Parameters
+    ----------
+    hold : callable, optional
+        ``hold(True)`` when drawing starts, ``hold(False)`` when nothing is left to draw
+        (`SteadyPlots.hold`).
+
     Attributes
     ----------
     turns : int
         Steps run so far (one per event-loop turn).
     """
 
-    def __init__(self, parent: QtCore.QObject | None = None) -> None:
+    def __init__(self, parent: QtCore.QObject | None = None,
+                 hold: Callable[[bool], None] | None = None) -> None:
         super().__init__(parent)
+        self._hold = hold if hold is not None else (lambda held: None)
         self._queue: OrderedDict[str, tuple[Steps, Callable[[object], None]]] = OrderedDict()
         self._timer = QtCore.QTimer(self)
         self._timer.setSingleShot(True)
@@ -96,6 +120,8 @@ class Drawer(QtCore.QObject):
         old = self._queue.pop(key, None)
         if old is not None:
             old[0].close()
+        if not self._queue:
+            self._hold(True)
         self._queue[key] = (steps, done)
         if not self._timer.isActive():
             self._timer.start()
@@ -105,6 +131,7 @@ class Drawer(QtCore.QObject):
         for steps, _ in self._queue.values():
             steps.close()
         self._queue.clear()
+        self._hold(False)
 
     def flush(self) -> None:
         """Finish every queued drawing now (for headless export and closing)."""
@@ -126,5 +153,8 @@ class Drawer(QtCore.QObject):
             if self._queue.get(key, (None,))[0] is steps:
                 del self._queue[key]  # a broken drawing must not be retried every turn
             raise
+        finally:
+            if not self._queue:
+                self._hold(False)
         if self._queue and not self._timer.isActive():
             self._timer.start()

@@ -13,7 +13,7 @@ from gui.lab_tab import LabTab
 from gui.neuron import captions
 from gui.neuron import figures as neuron_figures
 from gui.neuron import plots as neuron_plots
-from gui.neuron.drawing import Drawer, steady_plots
+from gui.neuron.drawing import Drawer, SteadyPlots
 from gui.neuron.intervals import Intervals
 from gui.neuron.layout import build_panel, build_views
 from gui.neuron.preview import StartingPanel, start_preview
@@ -58,8 +58,7 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         self._fit_offset = False
         self._cache: dict[tuple, object] = {}
         self._results: dict[str, tuple] = {}  # job -> (result, parameters, fit offset) shown
-        self.drawer = Drawer(self)  # results are drawn a plot item per event-loop turn
-        self.intervals = Intervals(self, self.drawer)
+        self.intervals = Intervals(self)
         self._preview_key: tuple | None = None
         self._cv_params = None  # whose CV theory the simulation process computes
         self._pending: dict[str, tuple] = {}  # job -> cache key, for the current run
@@ -75,6 +74,9 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         self.runner.runner.cancelled.connect(self._on_run_ended)
         self.runner.runner.failed.connect(self._on_run_failed)
         self._build()
+        # results are drawn a plot item per event-loop turn, the grid's layout held meanwhile
+        self.drawer = Drawer(self, self.steady.hold)
+        self.intervals.drawer = self.drawer
         self.intervals.plots = (self.plots["isi"], self.plots["cv_curve"])
         self.intervals.drawn.connect(self._tables.update)
         app = QtWidgets.QApplication.instance()
@@ -85,7 +87,7 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
     def _build(self) -> None:
         panel = build_panel(self)
         build_views(self)
-        steady_plots(self.plots.values())
+        self.steady = SteadyPlots(self.plots.values())
         self.starting = StartingPanel(self.views)
         splitter = QtWidgets.QSplitter()
         splitter.addWidget(panel)
