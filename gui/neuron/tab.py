@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 from PySide6 import QtCore, QtWidgets
 
 from gui.field_widgets import widget_value
 from gui.figures import Figure
 from gui.lab_tab import LabTab
-from gui.neuron import captions
 from gui.neuron import figures as neuron_figures
-from gui.neuron import plots as neuron_plots
 from gui.neuron.drawing import Drawer, SteadyPlots
 from gui.neuron.intervals import Intervals
 from gui.neuron.layout import build_panel, build_views
 from gui.neuron.preview import StartingPanel, start_preview
+from gui.neuron.results import ResultViews
 from gui.neuron.settings import (
     CUSTOM_PRESET,
     JOBS,
@@ -24,8 +21,6 @@ from gui.neuron.settings import (
     SCHEMA_VERSION,
     START_PRESET,
     load_presets,
-    parse_currents,
-    parse_freqs,
     validate_settings,
 )
 from gui.neuron.worker import NeuronRunner
@@ -35,11 +30,12 @@ from neuro.parameters import FIELDS as PARAMETER_FIELDS
 from neuro.parameters import LifParameters
 
 
-class NeuronTab(QtWidgets.QWidget, LabTab):
+class NeuronTab(QtWidgets.QWidget, ResultViews, LabTab):
     """Parameter panel, presets, Run / Cancel, progress and eight plots in three sub-tabs.
 
     The tab opens on the ``noisy`` preset. Simulations run in a persistent child process
-    (see `gui.neuron.worker.NeuronRunner`); results are cached by parameters.
+    (see `gui.neuron.worker.NeuronRunner`); results are cached by parameters and drawn a
+    plot item per event-loop turn (`gui.neuron.drawing`, `gui.neuron.results`).
 
     Public API: `figures`, `settings`, `apply_settings`, `run`, `run_default`,
     `wait_until_idle`, `cancel`, `shutdown`, `params`.
@@ -227,19 +223,6 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         else:
             self.status.setText(f"running {', '.join(missing)}")
 
-    def _with_cv(self, specs: dict, params) -> dict:
-        """Add the CV theory of `params` right after the drive (in the simulation process)."""
-        if params.noise_mv <= 0 or self.intervals.has(params):
-            return specs
-        self._cv_params = params
-        self._pending["cv"] = ("CV theory", json.dumps(params.to_dict(), sort_keys=True), "")
-        out = {}
-        for job, payload in specs.items():
-            out[job] = payload
-            if job == "drive":
-                out["cv"] = {"params": params}
-        return out
-
     def run_default(self) -> None:
         """Run everything the figures need (for headless export); see `wait_until_idle`."""
         self.run()
@@ -273,77 +256,7 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         self.intervals.shutdown()
         return self.runner.shutdown(2000)
 
-    # ----- jobs and results ---------------------------------------------------------
-    def _key(self, job: str) -> tuple:
-        extra = {"fi": self._currents_text, "response": self._freqs_text, "scan": self._scan}
-        return job, json.dumps(self.params.to_dict(), sort_keys=True), extra.get(job, "")
-
-    def _payload(self, job: str) -> dict:
-        payload = {"params": self.params}
-        if job == "fi":
-            payload["currents"] = parse_currents(self._currents_text)
-        elif job == "response":
-            payload["freqs"] = parse_freqs(self._freqs_text)
-        elif job == "scan":
-            payload["scan"] = self._scan
-        return payload
-
-    def _show_cached(self, only: str | None = None) -> bool:
-        shown = False
-        for job in (only,) if only else JOBS:
-            result = self._cache.get(self._key(job))
-            if result is not None:
-                self._show(job, result)
-                shown = True
-        return shown
-
-    def _show(self, job: str, result, preview: bool = False) -> None:
-        """Queue `result`'s drawing (a plot item per event-loop turn); `_drawn` follows."""
-        params, offset = self.params, self._fit_offset
-        noisy = params.noise_mv > 0
-        if job == "drive":
-            steps = neuron_figures.fill_drive.steps(self.plots, result, params.v_th_mv, noisy,
-                                                    params.freq_hz)
-        elif job == "fi":
-            steps = neuron_figures.fill_fi.steps(self.plots, result, noisy, offset)
-        elif job == "response":
-            steps = neuron_figures.fill_response.steps(self.plots, result, noisy)
-        else:
-            steps = neuron_figures.fill_scan.steps(self.plots, result,
-                                                   getattr(params, result.name))
-        self.drawer.put(job, steps, lambda tables: self._drawn(job, result, params, offset,
-                                                              tables, preview))
-
-    def _drawn(self, job: str, result, params, offset: bool, tables: dict,
-               preview: bool) -> None:
-        """`result` is on its plots: keep its tables, update the labels, say so."""
-        self._results[job] = (result, params, offset)
-        self._tables.update(tables)
-        self.starting.hide()
-        if job == "drive":
-            self.intervals.queue(result, params)  # drawn after, by the same drawer
-            if preview:
-                for name in ("raster", "population_rate"):
-                    self.plots[name].setTitle(f"{self.plots[name].titleLabel.text} (quick "
-                                              "preview; the full run follows)")
-        elif job == "fi":
-            fit = result.leaky_fit(offset)
-            self.fit_label.setText("\n".join(neuron_plots.fit_parts(
-                fit.alpha, fit.gain_hz_per_na, fit.threshold_na, fit.rmse_hz,
-                fit.offset_hz if offset else None)))
-        self._update_captions()
-        self.result_shown.emit(job)
-
-    def _update_captions(self) -> None:
-        """Rewrite the sub-tab captions from the parameters and the response shown."""
-        shown = self._results.get("response")
-        response = shown[0] if shown is not None and shown[1] == self.params else None
-        self.captions["Drive"].setText(captions.drive_caption(self.params))
-        self.captions["Drive: intervals"].setText(captions.isi_caption(self.params))
-        self.captions["f-I curve"].setText(captions.fi_caption(self.params, self._fit_offset))
-        self.captions["Frequency response"].setText(
-            captions.response_caption(self.params, response))
-
+    # ----- replies ----------------------------------------------------------------------
     def _on_report(self, request: int, report: tuple) -> None:
         """One reply of the current run: ``(kind, job, value)``; the runner drops stale ones."""
         if request != self._request:
