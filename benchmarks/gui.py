@@ -7,7 +7,11 @@ and headless (the same worker with no window), and the event loop's latency (how
 training and a Brian2 simulation running; the Sweep and Theory tabs mid-run) and how soon a
 sweep's first rows reach the Sweep tab: the tests assert that these end, this says how fast.
 
-Usage: ``QT_QPA_PLATFORM=offscreen python benchmarks/gui.py [--seconds 20]``
+GUI-thread stalls (`benchmarks.stall`: a 5 ms heartbeat's largest gap and the longest
+event-loop turn) when a sweep starts and when Theory results arrive; ``--stalls-only``
+measures only these (the Neuron tab's: ``benchmarks/neuro.py --stalls-only``).
+
+Usage: ``QT_QPA_PLATFORM=offscreen python benchmarks/gui.py [--seconds 20] [--stalls-only]``
 """
 
 from __future__ import annotations
@@ -166,12 +170,52 @@ def close_times(app: QtWidgets.QApplication) -> dict:
     return out
 
 
+def start_stalls(repeats: int = 3) -> dict:
+    """GUI-thread stalls from a sweep's start to its first rows, and while Theory results arrive.
+
+    The sweep runs on its real worker processes (the pool starts inside the measurement);
+    Theory computes every section. Median and max over `repeats` runs each.
+    """
+    from benchmarks.stall import StallMeter, aggregate, run_until
+    from gui.sweep.tab import SweepTab
+    from gui.theory.tab import TheoryTab
+
+    sweeps, theories = [], []
+    for _ in range(repeats):
+        sweep = SweepTab()
+        sweep.show()
+        sweep.apply_settings({"activations": ["relu"], "lrs": [0.1], "seeds": 4, "steps": 300})
+        with StallMeter() as meter:
+            sweep.run(temporary_ok=True)
+            first = run_until(lambda s=sweep: bool(s.rows), 120, settle_s=0.2)
+        sweeps.append({**meter.summary(), "first_rows_s": round(first, 3)})
+        sweep.shutdown()
+        sweep.close()
+        theory = TheoryTab(autorun=False)
+        theory.show()
+        with StallMeter() as meter:
+            theory.run()
+            run_until(lambda t=theory: t._state != "running", 120, settle_s=0.2)
+        theories.append(meter.summary())
+        theory.shutdown()
+        theory.close()
+    return {"sweep_start": aggregate(sweeps), "theory_results": aggregate(theories),
+            "target": "gap_ms_max < 50"}
+
+
 def main() -> int:
     """Run the measurements and print them as JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=15.0, help="length of each run")
+    parser.add_argument("--stalls-only", action="store_true",
+                        help="measure only the GUI-thread stalls")
     args = parser.parse_args()
     app = create_app()
+    if args.stalls_only:
+        print(json.dumps({"cores": os.cpu_count(), "stalls": start_stalls(),
+                          "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()]},
+                         indent=2))
+        return 0
     engine = engine_steps_per_s(min(args.seconds, 5.0))
     headless, headless_frames = worker_steps_per_s(app, args.seconds)
     run = window_run(app, args.seconds)
@@ -194,6 +238,7 @@ def main() -> int:
         "event_loop_latency_ms_median": round(float(np.median(latency)), 2),
         "event_loop_latency_ms_p95": round(float(np.percentile(latency, 95)), 2),
         "close_s": closing,
+        "stalls": start_stalls(),
         "targets": {"frame_ms_median": "< 16", "event_loop_latency_ms_p95": "< 50",
                     "drawing_cost_fraction": "< 0.25", "close_s": "< 2 each",
                     "sweep_first_rows_s": "< 15"},

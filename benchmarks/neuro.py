@@ -2,7 +2,8 @@
 
 ``python benchmarks/neuro.py`` prints everything as JSON; ``--event-loop-only`` measures only
 the event loop's lateness (process worker against an in-process thread); ``--crossing-only``
-only the threshold-crossing correction's convergence in dt (correction on and off).
+only the threshold-crossing correction's convergence in dt (correction on and off);
+``--stalls-only`` only the Neuron tab's GUI-thread stalls (`neuron_tab_stalls`).
 """
 
 from __future__ import annotations
@@ -144,6 +145,63 @@ def event_loop_lateness() -> dict:
     return out
 
 
+SUB_TABS = (("Drive", "drive"), ("Drive: intervals", "drive"), ("f-I curve", "fi"),
+            ("f-I curve", "scan"), ("Frequency response", "response"))
+
+
+def neuron_tab_stalls(repeats: int = REPEATS) -> dict:
+    """GUI-thread stalls of the Neuron tab (see `benchmarks.stall`), median and max of runs.
+
+    ``first_visit``: a fresh tab (and a fresh simulation process) shown on the ``noisy``
+    preset until every job is drawn; with the seconds to the "starting" state, to the
+    first result drawn and to all. ``results_arriving``: with each sub-tab on screen, a
+    finished job's reply (the result the first visit computed) reaches the tab as the
+    runner delivers it, until it is drawn.
+    """
+    from benchmarks.stall import StallMeter, aggregate, run_until
+    from gui.headless import ensure_app
+    from gui.neuron.tab import NeuronTab
+
+    ensure_app()
+    first, arriving = [], {f"{title} ({job})": [] for title, job in SUB_TABS}
+    for k in range(repeats):
+        tab = NeuronTab(autorun=True)
+        tab.resize(1280, 800)
+        idle = getattr(tab, "is_idle", lambda t=tab: not t._pending and not t.intervals.busy())
+        panel = getattr(tab, "starting", None)
+        shown: list[tuple[str, float]] = []
+        began = time.perf_counter()
+        tab.result_shown.connect(lambda job, s=shown: s.append((job, time.perf_counter())))
+        with StallMeter() as meter:
+            tab.show()
+            starting = run_until(lambda t=tab, p=panel: p.isVisible() if p is not None
+                                 else t.status.text().startswith("starting"), 10)
+            run_until(lambda s=shown: bool(s), 300)
+            run_until(idle, 600, settle_s=0.3)
+        first.append({**meter.summary(), "starting_state_s": round(starting, 3),
+                      "first_result_s": round(shown[0][1] - began, 3) if shown else None,
+                      "all_results_s": round(time.perf_counter() - began - 0.3, 3)})
+        if k == repeats - 1:
+            titles = [tab.views.tabText(i) for i in range(tab.views.count())]
+            for title, job in SUB_TABS:
+                tab.views.setCurrentIndex(titles.index(title))
+                run_until(lambda: False, 0.5)
+                result = tab._cache[tab._key(job)]
+                for _ in range(repeats):
+                    tab._pending = {job: tab._key(job)}
+                    tab._job_count, tab._done_jobs = 1, 0
+                    with StallMeter() as meter:
+                        tab.runner.runner.progress.emit(tab._request, ("finished", job, result))
+                        run_until(idle, 120, settle_s=0.3)
+                    arriving[f"{title} ({job})"].append(meter.summary())
+        assert tab.shutdown()
+        tab.close()
+        tab.deleteLater()
+    return {"first_visit": aggregate(first),
+            "results_arriving": {name: aggregate(runs) for name, runs in arriving.items()},
+            "target": "gap_ms_max < 50 (gui_cpu_ms_max: the GUI thread's own CPU in one gap)"}
+
+
 def crossing_convergence(dts=(0.2, 0.1, 0.05, 0.025), multiples=(0.5, 1.0),
                          trials: int = 2000, duration_s: float = 2.0) -> dict:
     """Relative error of the simulated noisy rate against Siegert per dt, correction on/off.
@@ -189,6 +247,11 @@ def main() -> None:
         out["load_average_1_5_15"] = [round(x, 2) for x in os.getloadavg()]
         print(json.dumps(out, indent=2))
         return
+    if "--stalls-only" in sys.argv:
+        out["neuron_tab_stalls"] = neuron_tab_stalls()
+        out["load_average_1_5_15"] = [round(x, 2) for x in os.getloadavg()]
+        print(json.dumps(out, indent=2))
+        return
     if "--event-loop-only" in sys.argv:
         out["event_loop_lateness_during_drive"] = event_loop_lateness()
         out["load_average_1_5_15"] = [round(x, 2) for x in os.getloadavg()]
@@ -230,6 +293,7 @@ def main() -> None:
                                             "duration_s": noisy.duration_s}
     out["crossing_correction_convergence"] = crossing_convergence()
     out["event_loop_lateness_during_drive"] = event_loop_lateness()
+    out["neuron_tab_stalls"] = neuron_tab_stalls()
     out["cores"] = os.cpu_count()
     out["load_average_1_5_15"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(out, indent=2))

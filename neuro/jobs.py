@@ -1,10 +1,10 @@
-"""The Neuron mode's four jobs (drive, fi, response, scan) by name, with plain payloads."""
+"""The Neuron mode's jobs (drive, fi, response, scan, and the CV theory) by name, plain payloads."""
 
 from __future__ import annotations
 
 from neuro.lif_simulation import ProgressFn, SimulationCancelled, StopFn
 
-JOB_KINDS = ("drive", "fi", "response", "scan")
+JOB_KINDS = ("drive", "fi", "response", "scan", "cv")
 
 
 def run_job(kind: str, payload: dict, progress: ProgressFn | None = None,
@@ -13,8 +13,8 @@ def run_job(kind: str, payload: dict, progress: ProgressFn | None = None,
 
     Parameters
     ----------
-    kind : {"drive", "fi", "response", "scan"}
-        Which analysis to run.
+    kind : {"drive", "fi", "response", "scan", "cv"}
+        Which analysis to run (``cv``: the ISI CV theory against mean input).
     payload : dict
         ``params`` (`neuro.parameters.LifParameters`) and, by kind, ``currents`` (list of
         nA or None), ``freqs`` (list of Hz), ``scan`` (``noise_mv`` or ``g_leak_ns``) and
@@ -28,7 +28,8 @@ def run_job(kind: str, payload: dict, progress: ProgressFn | None = None,
     Returns
     -------
     object
-        `DriveResult`, `FiCurve`, `FrequencyResponse` or `AlphaScan`.
+        `DriveResult`, `FiCurve`, `FrequencyResponse`, `AlphaScan` or `CvCurve` (None
+        where the CV theory cannot be evaluated).
 
     Raises
     ------
@@ -84,4 +85,15 @@ def _scan(payload, report, should_stop):
     return AlphaScan.concatenate(parts)
 
 
-_JOBS = {"drive": _drive, "fi": _fi, "response": _response, "scan": _scan}
+def _cv(payload, report, should_stop):
+    from neuro.isi import cv_curve
+
+    try:
+        curve = cv_curve(payload["params"])
+    except (ValueError, ArithmeticError):
+        curve = None
+    report(1.0)
+    return curve
+
+
+_JOBS = {"drive": _drive, "fi": _fi, "response": _response, "scan": _scan, "cv": _cv}

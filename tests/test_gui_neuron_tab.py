@@ -83,6 +83,7 @@ def test_run_fills_every_figure_and_cache_makes_going_back_instant(tab, qtbot, t
     tab.apply_settings(settings)  # back: shown from the cache, nothing submitted
     tab.run()
     assert not tab._pending and tab.status.text() == "shown from cache"
+    qtbot.waitUntil(tab.is_idle, timeout=60_000)  # drawn an item per event-loop turn
     np.testing.assert_array_equal(np.array(tab.figures()[3].table()[1]), first)
 
 
@@ -160,12 +161,14 @@ def test_noiseless_response_carries_a_note_and_a_noisy_one_does_not(tab):
         assert tab.plots[name].getAxis("bottom").logMode  # log frequency axis
 
 
-def test_tab_shows_the_noiseless_note_after_a_noiseless_run(tab):
+def test_tab_shows_the_noiseless_note_after_a_noiseless_run(tab, qtbot):
     tab.apply_settings({**tab.settings(), "parameters": {"noise_mv": 0.0}})
     tab._show("response", fake_response())
+    qtbot.waitUntil(tab.is_idle, timeout=30_000)
     assert "not meaningful" in note_text(tab.plots["response_gain"])
     tab.apply_settings({**tab.settings(), "parameters": {"noise_mv": 4.0}})
     tab._show("response", fake_response())
+    qtbot.waitUntil(tab.is_idle, timeout=30_000)
     assert note_text(tab.plots["response_gain"]) == ""
 
 
@@ -286,11 +289,12 @@ def fake_fi():
                    dt_ms=0.02)
 
 
-def test_offset_checkbox_switches_the_drawn_and_printed_fit_and_persists(tab):
+def test_offset_checkbox_switches_the_drawn_and_printed_fit_and_persists(tab, qtbot):
     curve = fake_fi()
     assert tab.settings()["fit_offset"] is False and not tab.offset_box.isChecked()
     tab._cache[tab._key("fi")] = curve
     tab._show("fi", curve)
+    qtbot.waitUntil(tab.is_idle, timeout=30_000)
     plain_rows = np.array(tab.figures()[4].table()[1])
     np.testing.assert_allclose(plain_rows[:, 3], curve.three_parameter_fit.rate_hz(
         curve.current_na))
@@ -299,6 +303,7 @@ def test_offset_checkbox_switches_the_drawn_and_printed_fit_and_persists(tab):
     assert "dt = 0.02 ms" in note_text(tab.plots["fi_curve"])  # the curve's own step
     tab.offset_box.setChecked(True)  # redrawn from the cache, nothing submitted
     assert not tab._pending
+    qtbot.waitUntil(tab.is_idle, timeout=30_000)
     rows = np.array(tab.figures()[4].table()[1])
     np.testing.assert_allclose(rows[:, 3], curve.offset_fit.rate_hz(curve.current_na))
     assert "offset = " in tab.fit_label.text()
@@ -431,9 +436,9 @@ def test_first_visit_says_the_simulator_is_starting_then_previews_then_runs_all(
     assert tab.run_preview()
     assert tab.status.text().startswith("starting the simulator")
     assert "starting the simulator" in tab.plots["raster"].titleLabel.text
-    assert list(tab._pending) == ["drive"]  # only the cheap drive first
+    assert list(tab._pending) == ["drive", "cv"]  # only the cheap drive (and the CV theory)
     qtbot.waitUntil(lambda: shown[:1] == ["drive"], timeout=120_000)
     assert "quick preview" in tab.plots["raster"].titleLabel.text
-    assert set(tab._pending) == {"drive", "fi", "scan", "response"}  # the full run follows
+    assert set(tab._pending) == {"drive", "cv", "fi", "scan", "response"}  # the full run
     assert tab.wait_until_idle(300)
     assert "preview" not in tab.plots["raster"].titleLabel.text

@@ -7,6 +7,7 @@ import pyqtgraph as pg
 
 from gui.figures import Figure
 from gui.neuron import plots
+from gui.neuron.drawing import stepped
 
 DRIVE_FIGURES = ("currents", "voltage", "raster", "population_rate")
 FI_FIGURES = ("fi_curve",)
@@ -29,12 +30,15 @@ def add_figure_item(layout: pg.GraphicsLayout, name: str, row: int | None = None
     return layout.addPlot(row=row, col=col, **span)
 
 
+@stepped
 def fill_drive(items: dict[str, pg.PlotItem], result, v_th_mv: float,
                noisy: bool = True, freq_hz: float | None = None) -> Tables:
     """Draw a `neuro.drive.DriveResult` into the four drive plots; return their tables.
 
     `noisy` False notes on the rate plot that noiseless neurons fire in lockstep; with
     `freq_hz` the single-neuron traces open on the first drive cycles (`zoom_traces`).
+    ``fill_drive.steps(...)`` draws the same a plot item at a time (`gui.neuron.drawing`);
+    so do the other ``fill_*``.
     """
     run = result.run
     if run.v_mv.shape[0]:
@@ -43,15 +47,13 @@ def fill_drive(items: dict[str, pg.PlotItem], result, v_th_mv: float,
         t = i_in = i_leak = v = np.zeros(0)
     own = run.spike_t_ms[run.spike_neuron == 0]
     tables = {
-        "currents": plots.draw_currents(items["currents"], t, i_in, i_leak),
-        "voltage": plots.draw_voltage(items["voltage"], t, v, own, v_th_mv),
-        "raster": plots.draw_raster(items["raster"], run.spike_neuron, run.spike_t_ms,
-                                    run.n_neurons),
-        "population_rate": plots.draw_population_rate(items["population_rate"],
-                                                      result.rate_t_ms, result.rate_hz,
-                                                      result.rate_leaky_hz,
-                                                      kernel_ms=result.kernel_ms,
-                                                      bin_ms=result.bin_ms, noisy=noisy),
+        "currents": (yield from plots.draw_currents.steps(items["currents"], t, i_in, i_leak)),
+        "voltage": (yield from plots.draw_voltage.steps(items["voltage"], t, v, own, v_th_mv)),
+        "raster": (yield from plots.draw_raster.steps(items["raster"], run.spike_neuron,
+                                                      run.spike_t_ms, run.n_neurons)),
+        "population_rate": (yield from plots.draw_population_rate.steps(
+            items["population_rate"], result.rate_t_ms, result.rate_hz, result.rate_leaky_hz,
+            kernel_ms=result.kernel_ms, bin_ms=result.bin_ms, noisy=noisy)),
     }
     if freq_hz is not None:
         zoom_traces(items, freq_hz, run.duration_ms)
@@ -76,6 +78,7 @@ def zoom_traces(items: dict[str, pg.PlotItem], freq_hz: float, duration_ms: floa
         items[name].setTitle(title)
 
 
+@stepped
 def fill_fi(items: dict[str, pg.PlotItem], curve, noisy: bool, offset: bool = False) -> Tables:
     """Draw a `neuro.fi_curve.FiCurve` into the f-I plot; return its table.
 
@@ -91,11 +94,11 @@ def fill_fi(items: dict[str, pg.PlotItem], curve, noisy: bool, offset: bool = Fa
     if ranking:
         lines.append(ranking)
     name = "Siegert (noisy)" if noisy else "analytic (noiseless)"
-    return {"fi_curve": plots.draw_fi_curve(items["fi_curve"], curve.current_na,
-                                            curve.rate_sim_hz, curve.rate_theory_hz,
-                                            fit.rate_hz(curve.current_na), "<br>".join(lines),
-                                            name, getattr(curve, "fit_range_na", None),
-                                            getattr(curve, "rate_sim_se_hz", None))}
+    table = yield from plots.draw_fi_curve.steps(
+        items["fi_curve"], curve.current_na, curve.rate_sim_hz, curve.rate_theory_hz,
+        fit.rate_hz(curve.current_na), "<br>".join(lines), name,
+        getattr(curve, "fit_range_na", None), getattr(curve, "rate_sim_se_hz", None))
+    return {"fi_curve": table}
 
 
 def fit_heading(curve, offset: bool) -> str:
@@ -123,6 +126,7 @@ def shape_ranking(curve) -> str:
     return ranking_sentence(sorted(shapes, key=lambda f: f.rmse_hz))
 
 
+@stepped
 def fill_response(items: dict[str, pg.PlotItem], response, noisy: bool = True) -> Tables:
     """Draw a `neuro.frequency_response.FrequencyResponse` into gain and phase plots.
 
@@ -130,16 +134,16 @@ def fill_response(items: dict[str, pg.PlotItem], response, noisy: bool = True) -
     response is not meaningful.
     """
     return {
-        "response_gain": plots.draw_response_gain(
+        "response_gain": (yield from plots.draw_response_gain.steps(
             items["response_gain"], response.freq_hz, response.lif_gain_hz_per_na,
             response.leaky_gain_hz_per_na, noisy,
             getattr(response, "lif_static_gain_hz_per_na", None),
             getattr(response, "theory_gain_hz_per_na", None),
-            getattr(response, "lif_gain_se_hz_per_na", None)),
-        "response_phase": plots.draw_response_phase(
+            getattr(response, "lif_gain_se_hz_per_na", None))),
+        "response_phase": (yield from plots.draw_response_phase.steps(
             items["response_phase"], response.freq_hz, response.lif_phase_deg,
             response.leaky_phase_deg, noisy, getattr(response, "theory_phase_deg", None),
-            getattr(response, "lif_phase_se_deg", None), correction_text(response)),
+            getattr(response, "lif_phase_se_deg", None), correction_text(response))),
     }
 
 
@@ -150,14 +154,16 @@ def correction_text(result) -> str:
     return "simulated without the threshold-crossing correction: rates biased low"
 
 
+@stepped
 def fill_scan(items: dict[str, pg.PlotItem], scan, current: float | None = None) -> Tables:
     """Draw a `neuro.alpha_scan.AlphaScan` (alpha, gain, threshold; `current` marked)."""
     from neuro.alpha_scan import SCANNABLE
 
-    return {"alpha_scan": plots.draw_alpha_scan(items["alpha_scan"], scan.values, scan.name,
-                                                SCANNABLE[scan.name], scan.alpha,
-                                                scan.alpha_with_offset, current,
-                                                scan.gain_hz_per_na, scan.threshold_na)}
+    table = yield from plots.draw_alpha_scan.steps(items["alpha_scan"], scan.values, scan.name,
+                                                   SCANNABLE[scan.name], scan.alpha,
+                                                   scan.alpha_with_offset, current,
+                                                   scan.gain_hz_per_na, scan.threshold_na)
+    return {"alpha_scan": table}
 
 
 def make_figures(items: dict[str, pg.PlotItem], tables: Tables) -> list[Figure]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
+from gui.neuron.drawing import stepped
 from gui.neuron.plot_style import COLORS, add_note, pen, prepare
 
 Table = tuple[list[str], np.ndarray]
 
 
+@stepped
 def draw_isi(plot: pg.PlotItem, stats) -> Table:
     """Draw the pooled ISI histogram (`neuro.isi.IsiStatistics`) and print its CV.
 
@@ -20,10 +22,12 @@ def draw_isi(plot: pg.PlotItem, stats) -> Table:
     """
     prepare(plot, "Interspike intervals (all neurons, after the warm-up)",
             "interspike interval (ms)", "count", legend=False)
+    yield
     edges, counts = np.asarray(stats.edges_ms, float), np.asarray(stats.counts, float)
     if counts.size:
         plot.plot(edges, counts, stepMode="center", fillLevel=0,
                   brush=pg.mkBrush(COLORS["lif"] + "80"), pen=pen(COLORS["lif"], 1.5))
+        yield
     cv = "n/a" if not np.isfinite(stats.cv) else f"{stats.cv:.2f}"
     mean = "n/a" if not np.isfinite(stats.mean_isi_ms) else f"{stats.mean_isi_ms:.3g} ms"
     add_note(plot, f"CV = {cv}&nbsp;&nbsp; mean ISI = {mean}&nbsp;&nbsp; "
@@ -34,6 +38,7 @@ def draw_isi(plot: pg.PlotItem, stats) -> Table:
     return ["isi_low_ms", "isi_high_ms", "count"], rows
 
 
+@stepped
 def draw_cv(plot: pg.PlotItem, curve, i0_na: float, cv_sim: float,
             noisy: bool = True) -> Table:
     """Draw the CV theory against mean input (`neuro.isi.CvCurve`) and this run's CV at I0.
@@ -46,6 +51,7 @@ def draw_cv(plot: pg.PlotItem, curve, i0_na: float, cv_sim: float,
         Header ``current_na, cv_theory`` and rows.
     """
     prepare(plot, "CV of the intervals against mean input", "mean input I0 (nA)", "CV")
+    yield
     if not noisy or curve is None:
         add_note(plot, "No noise: every neuron fires regularly (CV 0 for a constant input);"
                  "<br>the CV theory needs noise", corner="top", color="#d55e00")
@@ -54,6 +60,7 @@ def draw_cv(plot: pg.PlotItem, curve, i0_na: float, cv_sim: float,
     theory = np.asarray(curve.cv_theory, float)
     plot.plot(current, theory, pen=pen(COLORS["theory"], 2.5),
               name=f"theory (constant input, {curve.noise_mv:g} mV noise)")
+    yield
     if np.isfinite(cv_sim):
         plot.plot([i0_na], [cv_sim], pen=None, symbol="o", symbolSize=9,
                   symbolBrush=COLORS["lif"], symbolPen=None,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
+from gui.neuron.drawing import stepped
 from gui.neuron.plot_style import (  # noqa: F401 - re-exported for the tab and the figures
     ALPHA_PINNED_NOTE,
     COLORS,
@@ -37,6 +38,7 @@ from gui.neuron.response_plots import (  # noqa: F401 - re-exported
 )
 
 
+@stepped
 def draw_currents(plot: pg.PlotItem, t_ms: np.ndarray, i_in_na: np.ndarray,
                   i_leak_na: np.ndarray) -> Table:
     """Draw the input current and the leak current ``g_L (V - E_L)`` of one neuron.
@@ -55,12 +57,16 @@ def draw_currents(plot: pg.PlotItem, t_ms: np.ndarray, i_in_na: np.ndarray,
     """
     prepare(plot, "Input and leak current, one neuron", "time (ms)", "current (nA)",
              columns=2)
+    headroom(plot, i_in_na, i_leak_na, floor=0.0)  # first: the curves then leave the axes be
+    yield
     plot.plot(t_ms, i_leak_na, pen=pen(COLORS["leak"], 1), name="leak I_L = g_L (V - E_L)")
+    yield
     plot.plot(t_ms, i_in_na, pen=pen(COLORS["input"], 2.5), name="input I(t)")
-    headroom(plot, i_in_na, i_leak_na, floor=0.0)
+    yield
     return ["t_ms", "i_in_na", "i_leak_na"], np.column_stack([t_ms, i_in_na, i_leak_na])
 
 
+@stepped
 def draw_voltage(plot: pg.PlotItem, t_ms: np.ndarray, v_mv: np.ndarray,
                  spike_t_ms: np.ndarray, v_th_mv: float) -> Table:
     """Draw a neuron's membrane potential with its spikes as upward strokes.
@@ -83,16 +89,20 @@ def draw_voltage(plot: pg.PlotItem, t_ms: np.ndarray, v_mv: np.ndarray,
     """
     prepare(plot, "Membrane potential and spikes, one neuron", "time (ms)", "V (mV)",
              columns=3)
+    headroom(plot, v_mv, np.array([v_th_mv + 20.0]), factor=1.3)
+    yield
     plot.plot(t_ms, v_mv, pen=pen(COLORS["v"], 1), name="V(t)")
+    yield
     if spike_t_ms.size:
         x = np.repeat(spike_t_ms, 2)
         y = np.tile([v_th_mv, v_th_mv + 20.0], spike_t_ms.size)
         plot.plot(x, y, pen=pen(COLORS["spike"], 1.5), connect="pairs", name="spikes")
+        yield
     if t_ms.size:
         plot.plot([t_ms[0], t_ms[-1]], [v_th_mv, v_th_mv],
                   pen=pen(COLORS["reference"], 1, pg.QtCore.Qt.PenStyle.DashLine),
                   name="threshold V_th")
-    headroom(plot, v_mv, np.array([v_th_mv + 20.0]), factor=1.3)
+        yield
     spike_flag = np.zeros(t_ms.size)
     if t_ms.size and spike_t_ms.size:
         index = np.clip(np.searchsorted(t_ms, spike_t_ms), 0, t_ms.size - 1)
@@ -100,6 +110,7 @@ def draw_voltage(plot: pg.PlotItem, t_ms: np.ndarray, v_mv: np.ndarray,
     return ["t_ms", "v_mv", "spike"], np.column_stack([t_ms, v_mv, spike_flag])
 
 
+@stepped
 def draw_raster(plot: pg.PlotItem, spike_neuron: np.ndarray, spike_t_ms: np.ndarray,
                 n_neurons: int, max_neurons: int = RASTER_MAX_NEURONS) -> Table:
     """Draw a spike raster of the first `max_neurons` neurons as short ticks.
@@ -123,16 +134,20 @@ def draw_raster(plot: pg.PlotItem, spike_neuron: np.ndarray, spike_t_ms: np.ndar
     shown = min(n_neurons, max_neurons)
     prepare(plot, f"Spike raster (first {shown} of {n_neurons} neurons)", "time (ms)",
              "neuron index", legend=False)
+    plot.setYRange(-0.5, shown - 0.5, padding=0.02)
+    yield
     keep = spike_neuron < shown
     neuron, times = spike_neuron[keep], spike_t_ms[keep]
     if times.size:
         x = np.repeat(times, 2)
         y = np.column_stack([neuron - 0.4, neuron + 0.4]).ravel()
-        plot.plot(x, y, pen=pen(COLORS["raster"], 1), connect="pairs")
-    plot.setYRange(-0.5, shown - 0.5, padding=0.02)
+        # thin vertical ticks need no antialiasing, and thousands of them paint 3x faster
+        plot.plot(x, y, pen=pen(COLORS["raster"], 1), connect="pairs", antialias=False)
+        yield
     return ["neuron", "t_ms"], np.column_stack([neuron, times])
 
 
+@stepped
 def draw_population_rate(plot: pg.PlotItem, t_ms: np.ndarray, rate_hz: np.ndarray,
                          rate_leaky_hz: np.ndarray, kernel_ms: float = 0.0,
                          bin_ms: float | None = None, noisy: bool = True) -> Table:
@@ -165,15 +180,19 @@ def draw_population_rate(plot: pg.PlotItem, t_ms: np.ndarray, rate_hz: np.ndarra
     y_label = f"rate (Hz; {smoothing})" if smoothing else "rate (Hz)"
     prepare(plot, "Population rate: LIF against fitted Leaky ReLU", "time (ms)", y_label,
              columns=2)
+    headroom(plot, rate_hz, rate_leaky_hz, floor=0.0, factor=HEADROOM if noisy else 1.6)
+    yield
     plot.plot(t_ms, rate_hz, pen=pen(COLORS["lif"], 2), name="LIF population")
+    yield
     plot.plot(t_ms, rate_leaky_hz, pen=pen(COLORS["leaky"], 2.5, pg.QtCore.Qt.PenStyle.DashLine),
               name="Leaky ReLU, same input")
-    headroom(plot, rate_hz, rate_leaky_hz, floor=0.0, factor=HEADROOM if noisy else 1.6)
+    yield
     if not noisy:
         add_note(plot, NOISELESS_RATE_NOTE, corner="below-legend", color="#d55e00")
     return ["t_ms", "rate_hz", "rate_leaky_hz"], np.column_stack([t_ms, rate_hz, rate_leaky_hz])
 
 
+@stepped
 def draw_fi_curve(plot: pg.PlotItem, current_na: np.ndarray, rate_sim_hz: np.ndarray,
                   rate_theory_hz: np.ndarray, rate_leaky_fit_hz: np.ndarray, summary: str,
                   theory_name: str = "analytic", fit_range_na=None, rate_se_hz=None) -> Table:
@@ -201,6 +220,7 @@ def draw_fi_curve(plot: pg.PlotItem, current_na: np.ndarray, rate_sim_hz: np.nda
     """
     prepare(plot, "f-I curve: LIF against the best-fit Leaky ReLU", "input current I (nA)",
              "firing rate (Hz)")
+    yield
     order = np.argsort(current_na)
     if fit_range_na is not None:
         region = pg.LinearRegionItem(values=tuple(float(v) for v in fit_range_na),
@@ -208,17 +228,22 @@ def draw_fi_curve(plot: pg.PlotItem, current_na: np.ndarray, rate_sim_hz: np.nda
                                      pen=pen(COLORS["reference"], 1))
         region.setZValue(-10)
         plot.addItem(region)
+        yield
     if rate_se_hz is not None and current_na.size:
         plot.addItem(pg.ErrorBarItem(x=current_na, y=rate_sim_hz,
                                      height=2 * np.nan_to_num(np.asarray(rate_se_hz, float)),
                                      beam=0.01, pen=pen(COLORS["lif"], 1.2)))
+        yield
     plot.plot(current_na[order], rate_theory_hz[order], pen=pen(COLORS["theory"], 2.5),
               name=theory_name)
+    yield
     plot.plot(current_na[order], rate_leaky_fit_hz[order],
               pen=pen(COLORS["leaky"], 2, pg.QtCore.Qt.PenStyle.DashLine),
               name="Leaky ReLU fit")
+    yield
     plot.plot(current_na, rate_sim_hz, pen=None, symbol="o", symbolSize=7,
               symbolBrush=COLORS["lif"], symbolPen=None, name="simulated LIF (± s.e.)")
+    yield
     plot.addLine(y=0, pen=pen(COLORS["reference"], 1))
     add_note(plot, summary.replace("   ", "&nbsp;&nbsp;&nbsp;"), corner="bottom-right")
     return (["current_na", "rate_sim_hz", "rate_theory_hz", "rate_leaky_fit_hz"],

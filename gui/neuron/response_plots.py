@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
+from gui.neuron.drawing import stepped
 from gui.neuron.plot_style import (
     ALPHA_PINNED_NOTE,
     COLORS,
@@ -38,6 +39,7 @@ def _theory(plot: pg.PlotItem, x: np.ndarray, y) -> None:
 THEORY_NAME = "linear-response theory (white noise, small I1)"
 
 
+@stepped
 def draw_response_gain(plot: pg.PlotItem, freq_hz: np.ndarray, lif_gain: np.ndarray,
                        leaky_gain: np.ndarray, noisy: bool = True,
                        static_gain: np.ndarray | None = None, theory_gain=None,
@@ -69,12 +71,6 @@ def draw_response_gain(plot: pg.PlotItem, freq_hz: np.ndarray, lif_gain: np.ndar
     prepare(plot, "Frequency response: gain of the rate modulation", "drive frequency f (Hz)",
              "gain (Hz/nA)", columns=2)
     plot.setLogMode(x=True, y=False)
-    plot.plot(freq_hz, leaky_gain, pen=pen(COLORS["leaky"], 2.5, pg.QtCore.Qt.PenStyle.DashLine),
-              name="Leaky ReLU (instantaneous)")
-    _theory(plot, freq_hz, theory_gain)
-    _error_bars(plot, freq_hz, lif_gain, gain_se, COLORS["lif"])
-    plot.plot(freq_hz, lif_gain, pen=pen(COLORS["lif"], 2), symbol="o", symbolSize=7,
-              symbolBrush=COLORS["lif"], symbolPen=None, name="LIF population (± s.e.)")
     series = [lif_gain, leaky_gain]
     extent = [np.asarray(lif_gain, float) + np.nan_to_num(np.asarray(
         gain_se if gain_se is not None else 0.0, float))]
@@ -82,12 +78,25 @@ def draw_response_gain(plot: pg.PlotItem, freq_hz: np.ndarray, lif_gain: np.ndar
         extent.append(np.asarray(theory_gain, float))
     if static_gain is not None:
         static_gain = np.broadcast_to(np.asarray(static_gain, dtype=float), freq_hz.shape)
+        series.append(static_gain)
+    log_ticks(plot, freq_hz)  # ticks and range first: the curves then leave the axes be
+    headroom(plot, *series, *extent, floor=0.0, factor=1.3)
+    yield
+    plot.plot(freq_hz, leaky_gain, pen=pen(COLORS["leaky"], 2.5, pg.QtCore.Qt.PenStyle.DashLine),
+              name="Leaky ReLU (instantaneous)")
+    yield
+    _theory(plot, freq_hz, theory_gain)
+    yield
+    _error_bars(plot, freq_hz, lif_gain, gain_se, COLORS["lif"])
+    yield
+    plot.plot(freq_hz, lif_gain, pen=pen(COLORS["lif"], 2), symbol="o", symbolSize=7,
+              symbolBrush=COLORS["lif"], symbolPen=None, name="LIF population (± s.e.)")
+    yield
+    if static_gain is not None:
         plot.plot(freq_hz, static_gain, pen=pen(COLORS["theory"], 2,
                                                  pg.QtCore.Qt.PenStyle.DashLine),
                   name=STATIC_SLOPE_NAME)
-        series.append(static_gain)
-    log_ticks(plot, freq_hz)
-    headroom(plot, *series, *extent, floor=0.0, factor=1.3)
+        yield
     if not noisy:
         add_note(plot, NOISELESS_RESPONSE_NOTE, corner="bottom-left", size="10pt",
                  color="#d55e00")
@@ -105,6 +114,7 @@ def phase_limits(*series) -> tuple[float, float]:
     return float(min(-60.0, values.min() - 10.0)), float(max(20.0, values.max() + 10.0))
 
 
+@stepped
 def draw_response_phase(plot: pg.PlotItem, freq_hz: np.ndarray, lif_phase: np.ndarray,
                         leaky_phase: np.ndarray, noisy: bool = True, theory_phase=None,
                         phase_se=None, correction_note: str = "") -> Table:
@@ -131,21 +141,27 @@ def draw_response_phase(plot: pg.PlotItem, freq_hz: np.ndarray, lif_phase: np.nd
     prepare(plot, "Frequency response: phase of the rate modulation", "drive frequency f (Hz)",
              "phase (deg; negative = lag)", columns=3)
     plot.setLogMode(x=True, y=False)
-    plot.plot(freq_hz, leaky_phase, pen=pen(COLORS["leaky"], 2.5, pg.QtCore.Qt.PenStyle.DashLine),
-              name="Leaky ReLU (no lag)")
-    _theory(plot, freq_hz, theory_phase)
-    _error_bars(plot, freq_hz, lif_phase, phase_se, COLORS["lif"])
-    plot.plot(freq_hz, lif_phase, pen=pen(COLORS["lif"], 2), symbol="o", symbolSize=7,
-              symbolBrush=COLORS["lif"], symbolPen=None, name="LIF population (± s.e.)")
-    if freq_hz.size:
-        plot.plot([freq_hz.min(), freq_hz.max()], [-45, -45],
-                  pen=pen(COLORS["reference"], 1.5, pg.QtCore.Qt.PenStyle.DotLine),
-                  name="-45 deg (white-noise limit)")
-    log_ticks(plot, freq_hz)
+    log_ticks(plot, freq_hz)  # ticks and range first: the curves then leave the axes be
     se = np.nan_to_num(np.asarray(phase_se, float)) if phase_se is not None else 0.0
     low, high = phase_limits(np.asarray(lif_phase, float) - se, np.asarray(lif_phase, float) + se,
                              theory_phase, leaky_phase)
     plot.setYRange(low, high, padding=0)
+    yield
+    plot.plot(freq_hz, leaky_phase, pen=pen(COLORS["leaky"], 2.5, pg.QtCore.Qt.PenStyle.DashLine),
+              name="Leaky ReLU (no lag)")
+    yield
+    _theory(plot, freq_hz, theory_phase)
+    yield
+    _error_bars(plot, freq_hz, lif_phase, phase_se, COLORS["lif"])
+    yield
+    plot.plot(freq_hz, lif_phase, pen=pen(COLORS["lif"], 2), symbol="o", symbolSize=7,
+              symbolBrush=COLORS["lif"], symbolPen=None, name="LIF population (± s.e.)")
+    yield
+    if freq_hz.size:
+        plot.plot([freq_hz.min(), freq_hz.max()], [-45, -45],
+                  pen=pen(COLORS["reference"], 1.5, pg.QtCore.Qt.PenStyle.DotLine),
+                  name="-45 deg (white-noise limit)")
+        yield
     if correction_note:
         plot.setTitle(f"{plot.titleLabel.text} ({correction_note})")
     if not noisy:
@@ -195,6 +211,7 @@ class PlotStack(pg.GraphicsLayout):
         return self.panels[-1].getAxis(name)
 
 
+@stepped
 def draw_alpha_scan(plot, x: np.ndarray, x_name: str, x_label: str,
                     alpha: np.ndarray, alpha_offset: np.ndarray,
                     current: float | None = None, gain: np.ndarray | None = None,
@@ -234,22 +251,29 @@ def draw_alpha_scan(plot, x: np.ndarray, x_name: str, x_label: str,
     if stacked:
         plot.setTitle(title)
         top.setTitle(None)
+    yield
     top.plot(x, alpha, pen=pen(COLORS["theory"], 2), symbol="s", symbolSize=7,
              symbolBrush=COLORS["theory"], symbolPen=None, name="3-parameter fit")
+    yield
     top.plot(x, alpha_offset, pen=pen(COLORS["leaky"], 2), symbol="o", symbolSize=7,
              symbolBrush=COLORS["leaky"], symbolPen=None, name="with output offset")
+    yield
     headroom(top, alpha, alpha_offset, floor=0.0, factor=1.9 if stacked else 1.6)
     add_note(top, ALPHA_PINNED_NOTE, corner="below-legend", size="8pt")
+    yield
     panels = [top]
     if stacked:
         for panel, values, label, key in ((plot.panels[1], gain, "gain (Hz/nA)", "theory"),
                                           (plot.panels[2], threshold, "I_th (nA)", "lif")):
             prepare(panel, "", "", label, legend=False)
             panel.setTitle(None)
+            yield
             panel.plot(x, values, pen=pen(COLORS[key], 2), symbol="s", symbolSize=6,
                        symbolBrush=COLORS[key], symbolPen=None)
             panels.append(panel)
+            yield
         add_note(plot.panels[1], "3-parameter fit", corner="top-right", size="8pt")
+        yield
         for panel in panels[:-1]:
             panel.getAxis("bottom").setStyle(showValues=False)
             panel.setLabel("bottom", "")
@@ -259,5 +283,6 @@ def draw_alpha_scan(plot, x: np.ndarray, x_name: str, x_label: str,
         for panel in panels:
             panel.addLine(x=current, pen=pen(COLORS["reference"], 1.5,
                                                pg.QtCore.Qt.PenStyle.DashLine))
+            yield
     return ([x_name, "alpha", "alpha_with_offset", "gain_hz_per_na", "threshold_na"],
             np.column_stack([x, alpha, alpha_offset, gain, threshold]))

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 from PySide6 import QtCore, QtWidgets
 
 from gui.field_widgets import widget_value
 from gui.figures import Figure
 from gui.lab_tab import LabTab
-from gui.neuron import captions
 from gui.neuron import figures as neuron_figures
-from gui.neuron import plots as neuron_plots
+from gui.neuron.drawing import Drawer, SteadyPlots
 from gui.neuron.intervals import Intervals
 from gui.neuron.layout import build_panel, build_views
-from gui.neuron.preview import start_preview
+from gui.neuron.preview import StartingPanel, start_preview
+from gui.neuron.results import ResultViews
 from gui.neuron.settings import (
     CUSTOM_PRESET,
     JOBS,
@@ -23,8 +21,6 @@ from gui.neuron.settings import (
     SCHEMA_VERSION,
     START_PRESET,
     load_presets,
-    parse_currents,
-    parse_freqs,
     validate_settings,
 )
 from gui.neuron.worker import NeuronRunner
@@ -34,11 +30,12 @@ from neuro.parameters import FIELDS as PARAMETER_FIELDS
 from neuro.parameters import LifParameters
 
 
-class NeuronTab(QtWidgets.QWidget, LabTab):
+class NeuronTab(QtWidgets.QWidget, ResultViews, LabTab):
     """Parameter panel, presets, Run / Cancel, progress and eight plots in three sub-tabs.
 
     The tab opens on the ``noisy`` preset. Simulations run in a persistent child process
-    (see `gui.neuron.worker.NeuronRunner`); results are cached by parameters.
+    (see `gui.neuron.worker.NeuronRunner`); results are cached by parameters and drawn a
+    plot item per event-loop turn (`gui.neuron.drawing`, `gui.neuron.results`).
 
     Public API: `figures`, `settings`, `apply_settings`, `run`, `run_default`,
     `wait_until_idle`, `cancel`, `shutdown`, `params`.
@@ -59,6 +56,7 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         self._results: dict[str, tuple] = {}  # job -> (result, parameters, fit offset) shown
         self.intervals = Intervals(self)
         self._preview_key: tuple | None = None
+        self._cv_params = None  # whose CV theory the simulation process computes
         self._pending: dict[str, tuple] = {}  # job -> cache key, for the current run
         self._request = 0
         self._job_count = 0
@@ -72,6 +70,9 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         self.runner.runner.cancelled.connect(self._on_run_ended)
         self.runner.runner.failed.connect(self._on_run_failed)
         self._build()
+        # results are drawn a plot item per event-loop turn, the grid's layout held meanwhile
+        self.drawer = Drawer(self, self.steady.hold)
+        self.intervals.drawer = self.drawer
         self.intervals.plots = (self.plots["isi"], self.plots["cv_curve"])
         self.intervals.drawn.connect(self._tables.update)
         app = QtWidgets.QApplication.instance()
@@ -82,6 +83,8 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
     def _build(self) -> None:
         panel = build_panel(self)
         build_views(self)
+        self.steady = SteadyPlots(self.plots.values())
+        self.starting = StartingPanel(self.views)
         splitter = QtWidgets.QSplitter()
         splitter.addWidget(panel)
         splitter.addWidget(self.views)
@@ -203,11 +206,15 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         self._pending.clear()
         starting = self.runner.child_pid is None
         missing = [job for job in JOBS if not self._show_cached(only=job)]
-        self._job_count = len(missing)
-        self._done_jobs = 0
+        specs = {job: self._payload(job) for job in missing}
         self._pending = {job: self._key(job) for job in missing}
+        if "drive" in missing:
+            specs = self._with_cv(specs, self.params)
+        self.intervals.expect(self._pending.get("cv") and self.params)
+        self._job_count = len(self._pending)
+        self._done_jobs = 0
         if missing:
-            self._request = self.runner.run({job: self._payload(job) for job in missing})
+            self._request = self.runner.run(specs)
         self._set_busy(bool(missing))
         if not missing:
             self.status.setText("shown from cache")
@@ -220,15 +227,21 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         """Run everything the figures need (for headless export); see `wait_until_idle`."""
         self.run()
 
+    def is_idle(self) -> bool:
+        """True when no job, CV theory or drawing is pending."""
+        return not self._pending and not self.intervals.busy() and not self.drawer.busy()
+
     def wait_until_idle(self, timeout_s: float = 300.0) -> bool:
-        """Process events until no job (nor CV theory) is pending; return False on timeout."""
-        return wait_until(lambda: not self._pending and not self.intervals.busy(), timeout_s)
+        """Process events until `is_idle`; return False on timeout."""
+        return wait_until(self.is_idle, timeout_s)
 
     def cancel(self) -> None:
         """Cancel the running and queued simulations; the plots keep their last results."""
         self.runner.cancel()
         self._pending.clear()
+        self.intervals.expect(None)
         self._set_busy(False)
+        self.starting.hide()
         self.status.setText("cancelled")
 
     def shutdown(self) -> bool:
@@ -239,66 +252,11 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         """
         self._pending.clear()
         self._set_busy(False)
+        self.drawer.drop()
         self.intervals.shutdown()
         return self.runner.shutdown(2000)
 
-    # ----- jobs and results ---------------------------------------------------------
-    def _key(self, job: str) -> tuple:
-        extra = {"fi": self._currents_text, "response": self._freqs_text, "scan": self._scan}
-        return job, json.dumps(self.params.to_dict(), sort_keys=True), extra.get(job, "")
-
-    def _payload(self, job: str) -> dict:
-        payload = {"params": self.params}
-        if job == "fi":
-            payload["currents"] = parse_currents(self._currents_text)
-        elif job == "response":
-            payload["freqs"] = parse_freqs(self._freqs_text)
-        elif job == "scan":
-            payload["scan"] = self._scan
-        return payload
-
-    def _show_cached(self, only: str | None = None) -> bool:
-        shown = False
-        for job in (only,) if only else JOBS:
-            result = self._cache.get(self._key(job))
-            if result is not None:
-                self._show(job, result)
-                shown = True
-        return shown
-
-    def _show(self, job: str, result) -> None:
-        noisy = self.params.noise_mv > 0
-        self._results[job] = (result, self.params, self._fit_offset)
-        if job == "drive":
-            self._tables.update(neuron_figures.fill_drive(self.plots, result,
-                                                          self.params.v_th_mv, noisy,
-                                                          self.params.freq_hz))
-            self.intervals.queue(result, self.params)  # its own event-loop turn
-        elif job == "fi":
-            offset = self._fit_offset
-            self._tables.update(neuron_figures.fill_fi(self.plots, result, noisy, offset))
-            fit = result.leaky_fit(offset)
-            self.fit_label.setText("\n".join(neuron_plots.fit_parts(
-                fit.alpha, fit.gain_hz_per_na, fit.threshold_na, fit.rmse_hz,
-                fit.offset_hz if offset else None)))
-        elif job == "response":
-            self._tables.update(neuron_figures.fill_response(self.plots, result, noisy))
-        elif job == "scan":
-            self._tables.update(neuron_figures.fill_scan(self.plots, result,
-                                                         getattr(self.params, result.name)))
-        self._update_captions()
-        self.result_shown.emit(job)
-
-    def _update_captions(self) -> None:
-        """Rewrite the sub-tab captions from the parameters and the response shown."""
-        shown = self._results.get("response")
-        response = shown[0] if shown is not None and shown[1] == self.params else None
-        self.captions["Drive"].setText(captions.drive_caption(self.params))
-        self.captions["Drive: intervals"].setText(captions.isi_caption(self.params))
-        self.captions["f-I curve"].setText(captions.fi_caption(self.params, self._fit_offset))
-        self.captions["Frequency response"].setText(
-            captions.response_caption(self.params, response))
-
+    # ----- replies ----------------------------------------------------------------------
     def _on_report(self, request: int, report: tuple) -> None:
         """One reply of the current run: ``(kind, job, value)``; the runner drops stale ones."""
         if request != self._request:
@@ -322,12 +280,14 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         key = self._pending.pop(job, None)
         if key is None:
             return  # cancelled meanwhile
+        if job == "cv":
+            self._done_jobs += 1
+            self.intervals.provide(self._cv_params, result)
+            self._after_job()
+            return
         if key == self._preview_key:
             self._preview_key = None
-            self._show(job, result)
-            for name in ("raster", "population_rate"):
-                self.plots[name].setTitle(f"{self.plots[name].titleLabel.text} (quick "
-                                          "preview; the full run follows)")
+            self._show(job, result, preview=True)
             self.run()
             return
         self._cache[key] = result
@@ -338,6 +298,9 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
 
     def _on_failed(self, job: str, message: str) -> None:
         if self._pending.pop(job, None) is not None:
+            if job == "cv":
+                self.intervals.provide(self._cv_params, None)
+            self.starting.hide()  # the error is what there is to see
             self._done_jobs += 1
             self.status.setText(f"error: {message}")
             self._after_job(keep_status=True)
@@ -346,16 +309,20 @@ class NeuronTab(QtWidgets.QWidget, LabTab):
         """The run is over: jobs still pending were cancelled."""
         if request == self._request and self._pending:
             self._pending.clear()
+            self.intervals.expect(None)
             self._after_job()
 
     def _on_run_failed(self, request: int, message: str) -> None:
         if request == self._request and self._pending:
             self._pending.clear()
+            self.intervals.expect(None)
             self.status.setText(f"error: {message}")
             self._after_job(keep_status=True)
 
     def _after_job(self, keep_status: bool = False) -> None:
         if not self._pending:
+            if not self._results and not self.drawer.busy():
+                self.starting.hide()  # failed or cancelled before anything was drawn
             self._set_busy(False)
             self.progress_bar.setValue(1000)
             if not keep_status:

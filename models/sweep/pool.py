@@ -25,14 +25,22 @@ def default_workers() -> int:
         return max(os.cpu_count() or 1, 1)
 
 
+WORKER_NICENESS = 5  # local workers yield the cores to the window (or shell) that runs them
+
+
 def worker_init(sweep_pid: int | None = None) -> None:
     """Prepare a local worker process: BLAS on one thread, Ctrl-C left to the parent.
 
     The worker also ends itself as soon as the sweep's process `sweep_pid` ends, however
     it ends (SIGKILL included): a forkserver and its workers keep each other alive through
-    an inherited pipe, so nothing else would stop them.
+    an inherited pipe, so nothing else would stop them. It runs at a lower priority
+    (`WORKER_NICENESS`): one worker per core otherwise takes the CPU from the window's GUI
+    thread, which then stalls for hundreds of ms as a sweep starts; on an idle machine the
+    workers run as fast.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(WORKER_NICENESS)
     if sweep_pid is not None:
         exit_with(sweep_pid)
     pin_blas()
