@@ -8,9 +8,8 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import numpy as np
-
 from cli.errors import UsageError
+from models.fields import FieldError
 
 
 def _number(text: str, option: str, kind: type = float) -> float:
@@ -108,41 +107,18 @@ def int_list(option: str, low: int = 1, high: int | None = None) -> Callable[[st
     return convert
 
 
-def float_list(option: str, positive: bool = True) -> Callable[[str], list[float]]:
-    """Return a converter for a comma-separated list of numbers (all > 0 if `positive`)."""
+def parsed_by(parse: Callable[[str], object]) -> Callable[[str], object]:
+    """Return a converter that runs `parse` (the model layer's own parser of a typed text).
 
-    def convert(text: str) -> list[float]:
-        items = [t.strip() for t in text.split(",") if t.strip()]
-        if not items:
-            raise argparse.ArgumentTypeError("give at least one number")
-        values = [_number(t, option) for t in items]
-        if positive:
-            for t, v in zip(items, values):
-                if v <= 0:
-                    raise argparse.ArgumentTypeError(f"{t} must be greater than 0")
-        return values
+    A `FieldError` becomes argparse's one-line refusal of the option, worded by the parser,
+    so the window and the command line accept and refuse the same texts.
+    """
 
-    return convert
-
-
-MAX_RANGE_COUNT = 10_000  # START:STOP:N: refuse an N that would eat the memory or the time
-
-
-def range_or_list(option: str, max_count: int = MAX_RANGE_COUNT) -> Callable[[str], list[float]]:
-    """Return a converter for ``a,b,c`` or ``START:STOP:N`` (N evenly spaced, N <= `max_count`)."""
-
-    def convert(text: str) -> list[float]:
-        if ":" in text:
-            parts = text.split(":")
-            if len(parts) != 3:
-                raise argparse.ArgumentTypeError(f"{text!r} is not START:STOP:N")
-            start, stop = _number(parts[0], option), _number(parts[1], option)
-            count = int(_number(parts[2], option, int))
-            if count < 1 or count > max_count:
-                raise argparse.ArgumentTypeError(
-                    f"N in {text!r} must be between 1 and {max_count}")
-            return [float(v) for v in np.linspace(start, stop, count)]
-        return float_list(option, positive=False)(text)
+    def convert(text: str) -> object:
+        try:
+            return parse(text)
+        except FieldError as exc:
+            raise argparse.ArgumentTypeError(exc.problem) from None
 
     return convert
 

@@ -11,13 +11,14 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-from cli.arguments import float_list, range_or_list, writable_dir
+from cli.arguments import parsed_by, writable_dir
 from cli.errors import UsageError
 from cli.field_options import add_field_options, build_from_fields, field_changes
 from cli.progress import Progress
 from models.atomic_write import atomic_write_text, write_csv
 from models.budget import check_neuron_run
 from models.fields import FieldError
+from neuro.value_lists import parse_currents, parse_freqs
 
 FIGURE_FORMATS = ("png", "svg", "pdf")  # the CSVs above hold every figure's data
 
@@ -57,7 +58,7 @@ def register(subparsers) -> None:
     _add_common(fi, dt_help="with the threshold-crossing correction the noisy rate at 0.1 "
                             "is within 2%% of Siegert from 0.75x rheobase up (4%% at 0.5x); "
                             "without it, 4-14%% below", fi=True)
-    fi.add_argument("--currents", type=range_or_list("--currents"), default=None,
+    fi.add_argument("--currents", type=parsed_by(parse_currents), default=None,
                     metavar="LIST", help="currents in nA: a,b,c or START:STOP:N (default 40 "
                                          "centred on the rheobase: 0 to 2.5x rheobase)")
     fi.add_argument("--fit-offset", action="store_true",
@@ -73,7 +74,7 @@ def register(subparsers) -> None:
                                             "harmonic per drive frequency; writes "
                                             "response.csv and two figures.")
     _add_common(response)
-    response.add_argument("--freqs", type=float_list("--freqs"), default=None, metavar="LIST",
+    response.add_argument("--freqs", type=parsed_by(parse_freqs), default=None, metavar="LIST",
                           help="drive frequencies in Hz, comma-separated "
                                "(default 1,2,3,5,10,20,30,50,100,200)")
     for parser in (fi, drive, response):

@@ -45,6 +45,29 @@ def _walk(item, kind) -> list:
     return found
 
 
+def plot_roots(window: QtWidgets.QWidget, figures) -> list:
+    """Return the root item of every plot in `window`: the figures' and every other plot view's.
+
+    Views that are no exportable figure (the "Why units die" plots, a placeholder) are
+    scaled too, so every text on screen grows once.
+    """
+    roots = [figure.item for figure in figures]
+    for view in window.findChildren(pg.GraphicsView):
+        central = view.centralWidget
+        if central is not None and not any(central is root for root in roots):
+            roots.append(central)
+    return roots
+
+
+def _unique(items) -> list:
+    seen, kept = set(), []
+    for item in items:
+        if id(item) not in seen:
+            seen.add(id(item))
+            kept.append(item)
+    return kept
+
+
 def scaled_sheet(sheet: str, factor: float, base_points: float) -> str:
     """Return `sheet` with every ``font-size: N pt`` times `factor`, and a base size rule.
 
@@ -90,18 +113,19 @@ class Presentation:
             if widget.testAttribute(QtCore.Qt.WidgetAttribute.WA_SetFont) and \
                     widget.font().pointSizeF() > 0:
                 saved["widget_fonts"].append((widget, QtGui.QFont(widget.font())))
-        for figure in figures:
-            theme.fit_plot_text(figure.item)  # no title clips at the larger size
-            for axis in _walk(figure.item, pg.AxisItem):
-                saved["axes"].append((axis, axis.style.get("tickFont"),
-                                      QtGui.QFont(axis.label.font()), axis.fixedWidth,
-                                      axis.fixedHeight))
-            for label in _walk(figure.item, pg.LabelItem):
-                saved["labels"].append((label, label.text, dict(label.opts),
-                                        label.minimumWidth(), label.maximumWidth()))
-            for curve in _walk(figure.item, pg.PlotCurveItem):
-                if curve.opts.get("pen") is not None:
-                    saved["pens"].append((curve, curve.opts["pen"]))
+        roots = plot_roots(window, figures)
+        for root in roots:
+            theme.fit_plot_text(root)  # no title clips at the larger size
+        for axis in _unique(a for root in roots for a in _walk(root, pg.AxisItem)):
+            saved["axes"].append((axis, axis.style.get("tickFont"),
+                                  QtGui.QFont(axis.label.font()), axis.fixedWidth,
+                                  axis.fixedHeight))
+        for label in _unique(lab for root in roots for lab in _walk(root, pg.LabelItem)):
+            saved["labels"].append((label, label.text, dict(label.opts),
+                                    label.minimumWidth(), label.maximumWidth()))
+        for curve in _unique(c for root in roots for c in _walk(root, pg.PlotCurveItem)):
+            if curve.opts.get("pen") is not None:
+                saved["pens"].append((curve, curve.opts["pen"]))
         theme.TEXT_SCALE = font_scale
         points = base_font.pointSizeF()
         font = QtGui.QFont(base_font)

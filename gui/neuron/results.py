@@ -7,7 +7,9 @@ import json
 from gui.neuron import captions
 from gui.neuron import figures as neuron_figures
 from gui.neuron import plots as neuron_plots
-from gui.neuron.settings import JOBS, parse_currents, parse_freqs
+from gui.neuron.settings import JOBS
+from neuro.frequency_response import DEFAULT_FREQS_HZ
+from neuro.value_lists import parse_currents, parse_freqs
 
 
 class ResultViews:
@@ -39,7 +41,7 @@ class ResultViews:
         if job == "fi":
             payload["currents"] = parse_currents(self._currents_text)
         elif job == "response":
-            payload["freqs"] = parse_freqs(self._freqs_text)
+            payload["freqs"] = parse_freqs(self._freqs_text) or list(DEFAULT_FREQS_HZ)
         elif job == "scan":
             payload["scan"] = self._scan
         return payload

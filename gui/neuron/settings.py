@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
-
-from neuro.frequency_response import DEFAULT_FREQS_HZ
+from models.fields import FieldError
 from neuro.parameters import FIELDS, LifParameters
+from neuro.value_lists import parse_currents, parse_freqs
 
 __all__ = ["CUSTOM_PRESET", "EXTRA_LABELS", "FIELD_GROUPS", "FIELD_TIPS",
            "JOBS", "SCAN_CHOICES", "SCHEMA_VERSION", "START_PRESET", "load_presets",
-           "parse_currents", "parse_freqs", "validate_settings"]
+           "validate_settings"]
 
 PRESET_DIR = Path(__file__).resolve().parents[2] / "resources" / "presets" / "neuron"
 SCHEMA_VERSION = 1
@@ -36,47 +35,6 @@ FIELD_TIPS = {  # the parameters' tips are their help in the table
 }
 START_PRESET = "noisy"  # the tab opens on this preset (the command line keeps noise 0)
 CUSTOM_PRESET = "(custom)"
-
-
-def parse_currents(text: str) -> list[float] | None:
-    """Parse ``a,b,c`` or ``START:STOP:N`` (empty: the default range). Raises ValueError."""
-    text = text.strip()
-    if not text:
-        return None
-    if ":" in text:
-        parts = text.split(":")
-        if len(parts) != 3:
-            raise ValueError(f"currents: {text!r} is not START:STOP:N")
-        start, stop = (_number(p, "currents") for p in parts[:2])
-        try:
-            count = int(parts[2])
-        except ValueError:
-            raise ValueError(f"currents: {parts[2]!r} is not an integer") from None
-        if count < 1:
-            raise ValueError(f"currents: N in {text!r} must be at least 1")
-        return [float(v) for v in np.linspace(start, stop, count)]
-    return [_number(t, "currents") for t in text.split(",") if t.strip()]
-
-
-def parse_freqs(text: str) -> list[float]:
-    """Parse a comma list of positive frequencies (empty: the defaults). Raises ValueError."""
-    if not text.strip():
-        return list(DEFAULT_FREQS_HZ)
-    values = [_number(t, "freqs") for t in text.split(",") if t.strip()]
-    for value in values:
-        if value <= 0:
-            raise ValueError(f"freqs: {value:g} must be greater than 0")
-    return values
-
-
-def _number(text: str, name: str) -> float:
-    try:
-        value = float(text.strip())
-    except ValueError:
-        raise ValueError(f"{name}: {text.strip()!r} is not a number") from None
-    if not np.isfinite(value):
-        raise ValueError(f"{name}: {text.strip()!r} is not a finite number")
-    return value
 
 
 def load_presets() -> dict[str, dict]:
@@ -104,14 +62,14 @@ def validate_settings(settings: dict, freqs_default: str) -> tuple:
         ``(params, currents_text, freqs_text, scan, fit_offset)``.
     """
     if not isinstance(settings, dict):
-        raise ValueError("settings must be a mapping")
+        raise FieldError("settings", "expected a mapping")
     unknown = set(settings) - {"schema_version", "parameters", "currents", "freqs", "scan",
                                "fit_offset"}
     if unknown:
-        raise ValueError(f"unknown setting {sorted(unknown)[0]!r}")
+        raise FieldError(sorted(unknown)[0], "unknown setting")
     version = settings.get("schema_version", SCHEMA_VERSION)
     if version != SCHEMA_VERSION:
-        raise ValueError(f"schema_version ({version!r}) must be {SCHEMA_VERSION}")
+        raise FieldError("schema_version", f"{version!r} is not {SCHEMA_VERSION}")
     params = LifParameters.from_dict(settings.get("parameters", {}))
     currents_text = str(settings.get("currents", ""))
     freqs_text = str(settings.get("freqs", freqs_default))
@@ -119,8 +77,8 @@ def validate_settings(settings: dict, freqs_default: str) -> tuple:
     parse_freqs(freqs_text)
     scan = settings.get("scan", "noise_mv")
     if scan not in SCAN_CHOICES:
-        raise ValueError(f"scan ({scan!r}) must be one of {', '.join(SCAN_CHOICES)}")
+        raise FieldError("scan", f"{scan!r} is not one of {', '.join(SCAN_CHOICES)}")
     fit_offset = settings.get("fit_offset", False)
     if not isinstance(fit_offset, bool):
-        raise ValueError(f"fit_offset ({fit_offset!r}) must be true or false")
+        raise FieldError("fit_offset", f"{fit_offset!r} is not true or false")
     return params, currents_text, freqs_text, scan, fit_offset

@@ -134,14 +134,12 @@ class NeuronTab(QtWidgets.QWidget, ResultViews, LabTab):
                 "freqs": self.edits["freqs"].text().strip(), "scan": self._scan,
                 "fit_offset": self._fit_offset}
 
-    def _show_error(self, message: str) -> None:
+    def _show_error(self, exc: ValueError) -> None:
+        """Show `exc` under the field it names (`FieldError.field`), else under the first."""
         for error in self.errors.values():
             error.hide()
-        field = message.split(" ", 1)[0].rstrip(":")
-        target = self.errors.get(field)
-        if target is None:
-            target = next((self.errors[n] for n in self.errors if n in message),
-                          self.errors["g_leak_ns"])
+        message = str(exc)
+        target = self.errors.get(getattr(exc, "field", None), self.errors["g_leak_ns"])
         target.setText(message)
         target.show()
         self.status.setText(message)
@@ -151,7 +149,7 @@ class NeuronTab(QtWidgets.QWidget, ResultViews, LabTab):
             settings = self._read_fields()
             self._validate(settings)
         except ValueError as exc:
-            self._show_error(str(exc))
+            self._show_error(exc)
             return
         self._apply_valid(settings)
 
