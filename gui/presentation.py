@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 import pyqtgraph as pg
+import shiboken6
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from gui import theme
@@ -180,10 +181,14 @@ class Presentation:
         for widget, own in saved["widget_fonts"]:
             widget.setFont(own)
         for axis, tick, label_font, fixed_w, fixed_h in saved["axes"]:
+            if not shiboken6.isValid(axis):
+                continue
             axis.setStyle(tickFont=tick)
             axis.label.setFont(label_font)
             _refit_axis(axis, fixed_w, fixed_h)
         for label, _text, opts, low, high in saved["labels"]:
+            if not shiboken6.isValid(label):
+                continue
             label.opts.update(opts)
             if label.text:  # the text may have changed while presenting: keep the new one
                 label.setText(label.text, **{k: v for k, v in opts.items()
@@ -191,7 +196,8 @@ class Presentation:
             label.setMinimumWidth(low)
             label.setMaximumWidth(high)
         for curve, pen in saved["pens"]:
-            curve.setPen(pen)
+            if shiboken6.isValid(curve):  # a plot redrawn while presenting drops its curves
+                curve.setPen(pen)
         for table, widths in saved["columns"]:
             for column, width in enumerate(widths[:table.model().columnCount()]):
                 table.setColumnWidth(column, width)

@@ -73,7 +73,7 @@ class DetailView(pg.GraphicsLayoutWidget):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMinimumHeight(185)  # room for the axis titles (presentation mode scales it)
+        self.setMinimumHeight(178)  # room for the axis titles (presentation mode scales it)
         self.ci.setContentsMargins(4, 4, 4, 4)
         self.loss_plot = self.addPlot(row=0, col=0)
         self.layers_plot = self.addPlot(row=0, col=1)

@@ -354,7 +354,7 @@ class GridView(pg.GraphicsLayoutWidget):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMinimumSize(400, 190)
+        self.setMinimumSize(400, 186)
         self.cells: list[Cell] = []
         self.labels: list[tuple[str, float]] = []
         self._headers: list[pg.LabelItem] = []
