@@ -10,6 +10,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
 from gui import theme
+from gui.log_axis import LogAxis
 from gui.networks.held_out_view import HeldOutView
 
 LOSS_LABELS = {"bce": "loss (BCE, nats)", "mse": "loss (MSE, y units²)"}
@@ -75,7 +76,7 @@ class DetailView(pg.GraphicsLayoutWidget):
         super().__init__(parent)
         self.setMinimumHeight(178)  # room for the axis titles (presentation mode scales it)
         self.ci.setContentsMargins(4, 4, 4, 4)
-        self.loss_plot = self.addPlot(row=0, col=0)
+        self.loss_plot = self.addPlot(row=0, col=0, axisItems={"left": LogAxis("left")})
         self.layers_plot = self.addPlot(row=0, col=1)
         self.kymo_plot = self.addPlot(row=0, col=2)
         self.output_plot = self.addPlot(row=0, col=3)
