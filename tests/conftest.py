@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import os
+import warnings
+from pathlib import Path
+from typing import NamedTuple
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # One BLAS thread, as in the app: small nets gain nothing from two, and two collapse as soon
 # as another process wants a core (DESIGN.md, "Performance facts"); subprocesses inherit it.
 for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
-# Autosaves, recent sessions and preferences of tests never touch the user's own.
-if "RELU_LAB_CONFIG_DIR" not in os.environ:
+# Autosaves, recent sessions and preferences of tests never touch the user's own (nor, when
+# the suite runs in parallel processes, another process's: each makes its own).
+if "RELU_LAB_CONFIG_DIR" not in os.environ or "PYTEST_XDIST_WORKER" in os.environ:
     import tempfile
 
     os.environ["RELU_LAB_CONFIG_DIR"] = tempfile.mkdtemp(prefix="relu-lab-test-config-")
 
 import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # A grid that trains fast: two activations x two learning rates of 16 units.
 SMALL_GRID = {"width": 16, "activations": ("relu", "leaky_relu"), "lrs": (0.03, 3.0),
@@ -56,18 +62,53 @@ def make_window(qtbot, lab_app):
         assert not win.networks.worker.is_running()
 
 
+class Ran(NamedTuple):
+    """What one in-process command run gave: exit status, standard output, standard error."""
+
+    status: int
+    out: str
+    err: str
+
+    @property
+    def returncode(self) -> int:  # the names of `subprocess.CompletedProcess`
+        return self.status
+
+    @property
+    def stdout(self) -> str:
+        return self.out
+
+    @property
+    def stderr(self) -> str:
+        return self.err
+
+
 @pytest.fixture
-def run_main(capsys):
-    """Return ``run(*argv) -> (status, stdout, stderr)``: `main.main` in this process."""
+def run_main(capsys, monkeypatch):
+    """Return ``run(*argv) -> Ran(status, out, err)``: `main.main` in this process.
+
+    It runs as ``python main.py ARGV`` would, without the interpreter's start-up: in the
+    project folder, and with the warnings a fresh interpreter would print to stderr
+    (everything but the deprecation, import and resource warnings Python hides by default)
+    appended to `err`, so "one line on stderr" means the same in both.
+    """
     import main
 
-    def run(*argv: str) -> tuple[int, str, str]:
-        try:
-            status = main.main(list(argv))
-        except SystemExit as exc:  # argparse refuses with SystemExit(2)
-            status = exc.code if isinstance(exc.code, int) else 1
+    monkeypatch.chdir(ROOT)
+
+    def run(*argv: str) -> Ran:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for hidden in (DeprecationWarning, PendingDeprecationWarning, ImportWarning,
+                           ResourceWarning):
+                warnings.filterwarnings("ignore", category=hidden)
+            try:
+                status = main.main(list(argv))
+            except SystemExit as exc:  # argparse refuses with SystemExit(2)
+                status = exc.code if isinstance(exc.code, int) else 1
         captured = capsys.readouterr()
-        return status, captured.out, captured.err
+        shown = "".join(warnings.formatwarning(w.message, w.category, w.filename, w.lineno)
+                        for w in caught)
+        return Ran(status, captured.out, captured.err + shown)
 
     return run
 

@@ -64,8 +64,8 @@ def test_all_sections(tmp_path):
     (["gradients", "--alphas", "2"], "--alphas"),
     (["nonsense"], "section"),
 ])
-def test_bad_inputs_one_line(tmp_path, args, needle):
-    result = theory(*args, "--out", str(tmp_path))
+def test_bad_inputs_one_line(tmp_path, args, needle, run_main):
+    result = run_main("theory", *args, "--out", str(tmp_path))
     assert result.returncode != 0
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and needle in lines[0], result.stderr
