@@ -113,6 +113,30 @@ def run_main(capsys, monkeypatch):
     return run
 
 
+# Modules whose tests share an expensive module-scoped set-up (the export of every figure; one
+# tab of each kind): their tests run in one process, so the set-up is made once.
+SHARED_SET_UP = ("tests/test_cli_export.py", "tests/test_reliability_gui.py")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Spread tests one by one over the processes, except the modules of `SHARED_SET_UP`.
+
+    (pytest-xdist's own ``--dist loadgroup`` cannot be used: its group tag does not reach
+    the scheduler under pytest 9.2.) Only the default ``--dist load`` is replaced.
+    """
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedSetUpScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module in SHARED_SET_UP else nodeid
+
+    return SharedSetUpScheduling(config, log)
+
+
 def pytest_collection_modifyitems(session, config, items):
     """Run the soak test last, so the rest of the suite runs beside its window's minutes."""
     soak = [item for item in items if item.name == "test_window_soak"]
@@ -120,24 +144,70 @@ def pytest_collection_modifyitems(session, config, items):
         items[:] = [item for item in items if item.name != "test_window_soak"] + soak
 
 
+# -- the soak window: started once per session, beside the rest of the suite --------------
+# Under pytest-xdist the controlling process starts it (workers come and go: a worker is shut
+# down as soon as nothing is left to send it) and the worker that runs the test reads its
+# outcome from the files the process leaves in one folder.
+def _soak_folder(config) -> Path:
+    """Return the folder where this session's soak window leaves its output (made once)."""
+    if getattr(config, "relu_lab_soak_folder", None) is None:
+        import tempfile
+
+        config.relu_lab_soak_folder = Path(tempfile.mkdtemp(prefix="relu-lab-soak-"))
+    return config.relu_lab_soak_folder
+
+
+def _start_soak(config) -> None:
+    if getattr(config, "relu_lab_soak_process", None) is None:
+        from tests.test_soak import start_soak
+
+        config.relu_lab_soak = _soak_folder(config)
+        config.relu_lab_soak_process = start_soak(config.relu_lab_soak)
+
+
+def pytest_configure(config):
+    """In a pytest-xdist worker, know where the controller's soak window writes."""
+    folder = getattr(config, "workerinput", {}).get("relu_lab_soak")
+    if folder:
+        config.relu_lab_soak = Path(folder)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_finish(session):
-    """Start the soak window only if the soak test is still selected.
+    """Start the soak window only if the soak test is still selected (one process only).
 
     This runs after every ``pytest_collection_modifyitems`` (so after ``-m`` and ``-k``
     have deselected), and never for ``--collect-only``.
     """
     config = session.config
-    if config.option.collectonly or getattr(config, "relu_lab_soak", None):
+    if config.option.collectonly or hasattr(config, "workerinput"):
         return
     if any(item.name == "test_window_soak" for item in session.items):
-        from tests.test_soak import start_soak
+        _start_soak(config)
 
-        config.relu_lab_soak = start_soak()
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """pytest-xdist controller: tell each worker the soak window's folder."""
+    node.workerinput["relu_lab_soak"] = str(_soak_folder(node.config))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node, ids):
+    """pytest-xdist controller: start the soak window once a worker has it selected."""
+    if not node.config.option.collectonly and any(
+            nodeid.split("@")[0].endswith("::test_window_soak") for nodeid in ids):
+        _start_soak(node.config)
 
 
 def pytest_unconfigure(config):
-    """Never leave the soak window behind (an interrupted run, say)."""
-    process = getattr(config, "relu_lab_soak", None)
+    """Never leave the soak window behind (an interrupted run, say), nor its folder."""
+    process = getattr(config, "relu_lab_soak_process", None)
     if process is not None and process.poll() is None:
         process.kill()
+        process.wait()
+    folder = getattr(config, "relu_lab_soak_folder", None)
+    if folder is not None:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)

@@ -17,6 +17,7 @@ def run_process(*args, timeout=120):
                           text=True, timeout=timeout, env=env, cwd=ROOT)
 
 
+@pytest.mark.slow
 def test_grid_writes_csv_and_figures_and_marks_divergence(tmp_path):
     out = tmp_path / "grid"
     result = run_process("grid", "--dataset", "spiral", "--activations", "relu,leaky_relu",

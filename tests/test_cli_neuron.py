@@ -41,6 +41,7 @@ def read_csv(path):
     return rows[0], [[float(v) for v in row] for row in rows[1:]]
 
 
+@pytest.mark.slow
 def test_fi_writes_csv_fit_and_figures(tmp_path):
     result = main_py("neuron", "fi", "--out", str(tmp_path), "--currents", "0:0.6:7",
                      "--duration-s", "0.5")
@@ -82,6 +83,7 @@ def test_drive_and_response_write_their_tables(tmp_path):
         assert (tmp_path / f"{name}.png").exists() and (tmp_path / f"{name}.svg").exists()
 
 
+@pytest.mark.slow
 def test_fit_offset_adds_offset_hz_and_fi_help_names_its_time_step(tmp_path):
     result = main_py("neuron", "fi", "--out", str(tmp_path), "--currents", "0:0.6:7",
                      "--duration-s", "0.3", "--noise-mv", "6", "--n-neurons", "70",

@@ -65,6 +65,7 @@ def test_existing_file_needs_resume_or_overwrite(tmp_path, run_main):
     assert "--resume" in line
 
 
+@pytest.mark.slow
 def test_killed_sweep_resumes_to_exactly_the_uninterrupted_rows(tmp_path):
     steps = ["--steps", "400"]
     full = tmp_path / "full.csv"

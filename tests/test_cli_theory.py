@@ -38,6 +38,7 @@ def test_born_dead_csv_and_figures(tmp_path):
     assert json.loads(result.stdout)["born-dead"]["below_bound"] is True
 
 
+@pytest.mark.slow
 def test_all_sections(tmp_path):
     result = theory("all", "--trials", "200", "--depths", "2,6", "--widths", "2,4",
                     "--depth", "20", "--points", "1024", "--alphas", "0,0.1,0.5",

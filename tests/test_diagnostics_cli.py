@@ -28,6 +28,7 @@ SMALL = ("--dataset", "spiral", "--samples", "128", "--width", "8", "--depth", "
          "--log-every", "10", "--batch-size", "32")
 
 
+@pytest.mark.slow
 def test_diagnose_writes_every_figure_and_csv(tmp_path):
     out = tmp_path / "diag"
     result = run_process("diagnose", *SMALL, "--cell", "relu@3", "--unit", "L2:3", "--out",

@@ -131,6 +131,7 @@ def _window_state(window):
             "plots": ticks, "shown": shown, "size": (window.width(), window.height())}
 
 
+@pytest.mark.slow
 def test_presentation_round_trip_on_every_tab_restores_everything(qtbot, make_window):
     window = make_window()
     window.resize(1100, 700)
@@ -184,6 +185,7 @@ def _spells(states):
     return since, (revived[-1] if revived else None)
 
 
+@pytest.mark.slow
 def test_hover_names_dead_since_and_revived_at_from_the_engine_history(qtbot, tab):
     assert tab.load_preset("high-lr-kills")
     tab.step_size.setCurrentIndex(tab.step_size.findData(100))

@@ -63,6 +63,7 @@ def _threads_alive(win: MainWindow) -> list[str]:
     return alive
 
 
+@pytest.mark.slow
 def test_closing_during_training_and_a_brian2_simulation_is_quick_and_clean(qtbot, window):
     # processes of others (the soak window, started with the session) are not this window's
     others = {p.pid for p in psutil.Process().children(recursive=True)}

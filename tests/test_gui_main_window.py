@@ -138,6 +138,7 @@ def test_close_mid_run_leaves_no_thread(qtbot, lab_app):
     assert not any("relu-lab" in n for n in names)
 
 
+@pytest.mark.slow
 def test_export_figures(qtbot, window, tmp_path):
     tab = window.networks
     tab.step_once(10)

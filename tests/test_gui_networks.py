@@ -243,6 +243,7 @@ def test_settings_round_trip_and_bad_input(qtbot, make_tab):
     assert tab.preset_name == "leaky-rescues"
 
 
+@pytest.mark.slow
 def test_figures_titled_labelled_and_exported(qtbot, make_tab, tmp_path):
     from gui.figure_export import export_figure
 

@@ -67,6 +67,7 @@ def test_cell_pixels_are_the_engine_activity(qtbot, tab):
         assert (pixels[snap.dead[k]][:, :3] == DEAD_COLOR).all()
 
 
+@pytest.mark.slow
 def test_live_titles_refresh_in_turn_and_settle_exact(qtbot, lab_app):
     config = ExperimentConfig(log_every=5)
     tab = NetworksTab(config)

@@ -96,6 +96,7 @@ def test_presets_load_and_apply(tab):
             assert tab.settings()["parameters"][key] == value
 
 
+@pytest.mark.slow
 def test_closing_mid_simulation_leaves_no_thread_running(qtbot):
     from gui.neuron.tab import NeuronTab
 

@@ -46,6 +46,7 @@ def test_settings_round_trip_and_inline_error(tab):
     assert tab.settings() == before
 
 
+@pytest.mark.slow
 def test_run_draws_heatmaps_hover_and_exports(tab, tmp_path, qtbot):
     from gui.figure_export import export_figure
 

@@ -43,6 +43,7 @@ def test_bad_fit_range_is_refused(tmp_path, run_main):
     assert result.returncode == 2 and "--fit-range" in result.stderr
 
 
+@pytest.mark.slow
 def test_fi_records_its_fit_range_and_ranks_three_shapes_in_valid_json(tmp_path):
     result = main_py("fi", "--out", str(tmp_path), "--currents", "0:0.5:11",
                      "--fit-range", "0.05:0.45", "--noise-mv", "5", "--n-neurons", "220",

@@ -71,6 +71,7 @@ def test_spikes_never_exceed_the_refractory_limit(flag):
         assert isi.size > 3 and isi.min() >= params.t_ref_ms - 1e-9
 
 
+@pytest.mark.slow
 def test_rate_standard_errors_are_the_spread_over_neurons():
     from neuro.fi_curve import rate_standard_errors_hz
 

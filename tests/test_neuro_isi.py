@@ -37,6 +37,7 @@ def test_cv_theory_limits():
         cv_theory([0.2], LifParameters())
 
 
+@pytest.mark.slow
 def test_simulated_cv_matches_theory_above_the_foot():
     # 300 neurons x 1.9 s at 27 and 50 Hz: >15,000 intervals each (CV error < 2 %); far
     # below rheobase a finite run censors the long intervals, so the foot is not compared

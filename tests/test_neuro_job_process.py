@@ -44,6 +44,7 @@ def jobs():
     assert process.shutdown(2.0)
 
 
+@pytest.mark.slow
 def test_child_returns_the_same_arrays_as_an_in_process_run(jobs):
     assert jobs.pid is None  # started lazily
     drive = jobs.submit("drive", {"params": SMALL})
@@ -89,6 +90,7 @@ def test_cancel_stops_a_running_job_and_later_jobs_still_run(jobs):
     assert jobs.pid == pid and jobs.restarts == 0
 
 
+@pytest.mark.slow
 def test_a_stuck_child_is_killed_after_the_grace_period_and_replaced(jobs):
     long = jobs.submit("drive", {"params": LONG})
     wait_for(jobs, lambda m: m[0] == "progress" and m[1] == long)

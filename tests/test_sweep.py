@@ -158,6 +158,7 @@ def test_resume_drops_duplicates_and_rejects_another_sweep(reference, tmp_path):
     assert len(set(keys)) == 48
 
 
+@pytest.mark.slow
 def test_cancel_stops_and_keeps_finished_rows(tmp_path):
     out = tmp_path / "c.csv"
     spec = spec48(activations=("relu", "tanh"), lrs=(0.1, 1.0), seeds=3, steps=600)
