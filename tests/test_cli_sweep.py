@@ -48,6 +48,7 @@ def test_bad_inputs_one_line(tmp_path, args, needle, run_main):
     assert not (tmp_path / "s.csv").exists()
 
 
+@pytest.mark.slow
 def test_unreachable_scheduler_one_line(tmp_path):
     pytest.importorskip("distributed", reason="dask[distributed] not installed")
     start = time.perf_counter()

@@ -22,6 +22,7 @@ def read(path):
     return rows[0], rows[1:]
 
 
+@pytest.mark.slow
 def test_born_dead_csv_and_figures(tmp_path):
     result = theory("born-dead", "--widths", "2,3,5", "--depths", "4,9", "--trials", "400",
                     "--init", "he", "--out", str(tmp_path))

@@ -46,6 +46,7 @@ def test_grid_without_qt(tmp_path):
 
 
 @pytest.mark.timeout(900)
+@pytest.mark.slow
 def test_sweep_without_qt(tmp_path):
     out = tmp_path / "s" / "sweep.csv"
     out.parent.mkdir()

@@ -90,6 +90,7 @@ def test_run_draws_heatmaps_hover_and_exports(tab, tmp_path, qtbot):
     np.testing.assert_array_equal(tab.summaries[0].count, s.count)
 
 
+@pytest.mark.slow
 def test_cancel_keeps_rows_and_stale_reports_are_dropped(qtbot, tab, tmp_path):
     out = tmp_path / "c.csv"
     # 200 runs of 2000 steps: far more than can finish before the first row is seen and

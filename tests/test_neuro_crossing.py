@@ -51,6 +51,7 @@ def test_bias_converges_in_dt_and_the_correction_removes_it():
     assert np.all(np.abs(fixed) < np.abs(plain) / 2.5), (plain, fixed)
 
 
+@pytest.mark.slow
 def test_correction_is_off_without_noise_and_seeded_runs_repeat():
     quiet = LifParameters(n_neurons=20, duration_s=0.2, i1_na=0.0, i0_na=0.3)
     on, off = simulate(quiet), simulate(quiet, crossing_correction=False)

@@ -46,6 +46,7 @@ def test_simulated_cv_matches_theory_above_the_foot():
     np.testing.assert_allclose(curve.cv_sim, curve.cv_theory, rtol=0.05)
 
 
+@pytest.mark.slow
 def test_drive_result_exposes_isi_statistics_and_cv_curve():
     params = LifParameters(noise_mv=4.0, n_neurons=200, duration_s=0.6)
     result = run_drive(params)

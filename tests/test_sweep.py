@@ -89,6 +89,7 @@ def test_thread_executor_gives_identical_rows(reference, tmp_path):
     assert lines(tmp_path / "threads.csv") == reference
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_gives_identical_rows(reference, tmp_path):
     distributed = pytest.importorskip("distributed", reason="dask[distributed] not installed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
