@@ -1,4 +1,4 @@
-"""The `grid` subcommand, end to end in a subprocess, and its bad-input messages."""
+"""The `grid` subcommand, end to end in a subprocess, and its bad-input messages (in-process)."""
 
 import csv
 import os
@@ -11,15 +11,16 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_main(*args, timeout=120):
+def run_process(*args, timeout=120):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,
                           text=True, timeout=timeout, env=env, cwd=ROOT)
 
 
+@pytest.mark.slow
 def test_grid_writes_csv_and_figures_and_marks_divergence(tmp_path):
     out = tmp_path / "grid"
-    result = run_main("grid", "--dataset", "spiral", "--activations", "relu,leaky_relu",
+    result = run_process("grid", "--dataset", "spiral", "--activations", "relu,leaky_relu",
                       "--lrs", "0.03,3,100", "--steps", "200", "--log-every", "50",
                       "--out", str(out))
     assert result.returncode == 0, result.stderr
@@ -49,7 +50,7 @@ def test_grid_preset_applies_its_schedule_as_the_model_layer_does(tmp_path):
     from models.presets import load_preset
 
     out = tmp_path / "rescue"
-    result = run_main("grid", "--preset", "leaky-rescues", "--steps", "320", "--no-figures",
+    result = run_process("grid", "--preset", "leaky-rescues", "--steps", "320", "--no-figures",
                       "--out", str(out))
     assert result.returncode == 0, result.stderr
     with open(out / "grid.csv") as handle:
@@ -77,7 +78,7 @@ def test_grid_preset_applies_its_schedule_as_the_model_layer_does(tmp_path):
     (["--width", "0"], "--width"),
     (["--preset", "nope"], "unknown preset"),
 ])
-def test_bad_input_gives_one_clear_line(tmp_path, args, needle):
+def test_bad_input_gives_one_clear_line(tmp_path, args, needle, run_main):
     result = run_main("grid", "--steps", "5", "--out", str(tmp_path / "o"), *args)
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
@@ -85,7 +86,7 @@ def test_bad_input_gives_one_clear_line(tmp_path, args, needle):
     assert "Traceback" not in result.stderr
 
 
-def test_unwritable_out_and_malformed_csv(tmp_path):
+def test_unwritable_out_and_malformed_csv(tmp_path, run_main):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     result = run_main("grid", "--steps", "5", "--out", str(blocker / "sub"))

@@ -24,8 +24,8 @@ def main_py(*args, timeout=180):
     (["--n-neurons", "0"], ["--n-neurons"]),
     (["--dt-ms", "5"], ["--dt-ms: 5", "tau_m"]),
 ])
-def test_bad_values_exit_non_zero_with_one_line(tmp_path, bad, words):
-    result = main_py("neuron", "fi", "--out", str(tmp_path / "out"), *bad)
+def test_bad_values_exit_non_zero_with_one_line(tmp_path, bad, words, run_main):
+    result = run_main("neuron", "fi", "--out", str(tmp_path / "out"), *bad)
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
@@ -41,6 +41,7 @@ def read_csv(path):
     return rows[0], [[float(v) for v in row] for row in rows[1:]]
 
 
+@pytest.mark.slow
 def test_fi_writes_csv_fit_and_figures(tmp_path):
     result = main_py("neuron", "fi", "--out", str(tmp_path), "--currents", "0:0.6:7",
                      "--duration-s", "0.5")
@@ -82,6 +83,7 @@ def test_drive_and_response_write_their_tables(tmp_path):
         assert (tmp_path / f"{name}.png").exists() and (tmp_path / f"{name}.svg").exists()
 
 
+@pytest.mark.slow
 def test_fit_offset_adds_offset_hz_and_fi_help_names_its_time_step(tmp_path):
     result = main_py("neuron", "fi", "--out", str(tmp_path), "--currents", "0:0.6:7",
                      "--duration-s", "0.3", "--noise-mv", "6", "--n-neurons", "70",
@@ -96,18 +98,10 @@ def test_fit_offset_adds_offset_hz_and_fi_help_names_its_time_step(tmp_path):
     assert "centred on the rheobase" in " ".join(text.split())
 
 
-def test_a_drive_frequency_the_time_step_cannot_hold_is_refused_in_one_line(tmp_path):
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parent.parent
+def test_a_drive_frequency_the_time_step_cannot_hold_is_refused_in_one_line(tmp_path, run_main):
     # 5 kHz is a frequency the field allows, but ten steps of dt 0.1 ms last 1 ms
     for args in (["drive", "--freq-hz", "5000"], ["response", "--freqs", "1,5000"]):
-        result = subprocess.run([sys.executable, str(root / "main.py"), "neuron", *args,
-                                 "--out", str(tmp_path / "o")], capture_output=True, text=True,
-                                env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, timeout=120)
+        result = run_main("neuron", *args, "--out", str(tmp_path / "o"))
         assert result.returncode == 2
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and "5000" in lines[0] and "1000 Hz" in lines[0], lines

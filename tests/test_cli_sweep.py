@@ -41,12 +41,14 @@ def body(path):
     (["--activations", "relu,nope"], "nope"),
     (["--depths", "0"], "--depths"),
 ])
-def test_bad_inputs_one_line(tmp_path, args, needle):
-    line = one_clean_line(main_py("--steps", "5", *args, "--out", str(tmp_path / "s.csv")))
+def test_bad_inputs_one_line(tmp_path, args, needle, run_main):
+    line = one_clean_line(run_main("sweep", "--steps", "5", *args, "--out",
+                                   str(tmp_path / "s.csv")))
     assert needle in line
     assert not (tmp_path / "s.csv").exists()
 
 
+@pytest.mark.slow
 def test_unreachable_scheduler_one_line(tmp_path):
     pytest.importorskip("distributed", reason="dask[distributed] not installed")
     start = time.perf_counter()
@@ -57,13 +59,14 @@ def test_unreachable_scheduler_one_line(tmp_path):
     assert not (tmp_path / "s.csv").exists()
 
 
-def test_existing_file_needs_resume_or_overwrite(tmp_path):
+def test_existing_file_needs_resume_or_overwrite(tmp_path, run_main):
     out = tmp_path / "s.csv"
     out.write_text("something\n")
-    line = one_clean_line(main_py("--steps", "5", "--out", str(out)))
+    line = one_clean_line(run_main("sweep", "--steps", "5", "--out", str(out)))
     assert "--resume" in line
 
 
+@pytest.mark.slow
 def test_killed_sweep_resumes_to_exactly_the_uninterrupted_rows(tmp_path):
     steps = ["--steps", "400"]
     full = tmp_path / "full.csv"

@@ -22,6 +22,7 @@ def read(path):
     return rows[0], rows[1:]
 
 
+@pytest.mark.slow
 def test_born_dead_csv_and_figures(tmp_path):
     result = theory("born-dead", "--widths", "2,3,5", "--depths", "4,9", "--trials", "400",
                     "--init", "he", "--out", str(tmp_path))
@@ -38,6 +39,7 @@ def test_born_dead_csv_and_figures(tmp_path):
     assert json.loads(result.stdout)["born-dead"]["below_bound"] is True
 
 
+@pytest.mark.slow
 def test_all_sections(tmp_path):
     result = theory("all", "--trials", "200", "--depths", "2,6", "--widths", "2,4",
                     "--depth", "20", "--points", "1024", "--alphas", "0,0.1,0.5",
@@ -64,8 +66,8 @@ def test_all_sections(tmp_path):
     (["gradients", "--alphas", "2"], "--alphas"),
     (["nonsense"], "section"),
 ])
-def test_bad_inputs_one_line(tmp_path, args, needle):
-    result = theory(*args, "--out", str(tmp_path))
+def test_bad_inputs_one_line(tmp_path, args, needle, run_main):
+    result = run_main("theory", *args, "--out", str(tmp_path))
     assert result.returncode != 0
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and needle in lines[0], result.stderr

@@ -17,7 +17,7 @@ from models.experiment import Experiment
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_main(*args, timeout=300):
+def run_process(*args, timeout=300):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,
                           text=True, timeout=timeout, env=env, cwd=ROOT)
@@ -28,9 +28,11 @@ SMALL = ("--dataset", "spiral", "--samples", "128", "--width", "8", "--depth", "
          "--log-every", "10", "--batch-size", "32")
 
 
+@pytest.mark.slow
 def test_diagnose_writes_every_figure_and_csv(tmp_path):
     out = tmp_path / "diag"
-    result = run_main("diagnose", *SMALL, "--cell", "relu@3", "--unit", "L2:3", "--out", str(out))
+    result = run_process("diagnose", *SMALL, "--cell", "relu@3", "--unit", "L2:3", "--out",
+                         str(out))
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     for name in ("preactivation_drift", "update_sizes", "update_ratio_grid", "plateau"):
@@ -58,11 +60,11 @@ def test_diagnose_writes_every_figure_and_csv(tmp_path):
     ("--unit", "L1:9", "--unit: unit 9 is not in 1..8"),
     ("--unit", "2:17", "--unit: '2:17' is not LLAYER:UNIT"),
 ])
-def test_diagnose_bad_cell_or_unit_is_one_line(tmp_path, option, value, message):
+def test_diagnose_bad_cell_or_unit_is_one_line(tmp_path, option, value, message, run_main):
     args = {"--cell": "relu@3", "--unit": "L1:1", option: value}
     out = tmp_path / "diag"
     result = run_main("diagnose", *SMALL, "--cell", args["--cell"], "--unit", args["--unit"],
-                      "--out", str(out), timeout=120)
+                      "--out", str(out))
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], result.stderr
@@ -95,10 +97,10 @@ def test_figure_tables_carry_the_recorded_numbers():
     assert image.mask is not None and image.mask.shape == (33, 33)
 
 
-def test_diagnose_refuses_a_file_as_out_folder(tmp_path):
+def test_diagnose_refuses_a_file_as_out_folder(tmp_path, run_main):
     target = tmp_path / "a_file"
     target.write_text("keep me\n")
-    result = run_main("diagnose", *SMALL, "--cell", "relu@3", "--out", str(target), timeout=120)
+    result = run_main("diagnose", *SMALL, "--cell", "relu@3", "--out", str(target))
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "--out" in lines[0], result.stderr

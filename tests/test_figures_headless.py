@@ -36,6 +36,7 @@ def figures_in(folder: Path, names: list[str]) -> None:
 
 
 @pytest.mark.timeout(900)
+@pytest.mark.slow
 def test_grid_without_qt(tmp_path):
     out = tmp_path / "g"
     result = run_without_qt(["grid", "--steps", "50", "--out", str(out)])
@@ -45,6 +46,7 @@ def test_grid_without_qt(tmp_path):
 
 
 @pytest.mark.timeout(900)
+@pytest.mark.slow
 def test_sweep_without_qt(tmp_path):
     out = tmp_path / "s" / "sweep.csv"
     out.parent.mkdir()
@@ -59,6 +61,7 @@ def test_sweep_without_qt(tmp_path):
 
 
 @pytest.mark.timeout(900)
+@pytest.mark.slow
 def test_neuron_fi_without_qt(tmp_path):
     result = run_without_qt(["neuron", "fi", "--currents", "0.1,0.2,0.3,0.4,0.5",
                              "--duration-s", "0.3", "--n-neurons", "5", "--out",
@@ -68,6 +71,7 @@ def test_neuron_fi_without_qt(tmp_path):
 
 
 @pytest.mark.timeout(900)
+@pytest.mark.slow
 def test_theory_all_without_qt(tmp_path):
     result = run_without_qt(["theory", "all", "--trials", "50", "--points", "64", "--width",
                              "16", "--depth", "6", "--widths", "2,3", "--depths", "1,2,4",
@@ -78,6 +82,7 @@ def test_theory_all_without_qt(tmp_path):
 
 
 @pytest.mark.timeout(900)
+@pytest.mark.slow
 def test_export_without_qt(tmp_path):
     result = run_without_qt(["export", "--preset", "high-lr-kills", "--steps", "30",
                              "--tabs", "networks", "--cell", "leaky_relu@0.3", "--size",

@@ -4,6 +4,7 @@ import dataclasses
 import json
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,7 @@ json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=
                            max_leaves=8)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(st.sampled_from(FIELDS + ["bogus", "extra"]), json_values, max_size=6))
 def test_arbitrary_config_dicts_load_or_raise_config_error(data):
@@ -61,6 +63,7 @@ cells = st.one_of(st.floats(allow_nan=True, allow_infinity=True).map(repr),
 @given(header=st.sampled_from(["x1,x2,label", "x,y", "a,b", ""]),
        rows=st.lists(st.lists(cells, min_size=1, max_size=4), max_size=12),
        raw=st.binary(max_size=40))
+@pytest.mark.slow
 def test_arbitrary_csv_loads_or_raises_dataset_error(tmp_path, header, rows, raw):
     path = tmp_path / "fuzz.csv"
     text = header + "\n" + "\n".join(",".join(r) for r in rows)

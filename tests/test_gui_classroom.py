@@ -76,6 +76,7 @@ def test_pace_keys_and_slider(qtbot, tab):
     qtbot.waitUntil(lambda: tab.worker.pace is None and not tab.worker.lapse, timeout=10_000)
 
 
+@pytest.mark.slow
 def test_auto_pause_stops_at_each_scheduled_kick(qtbot, tab):
     assert tab.load_preset("thermal-kick")
     kicks = [a.step for a in tab.preset.schedule]  # the worker hands it to the engine later
@@ -138,6 +139,7 @@ def _window_state(window):
             "size": (window.width(), window.height())}
 
 
+@pytest.mark.slow
 def test_presentation_round_trip_on_every_tab_restores_everything(qtbot, make_window):
     window = make_window()
     window.resize(1100, 700)
@@ -197,6 +199,7 @@ def _spells(states):
     return since, (revived[-1] if revived else None)
 
 
+@pytest.mark.slow
 def test_hover_names_dead_since_and_revived_at_from_the_engine_history(qtbot, tab):
     assert tab.load_preset("high-lr-kills")
     tab.step_size.setCurrentIndex(tab.step_size.findData(100))
@@ -284,6 +287,7 @@ def test_play_restarts_a_finished_locked_run(qtbot, make_window):
     qtbot.waitUntil(lambda: tab.finished and tab.shown_step == 30, timeout=60_000)
 
 
+@pytest.mark.slow
 def test_presets_menu_in_teaching_order_with_next_lesson(qtbot, make_window):
     from gui.main_window import LESSONS
     from models.presets import preset_names
@@ -300,6 +304,7 @@ def test_presets_menu_in_teaching_order_with_next_lesson(qtbot, make_window):
         assert window.networks.preset_name == name
 
 
+@pytest.mark.slow
 def test_timeline_replays_a_recorded_step_then_goes_live(qtbot, tab):
     assert tab.load_preset("high-lr-kills")
     tab.step_size.setCurrentIndex(tab.step_size.findData(100))

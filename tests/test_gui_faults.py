@@ -30,6 +30,7 @@ def test_export_into_a_folder_that_cannot_be_written(window, tmp_path):
     assert blocker.read_text() == "not a folder"
 
 
+@pytest.mark.slow
 def test_full_disk_during_export_leaves_no_half_written_file(window, tmp_path, monkeypatch):
     folder = tmp_path / "figs"
     folder.mkdir()
@@ -63,6 +64,7 @@ def _threads_alive(win: MainWindow) -> list[str]:
     return alive
 
 
+@pytest.mark.slow
 def test_closing_during_training_and_a_brian2_simulation_is_quick_and_clean(qtbot, window):
     # processes of others (the soak window, started with the session) are not this window's
     others = {p.pid for p in psutil.Process().children(recursive=True)}
@@ -95,6 +97,7 @@ def test_absurd_network_size_is_refused_before_it_eats_memory(window):
     assert window.networks.config == before
 
 
+@pytest.mark.slow
 def test_presentation_mode_enlarges_type_thickens_lines_and_tucks_controls(qtbot, window):
     tab = window.networks
     tab.step_once(10)

@@ -49,6 +49,7 @@ def test_about_names_every_version(window):
     assert set(versions()) == {"Python", "Qt", "PySide6", "pyqtgraph", "numpy", "Brian2"}
 
 
+@pytest.mark.slow
 def test_shortcuts_act_on_current_tab(qtbot, window):
     shortcuts = {a.shortcut().toString(): a for a in window.actions()}
     assert {"Space", "S", "R"} <= set(shortcuts)
@@ -68,6 +69,7 @@ def test_shortcuts_act_on_current_tab(qtbot, window):
     qtbot.waitUntil(lambda: tab.shown_step == 1 + 10, timeout=30_000)
 
 
+@pytest.mark.slow
 def test_status_bar_shows_step_speed_frames(qtbot, make_window):
     # far more steps than the test can take: training is still running when the status
     # bar is read (a short run could finish first, and a stopped run's speed is 0)
@@ -97,6 +99,7 @@ def test_menu_preset_and_bad_preset(qtbot, window):
     assert "unknown preset" in window.networks.notice.text()
 
 
+@pytest.mark.slow
 def test_added_tab_is_shut_down_on_close(qtbot, lab_app):
     from gui.lab_tab import LabTab
 
@@ -124,6 +127,7 @@ def test_added_tab_is_shut_down_on_close(qtbot, lab_app):
     assert not win.networks.worker.is_running()
 
 
+@pytest.mark.slow
 def test_close_mid_run_leaves_no_thread(qtbot, lab_app):
     win = MainWindow(NetworksTab(ExperimentConfig()))
     qtbot.addWidget(win)
@@ -138,6 +142,7 @@ def test_close_mid_run_leaves_no_thread(qtbot, lab_app):
     assert not any("relu-lab" in n for n in names)
 
 
+@pytest.mark.slow
 def test_export_figures(qtbot, window, tmp_path):
     tab = window.networks
     tab.step_once(10)
@@ -155,6 +160,7 @@ def _run_main(*args, timeout=120):
                           capture_output=True, text=True, timeout=timeout)
 
 
+@pytest.mark.slow
 def test_gui_command_plays_and_quits_cleanly():
     result = _run_main("gui", "--preset", "high-lr-kills", "--play", "--quit-after", "6")
     assert result.returncode == 0, result.stderr
@@ -174,6 +180,7 @@ def test_gui_command_bad_quit_after(run_main):
     assert status == 2 and "--quit-after" in stderr
 
 
+@pytest.mark.slow
 def test_start_up_does_not_import_brian2():
     code = ("import sys, os; os.environ['QT_QPA_PLATFORM']='offscreen';"
             "from gui.app import create_app; from gui.main_window import MainWindow;"

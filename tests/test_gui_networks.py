@@ -83,6 +83,7 @@ def test_steps_through_worker_match_engine(qtbot, make_tab):
     assert snap.dead_fraction[2] == 0.0  # leaky_relu, lr 0.03
 
 
+@pytest.mark.slow
 def test_play_pause_default_grid_matches_engine(qtbot, make_tab):
     tab = make_tab(ExperimentConfig(log_every=5))
     assert len(tab.grid.cells) == 20
@@ -103,6 +104,7 @@ def test_same_init_for_every_cell(qtbot, make_tab):
         np.testing.assert_array_equal(net.W[0], nets[0].W[0])
 
 
+@pytest.mark.slow
 def test_reset_drops_stale_frames(qtbot, make_tab):
     tab = make_tab()
     tab.play()
@@ -243,6 +245,7 @@ def test_settings_round_trip_and_bad_input(qtbot, make_tab):
     assert tab.preset_name == "leaky-rescues"
 
 
+@pytest.mark.slow
 def test_figures_titled_labelled_and_exported(qtbot, make_tab, tmp_path):
     from gui.figure_export import export_figure
 

@@ -68,6 +68,7 @@ def test_cell_pixels_are_the_engine_activity(qtbot, tab):
         np.testing.assert_array_equal(drawn_states(pixels), snap.state[k])
 
 
+@pytest.mark.slow
 def test_live_titles_refresh_in_turn_and_settle_exact(qtbot, lab_app):
     config = ExperimentConfig(log_every=5)
     tab = NetworksTab(config)

@@ -97,6 +97,7 @@ def test_presets_load_and_apply(tab):
             assert tab.settings()["parameters"][key] == value
 
 
+@pytest.mark.slow
 def test_closing_mid_simulation_leaves_no_thread_running(qtbot):
     from gui.neuron.tab import NeuronTab
 
@@ -172,6 +173,7 @@ def test_tab_shows_the_noiseless_note_after_a_noiseless_run(tab, qtbot):
     assert note_text(tab.plots["response_gain"]) == ""
 
 
+@pytest.mark.slow
 def test_population_rate_names_its_kernel_and_both_rates_share_it():
     from neuro.drive import rate_bin_ms, rate_kernel_ms, run_drive, smooth_rate
     from neuro.parameters import LifParameters
@@ -257,6 +259,7 @@ def test_every_plot_is_fully_visible_with_room_to_read(tab, qtbot, size):
     assert sorted(names) == sorted(neuron_figures.ALL_FIGURES)
 
 
+@pytest.mark.slow
 def test_closing_mid_simulation_leaves_no_child_process(qtbot):
     import psutil
 

@@ -43,6 +43,7 @@ def change_everything(win: MainWindow) -> None:
     win.theory.apply_settings({"trials": 123, "alpha": 0.25})
 
 
+@pytest.mark.slow
 def test_save_change_everything_reopen_restores_and_reproduces(qtbot, window, tmp_path):
     original = window.session()["tabs"]
     losses = train_losses(qtbot, window.networks)
@@ -86,6 +87,7 @@ def test_bad_session_files_are_refused_and_nothing_changes(window, tmp_path, kin
     assert window.session()["tabs"] == before
 
 
+@pytest.mark.slow
 def test_autosave_on_quit_is_offered_back(qtbot, lab_app, tmp_path, monkeypatch):
     monkeypatch.setenv("RELU_LAB_CONFIG_DIR", str(tmp_path / "config"))
     first = MainWindow(NetworksTab(SMALL))

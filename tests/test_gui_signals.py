@@ -26,6 +26,7 @@ def wait_for(condition, process, limit_s: float = 120.0) -> None:
 
 @pytest.mark.gui
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.slow
 def test_a_signal_closes_the_window_and_saves_the_session(tmp_path, sig):
     ready = tmp_path / "ready"
     config = tmp_path / "config"

@@ -87,6 +87,7 @@ def test_seeds_start_at_the_seed_setting_as_on_the_command_line(tab):
         tab.apply_settings({"seed": 2**32 - 2, "seeds": 3})
 
 
+@pytest.mark.slow
 def test_run_draws_heatmaps_hover_and_exports(tab, tmp_path, qtbot):
     from gui.figure_export import export_figure
 
@@ -130,6 +131,7 @@ def test_run_draws_heatmaps_hover_and_exports(tab, tmp_path, qtbot):
     np.testing.assert_array_equal(tab.summaries[0].count, s.count)
 
 
+@pytest.mark.slow
 def test_cancel_keeps_rows_and_stale_reports_are_dropped(qtbot, tab, tmp_path):
     out = tmp_path / "c.csv"
     # 200 runs of 2000 steps: far more than can finish before the first row is seen and
@@ -203,6 +205,7 @@ def test_a_sweep_over_the_memory_budget_is_refused_before_any_run(tab, monkeypat
     assert tab.status.text().startswith("memory:") and "workers" in tab.status.text()
     assert not out.exists() and tab.run_button.isEnabled()
     monkeypatch.delenv("RELU_LAB_MEMORY_LIMIT_MB")
-    assert tab.run() > 0  # the same settings run once the limit allows them
-    assert tab.wait_until_idle(60)
+    with cf.ThreadPoolExecutor(1) as pool:  # the same settings run once the limit allows them
+        assert tab.run(executor=pool) > 0
+        assert tab.wait_until_idle(60)
     assert len(tab.rows) == 8

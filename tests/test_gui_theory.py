@@ -39,6 +39,7 @@ def test_inline_error_keeps_state(tab):
     assert tab.settings() == before
 
 
+@pytest.mark.slow
 def test_compute_all_sections_table_and_export(tab, tmp_path):
     from gui.figure_export import export_figure
     from gui.theory.worker import SECTIONS

@@ -29,19 +29,21 @@ def read_table(path):
 
 
 @pytest.mark.parametrize("currents", ["1:1:5", "0.1,0.2"])
-def test_too_few_distinct_currents_are_refused_in_one_line_before_work(tmp_path, currents):
-    result = main_py("fi", "--out", str(tmp_path / "o"), "--currents", currents)
+def test_too_few_distinct_currents_are_refused_in_one_line_before_work(tmp_path, currents,
+                                                                      run_main):
+    result = run_main("neuron", "fi", "--out", str(tmp_path / "o"), "--currents", currents)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "--currents" in lines[0] and "3 distinct" in lines[0], lines
     assert not (tmp_path / "o").exists()
 
 
-def test_bad_fit_range_is_refused(tmp_path):
-    result = main_py("fi", "--out", str(tmp_path / "o"), "--fit-range", "0.5:0.1")
+def test_bad_fit_range_is_refused(tmp_path, run_main):
+    result = run_main("neuron", "fi", "--out", str(tmp_path / "o"), "--fit-range", "0.5:0.1")
     assert result.returncode == 2 and "--fit-range" in result.stderr
 
 
+@pytest.mark.slow
 def test_fi_records_its_fit_range_and_ranks_three_shapes_in_valid_json(tmp_path):
     result = main_py("fi", "--out", str(tmp_path), "--currents", "0:0.5:11",
                      "--fit-range", "0.05:0.45", "--noise-mv", "5", "--n-neurons", "220",

@@ -51,6 +51,7 @@ def test_bias_converges_in_dt_and_the_correction_removes_it():
     assert np.all(np.abs(fixed) < np.abs(plain) / 2.5), (plain, fixed)
 
 
+@pytest.mark.slow
 def test_correction_is_off_without_noise_and_seeded_runs_repeat():
     quiet = LifParameters(n_neurons=20, duration_s=0.2, i1_na=0.0, i0_na=0.3)
     on, off = simulate(quiet), simulate(quiet, crossing_correction=False)
@@ -71,6 +72,7 @@ def test_spikes_never_exceed_the_refractory_limit(flag):
         assert isi.size > 3 and isi.min() >= params.t_ref_ms - 1e-9
 
 
+@pytest.mark.slow
 def test_rate_standard_errors_are_the_spread_over_neurons():
     from neuro.fi_curve import rate_standard_errors_hz
 

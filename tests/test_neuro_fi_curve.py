@@ -20,6 +20,7 @@ PARAMETER_SETS = [
 
 
 @pytest.mark.parametrize("params", PARAMETER_SETS, ids=["default", "fast-membrane"])
+@pytest.mark.slow
 def test_noiseless_fi_matches_formula_within_one_percent(params):
     currents = rheobase_na(params) * MULTIPLES
     curve = simulate_fi_curve(params, currents)
@@ -28,6 +29,7 @@ def test_noiseless_fi_matches_formula_within_one_percent(params):
     np.testing.assert_allclose(curve.rate_sim_hz, curve.rate_theory_hz, rtol=0.01)
 
 
+@pytest.mark.slow
 def test_noisy_rate_matches_siegert_within_five_percent():
     # dt = 20 us keeps the Euler-Maruyama threshold-overshoot bias near 1-2 %; 400 trials
     # of 0.9 s give >5000 spikes per point (statistical error < 1.5 %).
@@ -50,6 +52,7 @@ def test_fit_recovers_a_known_leaky_relu():
     assert fit.rmse_hz < 1e-6
 
 
+@pytest.mark.slow
 def test_fitted_alpha_is_zero_without_noise_and_grows_with_noise():
     # The foot that noise adds below rheobase is positive; a Leaky ReLU with an output
     # bias (offset) captures it with alpha > 0. Without noise there is no foot.

@@ -63,6 +63,7 @@ def test_leak_scan_verdict_states_the_falling_alpha_in_numbers():
     assert np.all(np.isfinite(scan.rmse_hz)) and scan.rmse_with_offset_hz[-1] > 1.0
 
 
+@pytest.mark.slow
 def test_noise_scan_verdict_and_a_noiseless_leak_scan():
     rising = scan_alpha(LifParameters(), "noise_mv")
     assert "rises" in rising.verdict and "stays 0" in rising.verdict

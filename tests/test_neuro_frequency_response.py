@@ -21,6 +21,7 @@ def test_first_harmonic_of_a_known_modulated_poisson_population():
     assert phase == pytest.approx(phi, abs=5 * standard_error / r1)
 
 
+@pytest.mark.slow
 def test_lif_gain_falls_with_frequency_while_leaky_relu_is_flat():
     params = LifParameters(noise_mv=6.0, i0_na=0.2, i1_na=0.04, n_neurons=500, duration_s=2.0)
     response = simulate_frequency_response(params, [2.0, 20.0, 200.0])

@@ -37,6 +37,7 @@ def test_cv_theory_limits():
         cv_theory([0.2], LifParameters())
 
 
+@pytest.mark.slow
 def test_simulated_cv_matches_theory_above_the_foot():
     # 300 neurons x 1.9 s at 27 and 50 Hz: >15,000 intervals each (CV error < 2 %); far
     # below rheobase a finite run censors the long intervals, so the foot is not compared
@@ -45,6 +46,7 @@ def test_simulated_cv_matches_theory_above_the_foot():
     np.testing.assert_allclose(curve.cv_sim, curve.cv_theory, rtol=0.05)
 
 
+@pytest.mark.slow
 def test_drive_result_exposes_isi_statistics_and_cv_curve():
     params = LifParameters(noise_mv=4.0, n_neurons=200, duration_s=0.6)
     result = run_drive(params)

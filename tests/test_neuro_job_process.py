@@ -44,6 +44,7 @@ def jobs():
     assert process.shutdown(2.0)
 
 
+@pytest.mark.slow
 def test_child_returns_the_same_arrays_as_an_in_process_run(jobs):
     assert jobs.pid is None  # started lazily
     drive = jobs.submit("drive", {"params": SMALL})
@@ -64,6 +65,7 @@ def test_child_returns_the_same_arrays_as_an_in_process_run(jobs):
     assert remote_fi.fit == local_fi.fit
 
 
+@pytest.mark.slow
 def test_bad_payload_fails_with_its_message_and_the_child_keeps_serving(jobs):
     bad = jobs.submit("response", {"params": SMALL.replace(i1_na=0.0), "freqs": [5.0]})
     messages = wait_for(jobs, settled(bad))
@@ -74,6 +76,7 @@ def test_bad_payload_fails_with_its_message_and_the_child_keeps_serving(jobs):
     assert jobs.pid == pid  # one persistent process
 
 
+@pytest.mark.slow
 def test_cancel_stops_a_running_job_and_later_jobs_still_run(jobs):
     long = jobs.submit("drive", {"params": LONG})
     queued = jobs.submit("fi", {"params": LONG})
@@ -89,6 +92,7 @@ def test_cancel_stops_a_running_job_and_later_jobs_still_run(jobs):
     assert jobs.pid == pid and jobs.restarts == 0
 
 
+@pytest.mark.slow
 def test_a_stuck_child_is_killed_after_the_grace_period_and_replaced(jobs):
     long = jobs.submit("drive", {"params": LONG})
     wait_for(jobs, lambda m: m[0] == "progress" and m[1] == long)
@@ -107,6 +111,7 @@ def test_a_stuck_child_is_killed_after_the_grace_period_and_replaced(jobs):
     assert jobs.pid not in (None, pid)
 
 
+@pytest.mark.slow
 def test_shutdown_mid_run_leaves_no_child_within_two_seconds():
     jobs = JobProcess()
     long = jobs.submit("drive", {"params": LONG})

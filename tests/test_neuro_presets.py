@@ -21,6 +21,7 @@ def relu_slope(params):
     return 1.0 / (params.c_m_pf * 1e-3 * (params.v_th_mv - params.v_reset_mv)) * 1000.0
 
 
+@pytest.mark.slow
 def test_the_t_ref_zero_preset_is_an_exact_relu_with_slope_one_over_c_dv():
     data, params = load("perfect_integrator_exact")
     assert params.t_ref_ms == 0.0 and "exact ReLU" in data["description"]

@@ -40,6 +40,7 @@ def same(run, alone):
             and np.array_equal(run.v_mv[1], np.array(alone["v"])))
 
 
+@pytest.mark.slow
 def test_two_runs_in_one_process_equal_each_run_alone():
     a_first = simulate(LifParameters(**RUN_A), record=2)
     b_second = simulate(LifParameters(**RUN_B), record=2)
@@ -87,6 +88,7 @@ def test_drive_result_has_traces_rates_and_leak_current():
     assert np.mean(result.rate_hz) == pytest.approx(total_rate, rel=1e-9)
 
 
+@pytest.mark.slow
 def test_target_choice():
     assert choose_target("numpy").target == "numpy"
     assert choose_target("auto").target == "numpy"

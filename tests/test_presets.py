@@ -74,6 +74,7 @@ def test_zero_init_born_dead():
     assert np.ptp(s[200].losses) < 0.02  # every row stuck on the same plateau
 
 
+@pytest.mark.slow
 def test_negative_bias():
     exp, s = run_preset("negative-bias", 400)
     for lr in exp.config.lrs:
@@ -96,6 +97,7 @@ def test_outlier_kills():
     assert [e.step for e in exp.history.events if e.kind == "outlier"] == [200]
 
 
+@pytest.mark.slow
 def test_batchnorm_protects():
     exp, s = run_preset("batchnorm-protects", 260, marks=(199,))
     assert exp.config.batch_norm

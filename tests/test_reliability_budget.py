@@ -150,6 +150,7 @@ ACTIVATIONS = ["relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid", "softplus
 @settings(max_examples=16, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(configs_near_limits() | configs_near_the_budget())
+@pytest.mark.slow
 def test_configs_near_the_limits_are_refused_before_work_or_run_under_budget(tmp_path, case):
     out = tmp_path / f"g{abs(hash(json.dumps(case, sort_keys=True)))}"
     argv = ["grid", "--no-figures", "--width", str(case["width"]), "--depth", str(case["depth"]),

@@ -1,8 +1,9 @@
-"""Every command-line option with a bad value: one line naming it, no traceback, no work."""
+"""Every command-line option with a bad value: one line naming it, no traceback, no work.
 
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
+Each case runs `main.main` in the test's process (the `run_main` fixture): a refusal happens
+before any work, so a fresh interpreter per case would only add its start-up.
+"""
+
 from pathlib import Path
 
 import pytest
@@ -24,11 +25,6 @@ def files(tmp_path_factory):
     (folder / "one_line.csv").write_text("someone else's notes, no newline")
     (folder / "other_header.csv").write_text("a,b\n1,2\n")
     return folder
-
-
-def run_main(*args, timeout=60):
-    return subprocess.run([sys.executable, "main.py", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=timeout)
 
 
 # (arguments with {d} for the bad-input folder, text the single error line must contain)
@@ -150,21 +146,11 @@ def one_clean_line(result) -> str:
     return lines[0]
 
 
-@pytest.fixture(scope="module")
-def refusals(files, tmp_path_factory):
-    """Run every case of `CASES` (a few at a time: each is a short process); key -> result."""
-    def one(index):
-        out = tmp_path_factory.mktemp(f"case{index}")
-        return index, out, run_main(*_args(CASES[index][0], files, out), timeout=60)
-
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        return {i: (out, result) for i, out, result in pool.map(one, range(len(CASES)))}
-
-
 @pytest.mark.parametrize("index", range(len(CASES)),
                          ids=[" ".join(c[:1] + c[-2:]) for c, _ in CASES])
-def test_bad_option_is_one_line_naming_it(index, refusals):
-    out, result = refusals[index]
+def test_bad_option_is_one_line_naming_it(index, files, tmp_path, run_main):
+    out = tmp_path
+    result = run_main(*_args(CASES[index][0], files, out))
     line = one_clean_line(result)
     assert CASES[index][1] in line, line
     # refused before any work: nothing written
@@ -175,10 +161,10 @@ def test_bad_option_is_one_line_naming_it(index, refusals):
 @pytest.mark.parametrize("command", ["grid", "theory", "neuron"])
 @pytest.mark.parametrize("where,needle", [("", "empty"), ("{d}/a_file", "is a file"),
                                           ("{d}/a_file/below", "--out")])
-def test_bad_output_folder(command, where, needle, files, tmp_path):
+def test_bad_output_folder(command, where, needle, files, run_main):
     head = {"grid": ["grid", *TINY], "theory": ["theory", "sigmoid", "--no-figures"],
             "neuron": ["neuron", "fi"]}[command]
-    result = run_main(*head, "--out", where.replace("{d}", str(files)), timeout=30)
+    result = run_main(*head, "--out", where.replace("{d}", str(files)))
     line = one_clean_line(result)
     assert "--out" in line and needle in line
     assert not (ROOT / "grid.csv").exists() and not (ROOT / "sigmoid.csv").exists()
@@ -187,13 +173,13 @@ def test_bad_output_folder(command, where, needle, files, tmp_path):
 @pytest.mark.parametrize("where,needle", [("", "--out"), ("{d}", "folder"),
                                           ("{d}/a_file/s.csv", "does not exist"),
                                           ("{d}/missing/s.csv", "does not exist")])
-def test_bad_sweep_out(where, needle, files):
+def test_bad_sweep_out(where, needle, files, run_main):
     line = one_clean_line(run_main("sweep", *TINY, "--out", where.replace("{d}", str(files))))
     assert "--out" in line and needle in line
 
 
 @pytest.mark.parametrize("name", ["binary.bin", "one_line.csv", "other_header.csv"])
-def test_resume_never_overwrites_a_file_that_is_not_this_sweeps(name, files):
+def test_resume_never_overwrites_a_file_that_is_not_this_sweeps(name, files, run_main):
     path = files / name
     before = path.read_bytes()
     line = one_clean_line(run_main("sweep", *TINY, "--resume", "--out", str(path)))

@@ -49,6 +49,7 @@ def test_preset_from_any_json_is_a_preset_or_a_preset_error(data):
     check_preset(data)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(PRESET_LIKE)
 def test_preset_like_json_is_a_preset_or_a_preset_error(data):

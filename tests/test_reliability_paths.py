@@ -263,6 +263,7 @@ def test_a_fifo_as_csv_is_refused_without_blocking(tmp_path, capsys, fifo):
     assert code == 2 and "--csv" in line and "FIFO" in line
 
 
+@pytest.mark.slow
 def test_out_with_a_tilde_is_expanded(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
     assert main.main([*TINY_SWEEP, "--out", "~/s.csv"]) == 0

@@ -88,6 +88,7 @@ def assert_one_line_interrupt(lines: list[str], name: str) -> None:
 
 @pytest.mark.parametrize("point", ["started", "one_run_done"])
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.slow
 def test_sweep_interrupted_keeps_finished_rows_and_leaves_no_process(tmp_path, sig, point):
     out = tmp_path / "s.csv"
     run = Running(*SWEEP, "--out", str(out))
@@ -118,6 +119,7 @@ def test_double_ctrl_c_on_a_sweep_neither_hangs_nor_tracebacks(tmp_path):
     assert_gone(family)
 
 
+@pytest.mark.slow
 def test_sigkill_of_a_sweep_leaves_no_forkserver_worker_or_tracker(tmp_path):
     run = Running(*SWEEP, "--out", str(tmp_path / "s.csv"))
     run.wait_for(lambda line: line.startswith("sweep [") and done_count(line) >= 1)

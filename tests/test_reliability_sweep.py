@@ -53,6 +53,7 @@ def test_resume_refuses_another_experiment_naming_the_first_difference(tmp_path)
     assert len(run_sweep(spec(), out, workers=1, resume=True)) == 2  # the same one resumes
 
 
+@pytest.mark.slow
 def test_resume_on_the_command_line_names_resume_and_the_setting(tmp_path, capsys):
     out = tmp_path / "s.csv"
     assert main.main(["sweep", *TINY, "--workers", "1", "--out", str(out)]) == 0
@@ -84,6 +85,7 @@ def test_a_second_sweep_on_a_locked_file_refuses_to_start(tmp_path, capsys):
     assert len(run_sweep(spec(), out, workers=1)) == 2  # released with the holder
 
 
+@pytest.mark.slow
 def test_two_concurrent_sweeps_on_one_file_the_second_refused(tmp_path):
     out = tmp_path / "s.csv"
     first = Running("sweep", *TINY[:-4], "--steps", "3000", "--seeds", "4", "--workers", "1",
@@ -196,6 +198,7 @@ SLOW = ["--samples", "128", "--width", "8", "--depth", "1", "--batch-size", "32"
         "--probe-every", "50"]
 
 
+@pytest.mark.slow
 def test_worker_killed_mid_sweep_is_reported_and_resume_gives_every_row_once(cluster, tmp_path):
     out = tmp_path / "s.csv"
     worker = cluster.worker()
@@ -221,6 +224,7 @@ def test_worker_killed_mid_sweep_is_reported_and_resume_gives_every_row_once(clu
     assert rows[:len(kept)] == kept  # the finished rows were kept as they were
 
 
+@pytest.mark.slow
 def test_workers_that_cannot_import_the_lab_say_how_to_fix_it(cluster, tmp_path):
     cluster.worker(cwd=tmp_path)  # the project is not importable there
     out = tmp_path / "s.csv"
@@ -236,6 +240,7 @@ def test_workers_that_cannot_import_the_lab_say_how_to_fix_it(cluster, tmp_path)
     assert len(list(csv.DictReader(out.open()))) == 2
 
 
+@pytest.mark.slow
 def test_scheduler_killed_mid_sweep_is_one_line_and_keeps_rows(cluster, tmp_path):
     out = tmp_path / "s.csv"
     cluster.worker()

@@ -6,10 +6,14 @@ after a few thousand signal emissions) fails this test instead of killing pytest
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -63,26 +67,57 @@ print(json.dumps(state))
 """
 
 
-def start_soak() -> subprocess.Popen:
-    """Start the soak window in its own process (conftest starts it when the session begins,
-    so its minutes overlap the rest of the suite instead of adding to it)."""
+def start_soak(folder: Path) -> subprocess.Popen:
+    """Start the soak window in its own process, its output going to files in `folder`.
+
+    conftest starts it when the session begins (in the controlling process when the suite
+    runs in parallel), so its minutes overlap the rest of the suite instead of adding to it.
+    A thread writes the exit status to ``folder/returncode`` when the process ends, so the
+    test can be judged from any process.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
-    return subprocess.Popen(
-        [sys.executable, "-c", SCRIPT, str(MIN_SECONDS), str(MIN_SIGNALS), str(MAX_SECONDS)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with open(folder / "stdout", "w") as out, open(folder / "stderr", "w") as err:
+        process = subprocess.Popen(
+            [sys.executable, "-c", SCRIPT, str(MIN_SECONDS), str(MIN_SIGNALS), str(MAX_SECONDS)],
+            cwd=ROOT, env=env, stdout=out, stderr=err, text=True)
+    (folder / "pid").write_text(str(process.pid))
+
+    def record() -> None:
+        code = process.wait()
+        (folder / "returncode.partial").write_text(str(code))
+        os.replace(folder / "returncode.partial", folder / "returncode")
+
+    threading.Thread(target=record, daemon=True).start()
+    return process
+
+
+def soak_outcome(folder: Path, timeout: float) -> tuple[int, str, str]:
+    """Wait (polling for the status file, bounded by `timeout`) until the soak process ends.
+
+    Returns its exit status, stdout and stderr; kills it and fails if it has not ended.
+    """
+    deadline = time.monotonic() + timeout
+    while not (folder / "returncode").exists():
+        if time.monotonic() > deadline:
+            with contextlib.suppress(ProcessLookupError, ValueError, FileNotFoundError):
+                os.kill(int((folder / "pid").read_text()), signal.SIGKILL)
+            raise AssertionError(f"the soak window did not end within {timeout:.0f} s")
+        time.sleep(0.5)
+    code = int((folder / "returncode").read_text())
+    return code, (folder / "stdout").read_text(), (folder / "stderr").read_text()
 
 
 @pytest.mark.slow
 @pytest.mark.gui
 @pytest.mark.timeout(MAX_SECONDS + 120)
-def test_window_soak(request):
-    process = getattr(request.config, "relu_lab_soak", None) or start_soak()
-    try:
-        stdout, stderr = process.communicate(timeout=MAX_SECONDS + 90)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode == 0, f"window process died ({process.returncode}): {stderr}"
+def test_window_soak(request, tmp_path):
+    folder = getattr(request.config, "relu_lab_soak", None)
+    if folder is None:  # not started with the session (the test was run on its own, say)
+        folder = tmp_path / "soak"
+        start_soak(folder)
+    returncode, stdout, stderr = soak_outcome(folder, MAX_SECONDS + 90)
+    assert returncode == 0, f"window process died ({returncode}): {stderr}"
     state = json.loads(stdout.strip().splitlines()[-1])
     assert not state["thread_running"]
     assert state["elapsed"] >= MIN_SECONDS

@@ -89,6 +89,7 @@ def test_thread_executor_gives_identical_rows(reference, tmp_path):
     assert lines(tmp_path / "threads.csv") == reference
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_gives_identical_rows(reference, tmp_path):
     distributed = pytest.importorskip("distributed", reason="dask[distributed] not installed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
@@ -158,6 +159,7 @@ def test_resume_drops_duplicates_and_rejects_another_sweep(reference, tmp_path):
     assert len(set(keys)) == 48
 
 
+@pytest.mark.slow
 def test_cancel_stops_and_keeps_finished_rows(tmp_path):
     out = tmp_path / "c.csv"
     spec = spec48(activations=("relu", "tanh"), lrs=(0.1, 1.0), seeds=3, steps=600)
