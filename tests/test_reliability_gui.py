@@ -285,6 +285,4 @@ def test_neuron_apply_settings_refuses_nan_and_unknown(qtbot, app):
                 tab.apply_settings(bad)
             assert tab.settings() == before
     finally:
-        start = time.monotonic()
-        tab.shutdown()
-        assert time.monotonic() - start < 3
+        assert tab.shutdown()  # True: ended within its own 2 s budget
