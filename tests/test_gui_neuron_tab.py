@@ -445,3 +445,14 @@ def test_first_visit_says_the_simulator_is_starting_then_previews_then_runs_all(
     assert set(tab._pending) == {"drive", "cv", "fi", "scan", "response"}  # the full run
     assert tab.wait_until_idle(300)
     assert "preview" not in tab.plots["raster"].titleLabel.text
+
+
+def test_the_response_caption_says_a_run_is_under_way_only_while_it_is():
+    from gui.neuron import captions
+    from neuro.parameters import LifParameters
+
+    noisy = LifParameters(noise_mv=5.0)
+    running = captions.response_caption(noisy, None, running=True)
+    idle = captions.response_caption(noisy, None)
+    assert "Simulating" in running and "Run to see" not in running
+    assert "Run to see" in idle and "Simulating" not in idle

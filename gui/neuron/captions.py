@@ -67,8 +67,11 @@ def response_regime(response) -> str:
     return "resonant" if leads or peaks else "low-pass"
 
 
-def response_caption(params, response=None) -> str:
-    """Caption of the frequency-response sub-tab, from the parameters and the response shown."""
+def response_caption(params, response=None, running: bool = False) -> str:
+    """Caption of the frequency-response sub-tab, from the parameters and the response shown.
+
+    `running`: the response is being simulated now (nothing of it shown yet).
+    """
     if params.noise_mv <= 0:
         return (f"{LEAKY_IS_INSTANT} Without noise the identical neurons phase-lock to the "
                 "drive, so gain and phase here are not a linear response; add noise to "
@@ -85,4 +88,8 @@ def response_caption(params, response=None) -> str:
         return (f"{LEAKY_IS_INSTANT} This noisy LIF population is low-pass: its gain falls "
                 "and its phase lags toward -45 degrees as the drive gets faster. Here the "
                 f"analogy breaks. {common}")
+    if running:
+        return (f"{LEAKY_IS_INSTANT} Simulating the noisy LIF population now, one run per "
+                "drive frequency (the longest of the tab's runs: see the progress bar); the "
+                "gain and phase appear here when it ends.")
     return f"{LEAKY_IS_INSTANT} Run to see how the noisy LIF population follows a fast drive."

@@ -99,5 +99,5 @@ class ResultViews:
         self.captions["Drive"].setText(captions.drive_caption(self.params))
         self.captions["Drive: intervals"].setText(captions.isi_caption(self.params))
         self.captions["f-I curve"].setText(captions.fi_caption(self.params, self._fit_offset))
-        self.captions["Frequency response"].setText(
-            captions.response_caption(self.params, response))
+        self.captions["Frequency response"].setText(captions.response_caption(
+            self.params, response, running=response is None and "response" in self._pending))

@@ -330,6 +330,7 @@ class NeuronTab(QtWidgets.QWidget, ResultViews, LabTab):
         self.cancel_button.setEnabled(busy)
         if busy:
             self.progress_bar.setValue(0)
+        self._update_captions()  # a run in progress says so where its plots are still empty
 
     def _on_preset(self, index: int) -> None:
         name = self.preset_box.itemText(index)
