@@ -134,9 +134,11 @@ class MainWindow(QtWidgets.QMainWindow, WindowSessions):
             raise TypeError(f"tab {title!r}: {type(widget).__name__} is not a LabTab")
         self._tab_titles[widget] = title
         index = self.tabs.addTab(widget, title)
-        for figure in widget.figures():
+        figures = widget.figures()
+        for figure in figures:
             install_export_menu(figure, self)
-            theme.fit_plot_text(figure.item)  # no title or axis title clips on a small screen
+        for root in presentation.plot_roots(widget, figures):  # the why views' plots too
+            theme.fit_plot_text(root)  # no title or axis title clips on a small screen
         return index
 
     def tab_keys(self) -> dict[str, LabTab]:

@@ -93,6 +93,7 @@ class DriftView(pg.GraphicsLayoutWidget):
         self.colorbar.getAxis("right").setTextPen(pg.mkPen(theme.FOREGROUND))
         fixed_scale(self.colorbar.getAxis("right"))
         self.addItem(self.colorbar, row=0, col=cols, rowspan=max(1, -(-panels // cols)))
+        theme.fit_plot_text(self.ci)  # titles shrink to their room: the view fits a laptop
         self._x_max = 0.0
         self.steps = np.zeros(0)
         self.counts = np.zeros((0, self.depth, 0), np.uint32)

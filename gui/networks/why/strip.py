@@ -107,6 +107,7 @@ class UpdateStrip(pg.GraphicsLayoutWidget):
         self.colorbar.getAxis("right").setTextPen(pg.mkPen(theme.FOREGROUND))
         fixed_scale(self.colorbar.getAxis("right"))
         self.addItem(self.colorbar, row=0, col=cols, rowspan=rows)
+        theme.fit_plot_text(self.ci)  # titles shrink to their room: the strip fits a laptop
         self._x_max = 0.0
         self.steps = np.zeros(0)
 
