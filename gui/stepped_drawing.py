@@ -73,10 +73,11 @@ class Drawer(QtCore.QObject):
     """Run queued drawing generators one step per event-loop turn, in order.
 
     Each step adds at most a couple of plot items (see the ``*_steps`` generators of
-    `gui.neuron.plots`, `gui.sweep.plots` and `gui.theory.plots`), so the window keeps answering input and painting while a result
-    is drawn. `put` under a key already queued replaces that drawing (a newer result of
-    the same job); the replaced generator is closed where it stopped, and the new one
-    starts by clearing the plots it draws.
+    `gui.neuron.plots`, `gui.sweep.plots` and `gui.theory.plots`), so the window keeps
+    answering input and painting while a result is drawn. `put` under a key already
+    queued replaces that drawing (a newer result of the same job); the replaced generator
+    is closed where it stopped, and the new one starts by clearing (or updating in place)
+    the plots it draws.
 
     Parameters
     ----------
