@@ -79,12 +79,14 @@ class SweepTab(QtWidgets.QWidget, LabTab, save_location.SaveLocation):
         self.choose_button = QtWidgets.QPushButton("Save results to…")
         self.choose_button.setToolTip("Choose the CSV file this sweep's results are written to")
         self.choose_button.clicked.connect(self.choose_out)
-        self.folder_check = QtWidgets.QCheckBox("save every sweep in this file's folder "
-                                                "without asking")
+        # short enough for the panel at 1280 x 800 (a check box's text does not wrap)
+        self.folder_check = QtWidgets.QCheckBox("don't ask again: use this folder")
+        self.folder_check.setToolTip("save every later sweep in the folder of the chosen "
+                                     "file, without asking where")
         self.folder_check.setChecked(save_location.preferred_folder() is not None)
         self.folder_check.toggled.connect(self._on_folder_pref)
-        form.addRow("", self.choose_button)
-        form.addRow("", self.folder_check)
+        form.addRow(self.choose_button)  # spanning both columns: no sideways scroll
+        form.addRow(self.folder_check)
         controls = RunControls(form, "Run sweep", "ready: set up the grid and press Run sweep",
                                self.run, self.cancel)
         self.error_label, self.run_button = controls.error_label, controls.run_button
