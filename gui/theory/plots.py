@@ -109,6 +109,7 @@ def draw_gradient_moments_steps(plot: pg.PlotItem, stats: list):
         yield
         if i < 2:
             _line(plot, fine, predicted, color(i), name)
+            yield
         _points(plot, alpha, measured, color(i), f"measured {name.split(' =')[0]}")
     header = ["alpha", "samples", "sparsity_measured", "sparsity_predicted",
               "mean_g_measured", "mean_g_predicted", "second_g_measured",
@@ -153,8 +154,10 @@ def draw_propagation_steps(plot: pg.PlotItem, studies: list, backward: bool = Fa
         low, high = s.band(backward)
         band = [pg.PlotDataItem(layers, np.log10(np.where(v > 0, v, np.nan))) for v in (low, high)]
         plot.addItem(pg.FillBetweenItem(*band, brush=pg.mkBrush(color(i) + "40")))
+        yield
         _line(plot, layers, safe, color(i), f"{label}: {s.seeds}-net mean x{factor:.3f}",
               symbol="o")
+        yield
         _line(plot, layers, np.where(predicted > 0, predicted, np.nan), color(i),
               f"{label}: c(1+alpha^2)/2 = {s.factor:.3f}", dashed=True)
         for layer, m, p, lo, hi in zip(layers, measured, predicted, low, high):
@@ -187,6 +190,9 @@ def draw_born_dead_steps(plot: pg.PlotItem, rows: list):
     _prepare(plot, f"Born dead ({', '.join(inits)}): Monte Carlo ±2 s.e. vs 1-(1-2^-N)^depth",
              "hidden layers (depth)",
              "probability born dead (1)")
+    plot.setYRange(0, 1.02)  # before the curves: no autorange after each one
+    plot.legend.setOffset((-10, -10))
+    plot.legend.setColumnCount(2)
     widths = sorted({r.width for r in rows})
     for i, w in enumerate(widths):
         yield
@@ -195,16 +201,15 @@ def draw_born_dead_steps(plot: pg.PlotItem, rows: list):
         p = np.array([r.p_born_dead for r in mine])
         err = np.array([2 * r.stderr for r in mine])
         _line(plot, d, p, color(i), f"N = {w}: Monte Carlo", symbol="o")
+        yield
         plot.addItem(pg.ErrorBarItem(x=d, y=p, height=2 * err, beam=0.2,
                                      pen=pg.mkPen(color(i))))
         fine = np.arange(1, max(d.max(), 1) + 1)
         from models.theory.born_dead import single_point_bound
 
+        yield
         _line(plot, fine, single_point_bound(w, fine), color(i), f"N = {w}: bound",
               dashed=True)
-    plot.setYRange(0, 1.02)
-    plot.legend.setOffset((-10, -10))
-    plot.legend.setColumnCount(2)
     header = ["width", "depth", "init", "trials", "p_born_dead", "p_single_point_bound",
               "p_born_dead_stderr"]
     return header, [[r.width, r.depth, r.init, r.trials, r.p_born_dead,
@@ -235,13 +240,13 @@ def draw_pruning_units_steps(plot: pg.PlotItem, result, max_diff: float):
     layers = np.arange(1, len(result.widths_before) + 1, dtype=float)  # 1 = nearest the input
     before = np.array(result.widths_before, float)
     after = np.array(result.widths_after, float)
+    plot.setYRange(0, 1.25 * max(before.max(initial=1.0), 1.0))  # before the bars
     yield
     plot.addItem(pg.BarGraphItem(x=layers - 0.18, height=before, width=0.34,
                                  brush=color(0), name="before"))
     yield
     plot.addItem(pg.BarGraphItem(x=layers + 0.18, height=after, width=0.34,
                                  brush=color(2), name="after (dead units removed)"))
-    plot.setYRange(0, 1.25 * max(before.max(initial=1.0), 1.0))
     plot.getAxis("bottom").setTicks([[(float(i), str(i)) for i in layers.astype(int)]])
     header = ["layer", "units_before", "units_after", "dead_units_removed"]
     return header, [[int(i), int(b), int(a), int(b - a)]
