@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore
@@ -13,8 +15,9 @@ from gui.theory.plots import color
 DIVERGED_RGBA = (128, 128, 128, 255)
 
 
+@functools.cache
 def _cmap() -> pg.ColorMap:
-    return pg.colormap.get("viridis")
+    return pg.colormap.get("viridis")  # read from a file: once, not on every draw
 
 
 def heatmap_rgba(values: np.ndarray, low: float, high: float) -> np.ndarray:
