@@ -174,7 +174,8 @@ def start_stalls(repeats: int = 3) -> dict:
     """GUI-thread stalls from a sweep's start to its first rows, and while Theory results arrive.
 
     The sweep runs on its real worker processes (the pool starts inside the measurement);
-    Theory computes every section. Median and max over `repeats` runs each.
+    Theory computes every section. Each tab is shown and painted before its measurement
+    starts. Median and max over `repeats` runs each.
     """
     from benchmarks.stall import StallMeter, aggregate, run_until
     from gui.sweep.tab import SweepTab
@@ -185,6 +186,7 @@ def start_stalls(repeats: int = 3) -> dict:
         sweep = SweepTab()
         sweep.show()
         sweep.apply_settings({"activations": ["relu"], "lrs": [0.1], "seeds": 4, "steps": 300})
+        run_until(lambda: True, 5, settle_s=0.5)  # the tab's first paint is not the sweep's
         with StallMeter() as meter:
             sweep.run(temporary_ok=True)
             first = run_until(lambda s=sweep: bool(s.rows), 120, settle_s=0.2)
@@ -193,6 +195,7 @@ def start_stalls(repeats: int = 3) -> dict:
         sweep.close()
         theory = TheoryTab(autorun=False)
         theory.show()
+        run_until(lambda: True, 5, settle_s=0.5)  # the tab's first paint is not the results'
         with StallMeter() as meter:
             theory.run()
             run_until(lambda t=theory: t._state != "running", 120, settle_s=0.2)

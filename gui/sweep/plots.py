@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore
 
 from gui import theme
+from gui.stepped_drawing import stepped
 from gui.theory.plots import color
 
 DIVERGED_RGBA = (128, 128, 128, 255)
 
 
+@functools.cache
 def _cmap() -> pg.ColorMap:
-    return pg.colormap.get("viridis")
+    return pg.colormap.get("viridis")  # read from a file: once, not on every draw
 
 
 def heatmap_rgba(values: np.ndarray, low: float, high: float) -> np.ndarray:
@@ -39,9 +43,45 @@ def heatmap_rgba(values: np.ndarray, low: float, high: float) -> np.ndarray:
     return rgba
 
 
-def draw_heatmap(plot: pg.PlotItem, summary, metric: str, title: str, log: bool = False,
-                 levels: tuple[float, float] | None = None) -> None:
+LABELS_PER_STEP = 8  # heatmap value labels set per event-loop turn
+
+
+def clear_heatmap(plot: pg.PlotItem, title: str) -> None:
+    """Show `plot` empty under `title`, keeping its image and labels for the next draw."""
+    plot.setTitle(title)
+    cache = getattr(plot, "_heatmap_items", None)
+    if cache is not None:
+        cache["image"].setVisible(False)
+        for label in cache["labels"]:
+            label.setVisible(False)
+
+
+def _heatmap_items(plot: pg.PlotItem) -> dict:
+    """The ImageItem and value labels `plot` keeps across draws (made on the first)."""
+    cache = getattr(plot, "_heatmap_items", None)
+    if cache is None:
+        image = pg.ImageItem(axisOrder="row-major")
+        plot.addItem(image)
+        plot.invertY(True)
+        plot.setMouseEnabled(False, False)
+        cache = plot._heatmap_items = {"image": image, "labels": []}
+    return cache
+
+
+def _cell_text(summary, metric: str, value: float, i: int, j: int) -> str:
+    if summary.count[i, j] == 0:
+        return "failed" if summary.failed[i, j] else ""
+    if not np.isfinite(value):
+        return "diverged"
+    return f"{value:.2f}" if metric == "dead_fraction" else f"{value:.3g}"
+
+
+def draw_heatmap_steps(plot: pg.PlotItem, summary, metric: str, title: str, log: bool = False,
+                       levels: tuple[float, float] | None = None):
     """Draw one panel's mean `metric` as an activation x learning-rate heatmap with values.
+
+    A generator yielding between groups of `LABELS_PER_STEP` labels (see
+    `gui.stepped_drawing`); the plot's image and labels are reused, updated in place.
 
     Parameters
     ----------
@@ -58,7 +98,7 @@ def draw_heatmap(plot: pg.PlotItem, summary, metric: str, title: str, log: bool 
     levels : tuple of float, optional
         Colour range (of the log10 when `log`); default the data's range.
     """
-    plot.clear()
+    cache = _heatmap_items(plot)
     plot.setTitle(title)
     plot.setLabel("bottom", "learning rate (1)")
     plot.setLabel("left", "activation")
@@ -68,29 +108,37 @@ def draw_heatmap(plot: pg.PlotItem, summary, metric: str, title: str, log: bool 
     finite = shown[np.isfinite(shown)]
     if levels is None:
         levels = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-    image = pg.ImageItem(heatmap_rgba(shown, *levels), axisOrder="row-major")
-    plot.addItem(image)
-    plot.invertY(True)
+    image = cache["image"]
+    image.setImage(heatmap_rgba(shown, *levels))
+    image.setVisible(True)
     plot.getAxis("bottom").setTicks([[(j + 0.5, f"{lr:g}") for j, lr in enumerate(summary.lrs)]])
     plot.getAxis("left").setTicks([[(i + 0.5, a) for i, a in enumerate(summary.activations)]])
-    for i in range(mean.shape[0]):
-        for j in range(mean.shape[1]):
-            value = mean[i, j]
-            if summary.count[i, j] == 0:
-                text = "failed" if summary.failed[i, j] else ""
-            elif not np.isfinite(value):
-                text = "diverged"
-            else:
-                text = f"{value:.2f}" if metric == "dead_fraction" else f"{value:.3g}"
-            if text:
-                bright = np.isfinite(shown[i, j]) and \
-                    (shown[i, j] - levels[0]) / max(levels[1] - levels[0], 1e-12) > 0.6
-                label = pg.TextItem(text, color="k" if bright else "w", anchor=(0.5, 0.5))
-                label.setPos(j + 0.5, i + 0.5)
-                plot.addItem(label)
     plot.setXRange(0, mean.shape[1], padding=0)
     plot.setYRange(0, mean.shape[0], padding=0)
-    plot.setMouseEnabled(False, False)
+    labels = cache["labels"]
+    k = 0
+    for i in range(mean.shape[0]):
+        for j in range(mean.shape[1]):
+            text = _cell_text(summary, metric, mean[i, j], i, j)
+            if not text:
+                continue
+            if k % LABELS_PER_STEP == 0:
+                yield
+            bright = np.isfinite(shown[i, j]) and \
+                (shown[i, j] - levels[0]) / max(levels[1] - levels[0], 1e-12) > 0.6
+            if k == len(labels):
+                labels.append(pg.TextItem(anchor=(0.5, 0.5)))
+                plot.addItem(labels[k])
+            label = labels[k]
+            label.setText(text, color="k" if bright else "w")
+            label.setPos(j + 0.5, i + 0.5)
+            label.setVisible(True)
+            k += 1
+    for label in labels[k:]:
+        label.setVisible(False)
+
+
+draw_heatmap = stepped(draw_heatmap_steps)
 
 
 def hover_text(summary, metric: str, row: int, col: int) -> str:
@@ -123,8 +171,11 @@ def heatmap_table(summaries: list, metric: str) -> tuple[list[str], list]:
     return header, rows
 
 
-def draw_dead_vs_lr(plot: pg.PlotItem, summaries: list) -> tuple[list[str], list]:
+def draw_dead_vs_lr_steps(plot: pg.PlotItem, summaries: list):
     """Draw mean final dead fraction against learning rate per activation, +-1 std error bars.
+
+    A generator yielding after each curve (see `gui.stepped_drawing`); curves and error bars
+    of an earlier draw are reused, their data set in place.
 
     Parameters
     ----------
@@ -138,7 +189,6 @@ def draw_dead_vs_lr(plot: pg.PlotItem, summaries: list) -> tuple[list[str], list
     tuple
         Header and rows (the heatmap table of ``dead_fraction``).
     """
-    plot.clear()
     plot.setTitle("Final dead fraction vs learning rate (mean ± std over seeds)")
     plot.setLabel("bottom", "learning rate (1, log scale)")
     plot.setLabel("left", "final dead fraction (of hidden units)")
@@ -147,31 +197,50 @@ def draw_dead_vs_lr(plot: pg.PlotItem, summaries: list) -> tuple[list[str], list
     plot.showGrid(x=True, y=True, alpha=0.2)
     if plot.legend is None:
         plot.addLegend(offset=(10, 10))
-    else:
-        plot.legend.clear()
+    curves = getattr(plot, "_dead_vs_lr", None)
+    if curves is None:
+        curves = plot._dead_vs_lr = []  # (curve, error bars) kept across draws
     styles = [QtCore.Qt.PenStyle.SolidLine, QtCore.Qt.PenStyle.DashLine,
               QtCore.Qt.PenStyle.DotLine, QtCore.Qt.PenStyle.DashDotLine]
     activations = list(dict.fromkeys(a for s in summaries for a in s.activations))
-    k = 0
     all_lrs = sorted({float(lr) for s in summaries for lr in s.lrs})
     # x is log10(lr), drawn by hand so the ticks sit exactly on the swept rates
     plot.getAxis("bottom").setTicks([[(float(np.log10(lr)), f"{lr:g}") for lr in all_lrs]])
+    names = []
+    k = 0
     for p, s in enumerate(summaries):
         for i, act in enumerate(s.activations):
             y = s.mean["dead_fraction"][i]
             err = np.nan_to_num(s.std["dead_fraction"][i])
             x = np.log10(s.lrs)
-            name = act if len(summaries) == 1 else f"{act} ({s.title})"
+            names.append(act if len(summaries) == 1 else f"{act} ({s.title})")
             c = color(activations.index(act))
             pen = pg.mkPen(c, width=2)
             pen.setStyle(styles[p % len(styles)])
-            plot.plot(x, y, pen=pen, symbol="os^d"[p % 4], symbolBrush=c, symbolPen=c,
-                      name=name, connect="finite")
+            if k == len(curves):
+                curves.append((pg.PlotDataItem(), pg.ErrorBarItem(x=np.zeros(0), y=np.zeros(0),
+                                                                  height=np.zeros(0), beam=0.04)))
+                plot.addItem(curves[k][0])
+                plot.addItem(curves[k][1])
+            curve, bars = curves[k]
+            curve.setData(x, y, pen=pen, symbol="os^d"[p % 4], symbolBrush=c, symbolPen=c,
+                          connect="finite")
             ok = np.isfinite(y)
-            if ok.any():
-                plot.addItem(pg.ErrorBarItem(x=x[ok], y=y[ok], height=2 * err[ok], beam=0.04,
-                                             pen=pg.mkPen(c)))
+            bars.setData(x=x[ok], y=y[ok], height=2 * err[ok], pen=pg.mkPen(c))
             k += 1
-    plot.legend.setColumnCount(2 if k > 4 else 1)
+            yield
+    for curve, bars in curves[k:]:
+        plot.removeItem(curve)
+        plot.removeItem(bars)
+    del curves[k:]
+    legend = plot.legend
+    if [label.text for _, label in legend.items] != names:
+        legend.clear()
+        for (curve, _), name in zip(curves, names):
+            legend.addItem(curve, name)
+        legend.setColumnCount(2 if k > 4 else 1)
     plot.setYRange(0, 1.0)
     return heatmap_table(summaries, "dead_fraction")
+
+
+draw_dead_vs_lr = stepped(draw_dead_vs_lr_steps)

@@ -18,6 +18,7 @@ from gui.figures import Figure
 from gui.lab_tab import LabTab
 from gui.run_controls import RunControls
 from gui.runner import Runner, wait_until
+from gui.stepped_drawing import Drawer
 from gui.sweep import plots as sweep_plots
 from gui.sweep import save_location
 from gui.sweep.settings import FIELDS, default_settings, validate_settings
@@ -55,6 +56,7 @@ class SweepTab(QtWidgets.QWidget, LabTab, save_location.SaveLocation):
         self.runner.finished.connect(self._on_finished)
         self.runner.failed.connect(self._on_failed)
         self.runner.cancelled.connect(self._on_cancelled)
+        self.drawer = Drawer(self)  # results are drawn a few plot items per event-loop turn
         self._build()
         self._fill()
 
@@ -77,12 +79,14 @@ class SweepTab(QtWidgets.QWidget, LabTab, save_location.SaveLocation):
         self.choose_button = QtWidgets.QPushButton("Save results to…")
         self.choose_button.setToolTip("Choose the CSV file this sweep's results are written to")
         self.choose_button.clicked.connect(self.choose_out)
-        self.folder_check = QtWidgets.QCheckBox("save every sweep in this file's folder "
-                                                "without asking")
+        # short enough for the panel at 1280 x 800 (a check box's text does not wrap)
+        self.folder_check = QtWidgets.QCheckBox("don't ask again: use this folder")
+        self.folder_check.setToolTip("save every later sweep in the folder of the chosen "
+                                     "file, without asking where")
         self.folder_check.setChecked(save_location.preferred_folder() is not None)
         self.folder_check.toggled.connect(self._on_folder_pref)
-        form.addRow("", self.choose_button)
-        form.addRow("", self.folder_check)
+        form.addRow(self.choose_button)  # spanning both columns: no sideways scroll
+        form.addRow(self.folder_check)
         controls = RunControls(form, "Run sweep", "ready: set up the grid and press Run sweep",
                                self.run, self.cancel)
         self.error_label, self.run_button = controls.error_label, controls.run_button
@@ -102,7 +106,10 @@ class SweepTab(QtWidgets.QWidget, LabTab, save_location.SaveLocation):
         self.curve_plot.setLabel("left", "final dead fraction (of hidden units)")
         self.dead_plots: list[pg.PlotItem] = []
         self.loss_plots: list[pg.PlotItem] = []
-        for view in (self.dead_view, self.loss_view):
+        for view, plots in ((self.dead_view, self.dead_plots),
+                            (self.loss_view, self.loss_plots)):
+            plots.append(view.addPlot(row=0, col=0))  # reused by every run (see _panels)
+            quiet_pyqtgraph_menus(view.ci)
             view.scene().sigMouseMoved.connect(
                 lambda pos, view=view: self._on_hover(view, pos))
         self.hover_label = QtWidgets.QLabel("hover a heatmap cell for the spread over seeds")
@@ -132,16 +139,14 @@ class SweepTab(QtWidgets.QWidget, LabTab, save_location.SaveLocation):
         form.addRow(label, widget)
 
     def _draw_empty(self) -> None:
-        for view, plots, title in ((self.dead_view, self.dead_plots, "Mean final dead fraction"),
-                                   (self.loss_view, self.loss_plots, "Mean final loss")):
-            view.clear()
-            plots.clear()
-            plot = view.addPlot()
-            plot.setTitle(f"{title} (no results yet)")
-            plot.setLabel("bottom", "learning rate (1)")
-            plot.setLabel("left", "activation")
-            plots.append(plot)
-            quiet_pyqtgraph_menus(view.ci)
+        """Show the heatmap panels empty; they are kept (not recreated) for the next rows."""
+        self.drawer.drop()
+        for plots, title in ((self.dead_plots, "Mean final dead fraction"),
+                             (self.loss_plots, "Mean final loss")):
+            for plot in plots:
+                sweep_plots.clear_heatmap(plot, f"{title} (no results yet)")
+                plot.setLabel("bottom", "learning rate (1)")
+                plot.setLabel("left", "activation")
 
     def _fill(self) -> None:
         s = self._settings
@@ -246,8 +251,9 @@ class SweepTab(QtWidgets.QWidget, LabTab, save_location.SaveLocation):
             self.status.setText("cancelling…")
 
     def wait_until_idle(self, timeout_s: float = 60.0) -> bool:
-        """Process events until no sweep is running; return True if it ended in time."""
-        return wait_until(lambda: self._state != "running", timeout_s)
+        """Process events until no sweep runs and its rows are drawn; True if in time."""
+        return wait_until(lambda: self._state != "running" and not self.drawer.busy(),
+                          timeout_s)
 
     def _on_progress(self, request: int, progress) -> None:
         if request != self._request:
@@ -314,36 +320,48 @@ class SweepTab(QtWidgets.QWidget, LabTab, save_location.SaveLocation):
         return len(rows)
 
     def show_rows(self, rows: list) -> None:
-        """Draw heatmaps and curves from result rows (strings as in the CSV)."""
+        """Draw heatmaps and curves from result rows (strings as in the CSV).
+
+        The summaries are made now; the plots are drawn a few items per event-loop turn
+        (`drawer`), a newer call replacing a drawing not yet finished.
+        """
         self.rows = list(rows)
         self.summaries = summarize(self.rows)
         if not self.summaries:
             self._draw_empty()
             return
-        self._draw_heatmaps(self.dead_view, self.dead_plots, "dead_fraction",
-                            "Mean final dead fraction", False, (0.0, 1.0))
+        self.drawer.put("rows", self._draw_steps(list(self.summaries)), lambda _: None)
+
+    def _draw_steps(self, summaries: list):
+        """Draw `summaries` into the kept panels, yielding between plot items."""
         finite = np.concatenate([s.mean["final_loss"][np.isfinite(s.mean["final_loss"])
                                                        & (s.mean["final_loss"] > 0)]
-                                 for s in self.summaries])
+                                 for s in summaries])
         levels = (float(np.log10(finite.min())), float(np.log10(finite.max()))) \
             if finite.size else (0.0, 1.0)
-        self._draw_heatmaps(self.loss_view, self.loss_plots, "final_loss",
-                            "Mean final loss (colour: log10)", True, levels)
-        sweep_plots.draw_dead_vs_lr(self.curve_plot, self.summaries)
+        for view, plots, metric, title, log, span in (
+                (self.dead_view, self.dead_plots, "dead_fraction", "Mean final dead fraction",
+                 False, (0.0, 1.0)),
+                (self.loss_view, self.loss_plots, "final_loss",
+                 "Mean final loss (colour: log10)", True, levels)):
+            yield from self._panels(view, plots, len(summaries))
+            many = len(summaries) > 1
+            for plot, summary in zip(plots, summaries):
+                full = f"{title}: {summary.title}" if many else f"{title} ({summary.title})"
+                yield from sweep_plots.draw_heatmap_steps(plot, summary, metric, full, log, span)
+        yield from sweep_plots.draw_dead_vs_lr_steps(self.curve_plot, summaries)
 
-    def _draw_heatmaps(self, view, plots, metric, title, log, levels) -> None:
-        if len(plots) != len(self.summaries):
-            # rebuild the panels only when their number changes: destroying and creating
-            # PlotItems on every progress report costs far more than redrawing them
-            view.clear()
-            plots.clear()
-            for k in range(len(self.summaries)):
-                plots.append(view.addPlot(row=0, col=k))  # one panel per init/depth/width
+    def _panels(self, view, plots: list, count: int):
+        """Make `plots` hold `count` panels (one per init/depth/width), one new one per step.
+
+        Panels are kept across reports and runs: creating a PlotItem costs tens of ms.
+        """
+        while len(plots) > count:
+            view.removeItem(plots.pop())
+        while len(plots) < count:
+            plots.append(view.addPlot(row=0, col=len(plots)))
             quiet_pyqtgraph_menus(view.ci)  # the right-click menu stays ours
-        many = len(self.summaries) > 1
-        for plot, summary in zip(plots, self.summaries):
-            full = f"{title}: {summary.title}" if many else f"{title} ({summary.title})"
-            sweep_plots.draw_heatmap(plot, summary, metric, full, log, levels)
+            yield
 
     def _on_hover(self, view, pos) -> None:
         plots = self.dead_plots if view is self.dead_view else self.loss_plots
@@ -387,6 +405,7 @@ class SweepTab(QtWidgets.QWidget, LabTab, save_location.SaveLocation):
     def shutdown(self) -> bool:
         """Cancel a running sweep and join its thread within 2 s; return True if it ended."""
         ended = self.runner.shutdown(2.0)
+        self.drawer.drop()
         self._state = "idle"
         shutil.rmtree(self._tmpdir, ignore_errors=True)
         return ended

@@ -13,6 +13,7 @@ from gui.figures import Figure
 from gui.lab_tab import LabTab
 from gui.run_controls import RunControls
 from gui.runner import Runner, wait_until
+from gui.stepped_drawing import Drawer, SteadyPlots
 from gui.theory import plots
 from gui.theory.figures import theory_spec
 from gui.theory.worker import SECTIONS, theory_job
@@ -61,6 +62,8 @@ class TheoryTab(QtWidgets.QWidget, LabTab):
         self.runner.cancelled.connect(lambda r, _: self._end(r, "cancelled"))
         self.runner.failed.connect(self._on_failed)
         self._build()
+        self.steady = SteadyPlots(self.plots.values())
+        self.drawer = Drawer(self, self.steady.hold)  # a few plot items per event-loop turn
         self._fill()
 
     # ----- construction ---------------------------------------------------------------
@@ -157,6 +160,7 @@ class TheoryTab(QtWidgets.QWidget, LabTab):
         """Compute every section with the current settings; return the request id."""
         self._on_edited()
         self.results = {}
+        self.drawer.drop()  # a drawing of the last run's results is not wanted any more
         self._request = self.runner.start(theory_job(self._settings))
         self._state = "running"
         self._started = time.perf_counter()
@@ -177,7 +181,8 @@ class TheoryTab(QtWidgets.QWidget, LabTab):
 
     def wait_until_idle(self, timeout_s: float = 60.0) -> bool:
         """Process events until nothing is being computed; return True if it ended in time."""
-        return wait_until(lambda: self._state != "running", timeout_s)
+        return wait_until(lambda: self._state != "running" and not self.drawer.busy(),
+                          timeout_s)
 
     def _on_section(self, request: int, name: str, result) -> None:
         if request != self._request:
@@ -186,27 +191,29 @@ class TheoryTab(QtWidgets.QWidget, LabTab):
         self.progress_bar.setValue(len(self.results))
         self.status.setText(f"computed {name.replace('_', ' ')} "
                             f"({len(self.results)}/{len(SECTIONS)})")
-        self._draw(name, result)
-        self._update_table()
+        self.drawer.put(name, self._draw_steps(name, result), lambda _: None)
 
-    def _draw(self, name: str, result) -> None:
-        p = self.plots
+    def _draw_steps(self, name: str, result):
+        """Draw one section's plots, a few items per turn, then update the table."""
+        p, t = self.plots, self._tables
         if name == "gradients":
-            self._tables["gradients"] = plots.draw_gradient_moments(p["gradients"], result)
+            t["gradients"] = yield from plots.draw_gradient_moments_steps(p["gradients"], result)
         elif name == "propagation":
-            self._tables["propagation_forward"] = plots.draw_propagation(
+            t["propagation_forward"] = yield from plots.draw_propagation_steps(
                 p["propagation_forward"], result)
-            self._tables["propagation_backward"] = plots.draw_propagation(
+            t["propagation_backward"] = yield from plots.draw_propagation_steps(
                 p["propagation_backward"], result, backward=True)
         elif name == "born_dead":
-            self._tables["born_dead"] = plots.draw_born_dead(p["born_dead"], result)
+            t["born_dead"] = yield from plots.draw_born_dead_steps(p["born_dead"], result)
         elif name == "pruning":
-            self._tables["pruning_units"] = plots.draw_pruning_units(
+            t["pruning_units"] = yield from plots.draw_pruning_units_steps(
                 p["pruning_units"], result["result"], result["diff"])
-            self._tables["pruning_outputs"] = plots.draw_pruning_outputs(
+            t["pruning_outputs"] = yield from plots.draw_pruning_outputs_steps(
                 p["pruning_outputs"], result["before"], result["after"])
         elif name == "sigmoid":
-            self._tables["sigmoid"] = plots.draw_sigmoid(p["sigmoid"], result)
+            t["sigmoid"] = yield from plots.draw_sigmoid_steps(p["sigmoid"], result)
+        yield
+        self._update_table()
 
     def _end(self, request: int, state: str) -> None:
         if request != self._request:
@@ -261,5 +268,6 @@ class TheoryTab(QtWidgets.QWidget, LabTab):
     def shutdown(self) -> bool:
         """Cancel and join the worker thread within 2 s; return True if it ended."""
         ended = self.runner.shutdown(2.0)
+        self.drawer.drop()
         self._state = "idle"
         return ended
