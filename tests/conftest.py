@@ -83,6 +83,32 @@ class Ran(NamedTuple):
 
 
 @pytest.fixture
+def make_networks_tab(qtbot, lab_app):
+    """Return ``make(config)``: a shown Networks tab on `config`, alone (no window).
+
+    Every tab made is shut down after the test; its training thread and its "why" runner
+    must have ended.
+    """
+    from gui.networks.tab import NetworksTab
+
+    tabs = []
+
+    def make(config):
+        tab = NetworksTab(config)
+        qtbot.addWidget(tab)
+        tab.resize(1400, 900)
+        tab.show()
+        tabs.append(tab)
+        return tab
+
+    yield make
+    for tab in tabs:
+        tab.shutdown()
+        assert not tab.worker.is_running()
+        assert not tab.why.runner.is_running()
+
+
+@pytest.fixture
 def run_main(capsys, monkeypatch):
     """Return ``run(*argv) -> Ran(status, out, err)``: `main.main` in this process.
 

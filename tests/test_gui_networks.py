@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from gui.networks.grid import dead_text
-from gui.networks.tab import NetworksTab
 from gui.theme import DEAD_COLOR
 from models.config import ExperimentConfig
 from models.experiment import Experiment
@@ -18,21 +17,8 @@ SMALL = ExperimentConfig(width=16, depth=3, activations=("relu", "leaky_relu", "
 
 
 @pytest.fixture
-def make_tab(qtbot, lab_app):
-    tabs = []
-
-    def make(config=SMALL):
-        tab = NetworksTab(config)
-        qtbot.addWidget(tab)
-        tab.resize(1400, 900)
-        tab.show()
-        tabs.append(tab)
-        return tab
-
-    yield make
-    for tab in tabs:
-        tab.shutdown()
-        assert not tab.worker.is_running()
+def make_tab(make_networks_tab):
+    return lambda config=SMALL: make_networks_tab(config)
 
 
 def settled(tab):

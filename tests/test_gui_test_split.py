@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from PySide6 import QtCore
 
-from gui.networks.tab import NetworksTab
 from models.config import ExperimentConfig
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(120)]
@@ -17,21 +16,8 @@ SMALL = ExperimentConfig(width=8, depth=2, activations=("relu", "tanh"), lrs=(0.
 
 
 @pytest.fixture
-def make_tab(qtbot, lab_app):
-    tabs = []
-
-    def make(config=SMALL):
-        tab = NetworksTab(config)
-        qtbot.addWidget(tab)
-        tab.resize(1400, 900)
-        tab.show()
-        tabs.append(tab)
-        return tab
-
-    yield make
-    for tab in tabs:
-        tab.shutdown()
-        assert not tab.worker.is_running()
+def make_tab(make_networks_tab):
+    return lambda config=SMALL: make_networks_tab(config)
 
 
 def settled(tab, step):

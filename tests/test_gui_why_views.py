@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 from PySide6 import QtCore
 
-from gui.networks.tab import NetworksTab
 from gui.networks.why.strip import NO_STEP_RGBA
 from gui.networks.why.updates import RATIO_GUIDE
 from gui.theme import DEAD_COLOR
@@ -22,22 +21,8 @@ SMALL = ExperimentConfig(width=12, depth=2, activations=("relu", "leaky_relu"),
 
 
 @pytest.fixture
-def make_tab(qtbot, lab_app):
-    tabs = []
-
-    def make(config=SMALL):
-        tab = NetworksTab(config)
-        qtbot.addWidget(tab)
-        tab.resize(1400, 900)
-        tab.show()
-        tabs.append(tab)
-        return tab
-
-    yield make
-    for tab in tabs:
-        tab.shutdown()
-        assert not tab.worker.is_running()
-        assert not tab.why.runner.is_running()
+def make_tab(make_networks_tab):
+    return lambda config=SMALL: make_networks_tab(config)
 
 
 def run_to(qtbot, tab, step):
