@@ -222,10 +222,17 @@ def _restyle(label: pg.LabelItem, html: str) -> str:
     return f"<span style='color: {name}; font-size: {size}'>{html}</span>"
 
 
+# Shorter wordings of axis titles, tried in order when the title would not fit even at
+# `FIT_FLOOR` (a short plot in presentation mode); the plot's title names the rest.
+SHORTER_AXIS_TITLES = {"loss (BCE, nats)": ("BCE (nats)",),
+                       "loss (MSE, y units²)": ("MSE (y units²)",)}
+
+
 def fit_axis_label(axis: pg.AxisItem) -> pg.AxisItem:
     """Scale `axis`' title down to the axis' length when it is longer (never below `FIT_FLOOR`).
 
-    Idempotent; the title stays centred on the axis as pyqtgraph places it.
+    When even `FIT_FLOOR` is too large, a shorter wording from `SHORTER_AXIS_TITLES` is
+    shown. Idempotent; the title stays centred on the axis as pyqtgraph places it.
     """
     if getattr(axis, "_fitted", False):
         return axis
@@ -240,7 +247,14 @@ def fit_axis_label(axis: pg.AxisItem) -> pg.AxisItem:
         size = axis.size()
         room = size.height() if vertical else size.width()
         text.setScale(1.0)
+        full = axis.labelString()
+        text.setHtml(full)
         bounds = text.boundingRect()
+        for shorter in SHORTER_AXIS_TITLES.get(axis.labelText, ()):
+            if bounds.width() * FIT_FLOOR <= room:
+                break
+            text.setHtml(full.replace(axis.labelText, shorter))
+            bounds = text.boundingRect()
         scale = fit_scale(bounds.width(), room)
         text.setScale(scale)
         long_side, short_side = bounds.width() * scale, bounds.height() * scale
