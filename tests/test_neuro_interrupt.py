@@ -16,8 +16,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_a_run_brian2_stops_on_ctrl_c_raises_instead_of_returning_truncated_results():
-    import brian2  # noqa: F401  (installs Brian2's own SIGINT handler: stop the run early)
+    import brian2
 
+    # Brian2's own SIGINT handler (what `import brian2` installs: stop the run early),
+    # installed for this test alone: in a shared test process an earlier test may have
+    # imported Brian2 before another handler took SIGINT over
+    previous = signal.signal(signal.SIGINT,
+                             brian2._InterruptHandler(signal.default_int_handler))
+    brian2.Network._globally_stopped = False
     calls = []
 
     def progress(fraction):
@@ -26,8 +32,12 @@ def test_a_run_brian2_stops_on_ctrl_c_raises_instead_of_returning_truncated_resu
             os.kill(os.getpid(), signal.SIGINT)  # Brian2 ends the run at the next step
 
     params = LifParameters(n_neurons=200, duration_s=30.0, noise_mv=4.0)
-    with pytest.raises(SimulationInterrupted, match="interrupted") as caught:
-        simulate(params, progress=progress)
+    try:
+        with pytest.raises(SimulationInterrupted, match="interrupted") as caught:
+            simulate(params, progress=progress)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        brian2.Network._globally_stopped = False
     assert caught.value.simulated_ms < caught.value.requested_ms == 30000.0
 
 
