@@ -85,14 +85,14 @@ def evaluate(net: Network, x: np.ndarray, y: np.ndarray, bn_probe: str = "batch"
         return NAN, NAN
     out = net.forward(x, train=False, batch_stats=bn_probe == "batch")
     right = accuracy(out, y, net.loss_name) if classify else NAN
-    return net._loss_and_dout(out, y)[0], right  # the very arithmetic of the training loss
+    return net.output_loss(out, y), right  # the very arithmetic of the training loss
 
 
 def last_output(net: Network, n: int) -> np.ndarray:
-    """Return the outputs of the network's last forward pass on `n` points (a view).
+    """Return the outputs of the network's last forward pass on `n` points (read-only).
 
     Right after ``net.probe(x, ...)`` with ``len(x) == n`` these are the probe's outputs
     (the pre-activation diagnostics read the same buffers), so the training accuracy costs
     no second forward pass.
     """
-    return net._buffers_for(n).out
+    return net.last_pass(n).out

@@ -34,8 +34,9 @@ def test_signed_check_would_call_negative_derivative_units_dead():
     # this guards that the data above really exercises the negative-derivative case
     net = Network(2, [64, 64], "gelu", init="negative_bias", bias_value=-2.0, seed=0)
     net.forward(X)
-    z = net._buffers_for(len(X)).a[1]
-    d = net.spec.derivative(z, net._buffers_for(len(X)).h[1], 0.0, np.empty_like(z))
+    last = net.last_pass(len(X))
+    z = last.z[1]
+    d = net.spec.derivative(z, last.h[1], 0.0, np.empty_like(z))
     assert np.mean(d.max(axis=0) < 1e-6) > 0.5
     assert np.mean(net.probe(X, Y).dead[1]) < 0.05
 

@@ -96,7 +96,7 @@ class UnitPlane:
         net.b[layer][unit] = bias
         with np.errstate(all="ignore"):
             out = net.forward(self.x, train=False, batch_stats=self.batch_stats)
-            loss = net._loss_and_dout(out, self.y)[0]  # the loss the probe reports
+            loss = net.output_loss(out, self.y)  # the loss the probe reports
             z = preactivation_arrays(net, self.x.shape[0])[layer][:, unit]
             d = activation_derivative(net.activation, z, float(net.params_act[layer]))
         return float(loss), bool(np.all(d == 0))

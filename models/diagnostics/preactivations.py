@@ -21,11 +21,10 @@ def preactivation_arrays(net, n_points: int) -> list[np.ndarray]:
     Returns
     -------
     list of numpy.ndarray
-        (n_points, width) views per layer: after batch norm when the net has it (the
-        input of the activation, as the probe judges it). Copy them to keep them.
+        (n_points, width) read-only views per layer: after batch norm when the net has it
+        (the input of the activation, as the probe judges it). Copy them to keep them.
     """
-    buf = net._buffers_for(n_points)  # the work arrays the last forward pass filled
-    return [buf.z[k] if net.batch_norm else buf.a[k] for k in range(net.depth)]
+    return list(net.last_pass(n_points).z)
 
 
 def symmetric_edges(z: np.ndarray, n_bins: int = N_BINS, widen: float = WIDEN) -> np.ndarray:

@@ -37,11 +37,9 @@ def applied_update_ratios(net) -> np.ndarray:
     """Return the update-to-data ratio of the optimizer step `net` has just applied.
 
     Uses the real parameter change (SGD, momentum and Adam alike): after a step the
-    network keeps its previous parameters in its spare buffers. NaN for a diverged
-    network (its last step was not applied).
+    network still holds its previous weights (``Network.weights_before_step``). NaN for a
+    diverged network (its last step was not applied).
     """
-    n = len(net.W)
     if net.diverged:
-        return np.full(n, np.nan)
-    old = net._spare[0:2 * n:2]  # train_step swapped: the spare arrays hold the old weights
-    return update_ratios(old, net.W)
+        return np.full(len(net.W), np.nan)
+    return update_ratios(net.weights_before_step(), net.W)

@@ -1,61 +1,19 @@
-"""A multilayer perceptron in numpy: forward, backward and update on preallocated buffers."""
+"""The network: an MLP in numpy with forward pass, training step and interventions."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 
 from models.activations import default_param, get_activation
 from models.initializers import init_layer
+from models.network import batch_norm
+from models.network.backward import backpropagate
+from models.network.buffers import Buffers, LastPass, read_only
+from models.network.losses import LOSS_NAMES, loss_and_dout
+from models.network.probe import ProbeResult, probe_network
 from models.optimizers import Optimizer
-from models.unit_states import DEAD, flat_units, unit_states
 
-LOSS_NAMES: tuple[str, ...] = ("mse", "bce")
 _add_reduce = np.add.reduce
-BN_EPS = 1e-5
-BN_MOMENTUM = 0.1
-BN_PROBE_MODES: tuple[str, ...] = ("batch", "running")
-
-
-@dataclass
-class ProbeResult:
-    """What the probe set says about a network's hidden units.
-
-    Attributes
-    ----------
-    loss : float
-        Loss on the probe set (batch norm with the statistics the probe used).
-    activity : numpy.ndarray
-        (depth, width) fraction of probe points with pre-activation ``z > 0``.
-    dead : numpy.ndarray
-        (depth, width) bool: ``|phi'(z)| < eps`` on every point and ``z <= 0`` on every
-        point (state `DEAD`).
-    zero_gradient_fraction : float
-        Fraction of (point, unit) pairs whose activation derivative is exactly 0.
-    state : numpy.ndarray
-        (depth, width) uint8 unit states (`models.unit_states`: alive, dormant, saturated,
-        dead); padding beyond a layer's width is alive.
-    """
-
-    loss: float
-    activity: np.ndarray
-    dead: np.ndarray
-    zero_gradient_fraction: float
-    state: np.ndarray | None = None
-
-
-class _Buffers:
-    """Work arrays for one batch size, so a training step allocates (almost) nothing."""
-
-    def __init__(self, n: int, widths: list[int], dtype) -> None:
-        self.a = [np.empty((n, w), dtype) for w in widths]       # W h + b; reused as dL/da
-        self.z = [np.empty((n, w), dtype) for w in widths]       # after batch norm
-        self.h = [np.empty((n, w), dtype) for w in widths]       # phi(z)
-        self.d = [np.empty((n, w), dtype) for w in widths]       # phi'(z), then dL/dz
-        self.dh = [np.empty((n, w), dtype) for w in widths]      # dL/dh
-        self.xhat = [np.empty((n, w), dtype) for w in widths]    # normalised a (batch norm)
-        self.out = np.empty((n, 1), dtype)
 
 
 class Network:
@@ -127,7 +85,7 @@ class Network:
         self.running_var = [np.ones(w, self.dtype) for w in self.widths]
         self._bn_started = False
         self._inv_std: list[np.ndarray] = [np.ones(w, self.dtype) for w in self.widths]
-        self._buffers: dict[int, _Buffers] = {}
+        self._buffers: dict[int, Buffers] = {}
         self._grads = [np.zeros_like(p) for p in self.parameters()]
         self._spare = [np.zeros_like(p) for p in self.parameters()]
         self.optimizer = Optimizer(optimizer, [p.shape for p in self.parameters()], lr,
@@ -181,10 +139,10 @@ class Network:
         return self.optimizer.lr
 
     # -- forward / backward -----------------------------------------------------------------
-    def _buffers_for(self, n: int) -> _Buffers:
+    def _buffers_for(self, n: int) -> Buffers:
         buffers = self._buffers.get(n)
         if buffers is None:
-            buffers = self._buffers[n] = _Buffers(n, self.widths, self.dtype)
+            buffers = self._buffers[n] = Buffers(n, self.widths, self.dtype)
         return buffers
 
     def forward(self, x: np.ndarray, train: bool = False,
@@ -226,56 +184,37 @@ class Network:
 
     def _batch_norm(self, layer: int, a: np.ndarray, xhat: np.ndarray, z: np.ndarray,
                     train: bool, batch_stats: bool = True) -> np.ndarray:
-        if train or batch_stats:
-            # statistics accumulated in float64: one outlier in a float32 batch otherwise
-            # leaves the ordinary points' small spread to round-off
-            mean = a.mean(axis=0, dtype=np.float64)
-            var = a.var(axis=0, dtype=np.float64)
-        else:
-            mean, var = self.running_mean[layer], self.running_var[layer]
-        if train and not self._bn_started:
-            self.running_mean[layer][...] = mean
-            self.running_var[layer][...] = var
-        elif train:
-            self.running_mean[layer] *= 1 - BN_MOMENTUM
-            self.running_mean[layer] += BN_MOMENTUM * mean
-            self.running_var[layer] *= 1 - BN_MOMENTUM
-            self.running_var[layer] += BN_MOMENTUM * var
-        inv_std = 1.0 / np.sqrt(var + BN_EPS)
-        np.subtract(a, mean, out=xhat)
-        xhat *= inv_std
+        mean, var = batch_norm.statistics(a, self.running_mean[layer], self.running_var[layer],
+                                          train, batch_stats, self._bn_started)
+        inv_std = batch_norm.normalise(a, mean, var, self.gamma[layer], self.beta[layer], xhat,
+                                       z)
         if train:
             self._inv_std[layer] = inv_std
-        np.multiply(xhat, self.gamma[layer], out=z)
-        z += self.beta[layer]
         return z
 
     def _loss_and_dout(self, out: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
-        n = out.shape[0]
-        if self.loss_name == "bce":
-            # softplus(out) - y out, with softplus(o) = max(o, 0) + log1p(exp(-|o|))
-            soft = np.abs(out)
-            np.negative(soft, out=soft)
-            np.exp(soft, out=soft)
-            np.log1p(soft, out=soft)
-            soft += np.maximum(out, 0)
-            soft -= y * out
-            loss = float(_add_reduce(soft, axis=None)) / n
-            dout = np.multiply(out, 0.5)  # sigmoid(o) = 0.5 (1 + tanh(o / 2)), overflow-free
-            np.tanh(dout, out=dout)
-            dout += 1
-            dout *= 0.5
-            dout -= y
-        else:
-            dout = out - y
-            loss = float(np.vdot(dout, dout)) / n
-            dout *= 2
-        dout /= n
-        return loss, dout.astype(self.dtype, copy=False)
+        return loss_and_dout(out, y, self.loss_name, self.dtype)
 
     def loss(self, x: np.ndarray, y: np.ndarray, train: bool = False) -> float:
         """Return the mean loss on (`x`, `y`)."""
         return self._loss_and_dout(self.forward(x, train), y)[0]
+
+    def output_loss(self, out: np.ndarray, y: np.ndarray) -> float:
+        """Return the mean loss of outputs `out` against targets `y`.
+
+        Parameters
+        ----------
+        out : numpy.ndarray
+            (n, 1) outputs of this network (logits for BCE), e.g. ``last_pass(n).out``.
+        y : numpy.ndarray
+            (n, 1) targets.
+
+        Returns
+        -------
+        float
+            The training loss' very arithmetic (nats for BCE); `out` is not modified.
+        """
+        return self._loss_and_dout(out, y)[0]
 
     def loss_and_gradients(self, x: np.ndarray, y: np.ndarray) -> tuple[float, list[np.ndarray]]:
         """Return the training-mode loss on a batch and its gradient for every parameter.
@@ -292,52 +231,8 @@ class Network:
         """
         out = self.forward(x, train=True)
         loss, dout = self._loss_and_dout(out, y)
-        self._backward(x, dout)
+        backpropagate(self, x, dout)
         return loss, self._grads
-
-    def _backward(self, x: np.ndarray, dout: np.ndarray) -> None:
-        buf = self._buffers_for(x.shape[0])
-        n = x.shape[0]
-        g = self._grads
-        depth = self.depth
-        last = buf.h[depth - 1] if depth else x
-        np.matmul(last.T, dout, out=g[2 * depth])
-        _add_reduce(dout, axis=0, out=g[2 * depth + 1])
-        if depth == 0:
-            return
-        np.matmul(dout, self.W[-1].T, out=buf.dh[depth - 1])
-        spec, params = self.spec, self.params_act
-        bn_offset = 2 * (depth + 1)
-        for layer in range(depth - 1, -1, -1):
-            z = buf.z[layer] if self.batch_norm else buf.a[layer]
-            dz = buf.d[layer]
-            spec.derivative(z, buf.h[layer], params[layer], dz)
-            dh = buf.dh[layer]
-            if spec.learned_param:
-                g[-1][layer] = np.sum(dh * np.minimum(z, 0))
-            dz *= dh
-            if self.batch_norm:
-                gamma, xhat = self.gamma[layer], buf.xhat[layer]
-                g[bn_offset + layer][...] = np.sum(dz * xhat, axis=0)
-                g[bn_offset + depth + layer][...] = np.sum(dz, axis=0)
-                dxhat = dz * gamma
-                da = buf.a[layer]
-                np.multiply(dxhat, n, out=da)
-                da -= dxhat.sum(axis=0, dtype=np.float64)
-                da -= xhat * np.sum(dxhat * xhat, axis=0, dtype=np.float64)
-                da *= self._inv_std[layer] / n
-            else:
-                da = dz
-            prev = buf.h[layer - 1] if layer else x
-            np.matmul(prev.T, da, out=g[2 * layer])
-            if self.batch_norm:
-                # batch norm subtracts the batch mean: the bias before it has exactly zero
-                # gradient (summing da would give float32 round-off, not 0)
-                g[2 * layer + 1].fill(0)
-            else:
-                _add_reduce(da, axis=0, out=g[2 * layer + 1])
-            if layer:
-                np.matmul(da, self.W[layer].T, out=buf.dh[layer - 1])
 
     # -- training ---------------------------------------------------------------------------
     def train_step(self, x: np.ndarray, y: np.ndarray, record_grad_norms: bool = False) -> float:
@@ -385,51 +280,46 @@ class Network:
               bn_probe: str = "batch") -> ProbeResult:
         """Measure activity, unit states, dead units and loss on a probe set.
 
+        See Also
+        --------
+        models.network.probe.probe_network : the parameters and the result.
+        """
+        return probe_network(self, x, y, eps, bn_probe)
+
+    def last_pass(self, n: int) -> LastPass:
+        """Return read-only views of what the last forward pass on `n` points computed.
+
         Parameters
         ----------
-        x, y : numpy.ndarray
-            The probe set.
-        eps : float
-            A unit has no gradient when ``|phi'(z)| < eps`` on every point; it is dead when
-            it is also off (``z <= 0``) on every point, saturated when it is on somewhere.
-        bn_probe : str
-            Batch norm normalises the probe set with its own statistics (``"batch"``, the
-            default: the running ones start at 0 and 1 and say nothing early on) or with
-            the running statistics (``"running"``, evaluation mode).
+        n : int
+            Batch size of that pass (each batch size has its own work arrays).
 
         Returns
         -------
-        ProbeResult
-            Loss, activity rates, dead mask, unit states and the zero-gradient fraction.
+        LastPass
+            Each hidden layer's pre-activations and activations and the output. Valid right
+            after ``forward``, ``probe`` or a training step on `n` points; the next pass on
+            `n` points overwrites them (copy to keep).
         """
-        if bn_probe not in BN_PROBE_MODES:
-            raise ValueError(f"bn_probe: {bn_probe!r} is not allowed; choose from "
-                             f"{', '.join(BN_PROBE_MODES)}")
-        out = self.forward(x, train=False, batch_stats=bn_probe == "batch")
-        loss = self._loss_and_dout(out, y)[0] if not self.diverged else float("nan")
-        buf = self._buffers_for(x.shape[0])
-        width = max(self.widths, default=0)
-        activity = np.zeros((self.depth, width))
-        state = np.zeros((self.depth, width), np.uint8)
-        zeros = 0
-        total = 0
-        n = x.shape[0]
-        for layer in range(self.depth):
-            z = buf.z[layer] if self.batch_norm else buf.a[layer]
-            w = self.widths[layer]
-            positive = np.count_nonzero(z > 0, axis=0)
-            activity[layer, :w] = positive / n
-            if self.activation == "relu":  # phi' is 1 for z > 0, exactly 0 otherwise
-                flat = positive == 0
-                zeros += n * w - int(positive.sum())
-            else:
-                d = self.spec.derivative(z, buf.h[layer], self.params_act[layer], buf.d[layer])
-                flat = flat_units(d, eps)
-                zeros += int(np.count_nonzero(d == 0))
-            state[layer, :w] = unit_states(positive, flat)
-            total += n * w
-        return ProbeResult(loss, activity, state == DEAD, zeros / total if total else 0.0,
-                           state)
+        buf = self._buffers_for(n)
+        zs = buf.z if self.batch_norm else buf.a
+        return LastPass(tuple(read_only(zs[k]) for k in range(self.depth)),
+                        tuple(read_only(buf.h[k]) for k in range(self.depth)),
+                        read_only(buf.out))
+
+    def weights_before_step(self) -> list[np.ndarray]:
+        """Return each layer's weight matrix as it was before the last applied step.
+
+        Returns
+        -------
+        list of numpy.ndarray
+            Read-only views, input layer first (the read-out last), of the arrays
+            `train_step` swapped out. Meaningful right after a step that was applied (not on
+            a diverged network, whose last step was refused); zeros before the first step
+            and after `set_activation` rebuilt the optimizer.
+        """
+        n = len(self.W)
+        return [read_only(w) for w in self._spare[0:2 * n:2]]
 
     # -- interventions ----------------------------------------------------------------------
     def kick_units(self, layer: int, units: np.ndarray, std: float,
