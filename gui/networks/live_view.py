@@ -6,8 +6,8 @@ import time
 from collections import deque
 from typing import Any
 
+from figures.names import format_lr, pretty_activation
 from gui.networks.frame import Frame
-from gui.networks.grid import format_lr, pretty_activation
 
 __all__ = ["DETAIL_INTERVAL_S", "DRAW_SHARE", "FRAME_INTERVAL_S", "LiveView"]
 
