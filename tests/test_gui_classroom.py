@@ -345,7 +345,7 @@ def test_dead_marker_stays_distinct_from_viridis_under_colour_blindness(lab_app)
 
 
 def test_diverged_veil_hides_what_is_under_it(lab_app):
-    from gui.networks.grid import Cell
+    from gui.networks.cell import Cell
 
     cell = Cell(0, np.zeros((256, 4)))
     assert cell.veil.brush().color().alpha() == 255

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gui.networks.grid import dead_text
+from gui.networks.cell import dead_text
 from gui.theme import DEAD_COLOR
 from models.config import ExperimentConfig
 from models.experiment import Experiment

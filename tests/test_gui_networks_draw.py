@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from gui.networks.detail import format_step, unit_ticks
-from gui.networks.grid import drawn_states, heatmap_rgba
+from gui.networks.heatmap import drawn_states, heatmap_rgba
 from gui.networks.tab import NetworksTab
 from gui.theme import DEAD_COLOR
 from models.config import ExperimentConfig

@@ -31,7 +31,8 @@ def _staged_experiment() -> Experiment:
 
 
 def test_drawn_state_mask_is_the_engines_unit_states(qtbot, lab_app):
-    from gui.networks.grid import GridView, drawn_states
+    from gui.networks.grid import GridView
+    from gui.networks.heatmap import drawn_states
 
     exp = _staged_experiment()
     snap = exp.snapshot()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gui.networks.grid import format_lr, pretty_activation
+from figures.names import format_lr, pretty_activation
 from gui.networks.held_out_view import accuracy_text
 from models.unit_states import DEAD, STATE_NAMES
 

@@ -6,9 +6,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore
 
+from figures.names import format_lr, pretty_activation
 from gui import theme
 from gui.networks.detail import fixed_scale
-from gui.networks.grid import format_lr, pretty_activation
 from gui.networks.why.common import grown_limit, prepare_plot, step_rect
 from gui.networks.why.updates import log10_or_nan
 
