@@ -13,6 +13,7 @@ from gui.presentation import _walk, side_panels
 from models.experiment import Experiment
 from models.presets import load_preset
 from models.unit_states import DEAD
+from tests.waiting import HANG_MS
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(180)]
 
@@ -73,7 +74,7 @@ def test_pace_keys_and_slider(qtbot, tab):
     assert tab.pace.value() == 2
     tab.set_pace_index(len(PACES) + 5)
     assert tab.pace_steps_per_s() is None and tab.pace_value.text() == "full speed"
-    qtbot.waitUntil(lambda: tab.worker.pace is None and not tab.worker.lapse, timeout=10_000)
+    qtbot.waitUntil(lambda: tab.worker.pace is None and not tab.worker.lapse, timeout=HANG_MS)
 
 
 @pytest.mark.slow
@@ -86,12 +87,12 @@ def test_auto_pause_stops_at_each_scheduled_kick(qtbot, tab):
     for n, step in enumerate(kicks, start=1):
         tab.play()
         qtbot.waitUntil(lambda n=n: len(tab.paused_steps) == n and not tab.playing
-                        and not tab.worker.playing, timeout=60_000)
+                        and not tab.worker.playing, timeout=HANG_MS)
         assert tab.paused_steps[-1] == step
         assert tab.worker.experiment.step == step
     # the events reach the window with the frame after the pause: wait for them to arrive
     qtbot.waitUntil(lambda: tab.shown_step == 500 and [
-        e.step for e in tab.event_list() if e.kind == "kick"] == kicks, timeout=30_000)
+        e.step for e in tab.event_list() if e.kind == "kick"] == kicks, timeout=HANG_MS)
     events = tab.event_list()
     # every event is listed with its real step and marked on the loss and dead-fraction plots
     for e in events:
@@ -106,7 +107,7 @@ def test_without_auto_pause_the_run_goes_through_the_kicks(qtbot, tab):
     assert tab.load_preset("thermal-kick")
     tab.set_pace_index(len(PACES) - 1)
     tab.play()
-    qtbot.waitUntil(lambda: tab.worker.experiment.step > 510, timeout=60_000)
+    qtbot.waitUntil(lambda: tab.worker.experiment.step > 510, timeout=HANG_MS)
     assert tab.paused_steps == [] and tab.playing
     tab.pause()
 
@@ -143,7 +144,7 @@ def _window_state(window):
 def test_presentation_round_trip_on_every_tab_restores_everything(qtbot, make_window):
     window = make_window()
     window.resize(1100, 700)
-    qtbot.waitUntil(lambda: window.networks.last_frame is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: window.networks.last_frame is not None, timeout=HANG_MS)
     for index in range(window.tabs.count()):  # every tab built its widgets
         window.tabs.setCurrentIndex(index)
         QtWidgets.QApplication.processEvents()
@@ -207,7 +208,7 @@ def test_hover_names_dead_since_and_revived_at_from_the_engine_history(qtbot, ta
         target = tab.worker.experiment.step + 100
         tab.step_once()
         qtbot.waitUntil(lambda t=target: tab.shown_step == t and not tab.worker._commands,
-                        timeout=60_000)
+                        timeout=HANG_MS)
     history = tab.experiment.history
     steps = history.recorded_steps
     n = history.count
@@ -242,7 +243,7 @@ def test_locked_controls_disable_every_hidden_shortcut_and_action(qtbot, make_wi
     window = make_window()
     tab = window.networks
     qtbot.waitUntil(lambda: tab.last_frame is not None and not tab.worker._commands,
-                    timeout=30_000)
+                    timeout=HANG_MS)
     window.toggle_lock()
     assert tab.locked and "click a cell" not in tab.grid.key.text
     state = (tab.generation, tab.worker.experiment.step, tab.pace.value(), tab.selected,
@@ -280,11 +281,11 @@ def test_play_restarts_a_finished_locked_run(qtbot, make_window):
     tab.set_pace_index(len(PACES) - 1)
     window.toggle_lock()
     tab.play()
-    qtbot.waitUntil(lambda: tab.finished and not tab.playing, timeout=60_000)
+    qtbot.waitUntil(lambda: tab.finished and not tab.playing, timeout=HANG_MS)
     generation = tab.generation
     window.play_action.trigger()
     assert tab.playing and tab.generation == generation + 1
-    qtbot.waitUntil(lambda: tab.finished and tab.shown_step == 30, timeout=60_000)
+    qtbot.waitUntil(lambda: tab.finished and tab.shown_step == 30, timeout=HANG_MS)
 
 
 @pytest.mark.slow
@@ -311,7 +312,7 @@ def test_timeline_replays_a_recorded_step_then_goes_live(qtbot, tab):
     for target in (100, 200):
         tab.step_once()
         qtbot.waitUntil(lambda t=target: tab.shown_step == t and not tab.worker._commands,
-                        timeout=60_000)
+                        timeout=HANG_MS)
     history = tab.experiment.history
     assert tab.timeline.maximum() == history.count - 1
     index = int(history.index_at(50))

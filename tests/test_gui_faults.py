@@ -10,6 +10,7 @@ from PySide6 import QtCore, QtWidgets
 
 from gui.main_window import MainWindow
 from models.config import ConfigError, ExperimentConfig
+from tests.waiting import HANG_MS
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(240)]
 SMALL = ExperimentConfig(width=16, activations=("relu", "leaky_relu"), lrs=(0.03, 3.0),
@@ -69,12 +70,12 @@ def test_closing_during_training_and_a_brian2_simulation_is_quick_and_clean(qtbo
     # processes of others (the soak window, started with the session) are not this window's
     others = {p.pid for p in psutil.Process().children(recursive=True)}
     window.networks.play()
-    qtbot.waitUntil(lambda: window.networks.shown_step > 0, timeout=30_000)
+    qtbot.waitUntil(lambda: window.networks.shown_step > 0, timeout=HANG_MS)
     window.tabs.setCurrentWidget(window.neuron)
     window.neuron.run()
     # the simulation is under way: its process has imported Brian2 and reports progress
     qtbot.waitUntil(lambda: bool(window.neuron._pending)
-                    and window.neuron.progress_bar.value() > 0, timeout=60_000)
+                    and window.neuron.progress_bar.value() > 0, timeout=HANG_MS)
     # the simulation's process, not multiprocessing's resource tracker (which lives as long
     # as this interpreter and does no work)
     children_before = [p for p in psutil.Process().children(recursive=True)
@@ -101,7 +102,7 @@ def test_absurd_network_size_is_refused_before_it_eats_memory(window):
 def test_presentation_mode_enlarges_type_thickens_lines_and_tucks_controls(qtbot, window):
     tab = window.networks
     tab.step_once(10)
-    qtbot.waitUntil(lambda: tab.shown_step == 10, timeout=30_000)
+    qtbot.waitUntil(lambda: tab.shown_step == 10, timeout=HANG_MS)
     app = QtWidgets.QApplication.instance()
     size = app.font().pointSizeF()
     window.toggle_presentation()

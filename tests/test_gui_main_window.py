@@ -13,6 +13,7 @@ from PySide6 import QtWidgets
 from gui.main_window import MainWindow, versions
 from gui.networks.tab import NetworksTab
 from models.config import ExperimentConfig
+from tests.waiting import HANG_MS
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(120)]
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,17 +57,17 @@ def test_shortcuts_act_on_current_tab(qtbot, window):
     tab = window.networks
     shortcuts["Space"].trigger()
     assert tab.playing
-    qtbot.waitUntil(lambda: tab.shown_step > 0, timeout=30_000)
+    qtbot.waitUntil(lambda: tab.shown_step > 0, timeout=HANG_MS)
     shortcuts["Space"].trigger()
     assert not tab.playing
     generation = tab.generation
     shortcuts["R"].trigger()
     assert tab.generation == generation + 1
     shortcuts["S"].trigger()  # Step takes the step size shown (1, 10 or 100), not a probe interval
-    qtbot.waitUntil(lambda: tab.shown_step == tab.step_size.currentData(), timeout=30_000)
+    qtbot.waitUntil(lambda: tab.shown_step == tab.step_size.currentData(), timeout=HANG_MS)
     tab.step_size.setCurrentIndex(tab.step_size.findData(10))
     shortcuts["S"].trigger()
-    qtbot.waitUntil(lambda: tab.shown_step == 1 + 10, timeout=30_000)
+    qtbot.waitUntil(lambda: tab.shown_step == 1 + 10, timeout=HANG_MS)
 
 
 @pytest.mark.slow
@@ -83,7 +84,7 @@ def test_status_bar_shows_step_speed_frames(qtbot, make_window):
                 and window.rate_status.text() != "0 steps/s"
                 and window.fps_status.text() != "0 frames/s")
 
-    qtbot.waitUntil(showing_speed, timeout=30_000)
+    qtbot.waitUntil(showing_speed, timeout=HANG_MS)
     assert window.step_status.text().startswith("step ")
     assert window.rate_status.text().endswith("steps/s")
     assert window.fps_status.text().endswith("frames/s")
@@ -121,7 +122,7 @@ def test_added_tab_is_shut_down_on_close(qtbot, lab_app):
     assert win.tabs.tabText(index) == "Sweep"
     assert win.session()["tabs"]["sweep"] == {"x": 1}
     win.networks.play()
-    qtbot.waitUntil(lambda: win.networks.shown_step > 0, timeout=30_000)
+    qtbot.waitUntil(lambda: win.networks.shown_step > 0, timeout=HANG_MS)
     win.close()
     assert Other.stopped == 1
     assert not win.networks.worker.is_running()
@@ -133,7 +134,7 @@ def test_close_mid_run_leaves_no_thread(qtbot, lab_app):
     qtbot.addWidget(win)
     win.show()
     win.networks.play()
-    qtbot.waitUntil(lambda: win.networks.shown_step > 0, timeout=30_000)
+    qtbot.waitUntil(lambda: win.networks.shown_step > 0, timeout=HANG_MS)
     thread = win.networks.worker._thread
     win.close()
     assert thread is not None and thread.isFinished()
@@ -146,7 +147,7 @@ def test_close_mid_run_leaves_no_thread(qtbot, lab_app):
 def test_export_figures(qtbot, window, tmp_path):
     tab = window.networks
     tab.step_once(10)
-    qtbot.waitUntil(lambda: tab.shown_step == 10, timeout=30_000)
+    qtbot.waitUntil(lambda: tab.shown_step == 10, timeout=HANG_MS)
     written = window.export_figures(tmp_path)
     assert len(written) == 20  # 5 figures x PNG, SVG, PDF, CSV
     assert (tmp_path / "networks-selected_loss.csv").read_text().startswith("step,loss_bce")

@@ -9,6 +9,7 @@ from gui.networks.cell import dead_text
 from gui.theme import DEAD_COLOR
 from models.config import ExperimentConfig
 from models.experiment import Experiment
+from tests.waiting import HANG_MS
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(120)]
 
@@ -74,9 +75,9 @@ def test_play_pause_default_grid_matches_engine(qtbot, make_tab):
     tab = make_tab(ExperimentConfig(log_every=5))
     assert len(tab.grid.cells) == 20
     tab.play()
-    qtbot.waitUntil(lambda: tab.shown_step >= 20, timeout=30_000)
+    qtbot.waitUntil(lambda: tab.shown_step >= 20, timeout=HANG_MS)
     tab.pause()
-    qtbot.waitUntil(lambda: settled(tab), timeout=30_000)
+    qtbot.waitUntil(lambda: settled(tab), timeout=HANG_MS)
     assert_grid_matches_engine(tab)
     history = tab.history.cell(tab.selected)
     assert history["steps"][0] == 0 and np.all(np.diff(history["steps"]) > 0)
@@ -94,14 +95,14 @@ def test_same_init_for_every_cell(qtbot, make_tab):
 def test_reset_drops_stale_frames(qtbot, make_tab):
     tab = make_tab()
     tab.play()
-    qtbot.waitUntil(lambda: tab.shown_step >= 20, timeout=30_000)
+    qtbot.waitUntil(lambda: tab.shown_step >= 20, timeout=HANG_MS)
     old = tab.generation
     tab.reset()
     assert tab.generation != old and tab.last_frame is None
-    qtbot.waitUntil(lambda: tab.last_frame is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: tab.last_frame is not None, timeout=HANG_MS)
     assert tab.last_frame.generation == tab.generation
     tab.pause()
-    qtbot.waitUntil(lambda: settled(tab), timeout=30_000)
+    qtbot.waitUntil(lambda: settled(tab), timeout=HANG_MS)
     assert_grid_matches_engine(tab)
 
 
@@ -116,7 +117,7 @@ def test_thermal_kick_changes_dead_units_weights(qtbot, make_tab):
     assert dead[0].any()
     before = [w.copy() for w in exp.networks[0].W]
     tab.thermal_kick("all")
-    qtbot.waitUntil(lambda: "thermal kick" in tab.events.text(), timeout=30_000)
+    qtbot.waitUntil(lambda: "thermal kick" in tab.events.text(), timeout=HANG_MS)
     wait_step(qtbot, tab, 0)
     net = exp.networks[0]
     for layer in range(config.depth):
@@ -132,8 +133,8 @@ def test_switch_selected_to_leaky(qtbot, make_tab):
     tab.select(1)
     tab.switch_selected()
     qtbot.waitUntil(lambda: tab.last_frame is not None
-                    and tab.last_frame.snapshot.labels[1][0] == "leaky_relu", timeout=30_000)
-    qtbot.waitUntil(lambda: settled(tab), timeout=30_000)
+                    and tab.last_frame.snapshot.labels[1][0] == "leaky_relu", timeout=HANG_MS)
+    qtbot.waitUntil(lambda: settled(tab), timeout=HANG_MS)
     assert tab.worker.experiment.networks[1].activation == "leaky_relu"
     assert "now Leaky ReLU" in tab.grid.cells[1].title_text()
     assert tab.worker.experiment.networks[0].activation == "relu"
@@ -143,7 +144,7 @@ def test_inject_outlier_changes_the_next_step(qtbot, make_tab):
     tab = make_tab()
     wait_step(qtbot, tab, 0)
     tab.inject_outlier("all")
-    qtbot.waitUntil(lambda: "outlier" in tab.events.text(), timeout=30_000)
+    qtbot.waitUntil(lambda: "outlier" in tab.events.text(), timeout=HANG_MS)
     tab.step_once(1)
     wait_step(qtbot, tab, 1)
     twin = Experiment(SMALL)
@@ -161,7 +162,7 @@ def test_kick_scope_selected_only(qtbot, make_tab):
     before = [net.W[0].copy() for net in exp.networks]
     tab.select(1)  # relu at lr 3 (leaky and tanh units are never dead: they keep a slope)
     tab.thermal_kick("selected")
-    qtbot.waitUntil(lambda: "thermal kick" in tab.events.text(), timeout=30_000)
+    qtbot.waitUntil(lambda: "thermal kick" in tab.events.text(), timeout=HANG_MS)
     changed = [not np.array_equal(net.W[0], b) for net, b in zip(exp.networks, before)]
     assert changed == [i == 1 for i in range(len(before))]
 
@@ -177,7 +178,7 @@ def test_bad_learning_rate_keeps_previous_settings(qtbot, make_tab):
     assert tab.controls.message.isVisibleTo(tab)
     assert "'fast' is not a number" in tab.controls.message.text()
     assert "learning rates" in tab.controls.message.text()
-    qtbot.waitUntil(lambda: tab.shown_step > 0, timeout=30_000)  # still training
+    qtbot.waitUntil(lambda: tab.shown_step > 0, timeout=HANG_MS)  # still training
     assert tab.worker.is_running()
     tab.controls.lrs.setText("0.1, 1")
     tab.controls.lrs.editingFinished.emit()
@@ -260,7 +261,7 @@ def test_one_d_dataset_shows_fitted_curve(qtbot, make_tab):
     tab.step_once(10)
     wait_step(qtbot, tab, 10)
     assert not tab.detail.two_d
-    qtbot.waitUntil(lambda: tab.detail.output.size > 0, timeout=30_000)
+    qtbot.waitUntil(lambda: tab.detail.output.size > 0, timeout=HANG_MS)
     x, y = tab.detail.fit_curve.getData()
     assert len(x) > 10
     assert "Fitted curve" in tab.detail.output_plot.titleLabel.text

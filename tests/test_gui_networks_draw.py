@@ -10,6 +10,7 @@ from gui.networks.heatmap import drawn_states, heatmap_rgba
 from gui.networks.tab import NetworksTab
 from gui.theme import DEAD_COLOR
 from models.config import ExperimentConfig
+from tests.waiting import HANG_MS
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(120)]
 
@@ -36,20 +37,20 @@ def _settled(tab, step):
 
 
 def test_unchanged_cells_are_not_uploaded_again(qtbot, tab):
-    qtbot.waitUntil(lambda: _settled(tab, 0), timeout=30_000)
+    qtbot.waitUntil(lambda: _settled(tab, 0), timeout=HANG_MS)
     uploads = [cell.image.uploads for cell in tab.grid.cells]
     drawn = tab.frames_drawn
     tab.worker.request_frame()
-    qtbot.waitUntil(lambda: tab.frames_drawn > drawn and _settled(tab, 0), timeout=30_000)
+    qtbot.waitUntil(lambda: tab.frames_drawn > drawn and _settled(tab, 0), timeout=HANG_MS)
     assert [cell.image.uploads for cell in tab.grid.cells] == uploads
     tab.step_once(20)
-    qtbot.waitUntil(lambda: _settled(tab, 20), timeout=30_000)
+    qtbot.waitUntil(lambda: _settled(tab, 20), timeout=HANG_MS)
     assert all(cell.image.uploads > n for cell, n in zip(tab.grid.cells, uploads))
 
 
 def test_cell_pixels_are_the_engine_activity(qtbot, tab):
     tab.step_once(40)
-    qtbot.waitUntil(lambda: _settled(tab, 40), timeout=30_000)
+    qtbot.waitUntil(lambda: _settled(tab, 40), timeout=HANG_MS)
     with tab.worker.busy:
         snap = tab.worker.experiment.snapshot()
     lut = tab.grid._cmap.getLookupTable(0.0, 1.0, 256, alpha=True)
@@ -76,11 +77,11 @@ def test_live_titles_refresh_in_turn_and_settle_exact(qtbot, lab_app):
     tab.show()
     try:
         tab.play()
-        qtbot.waitUntil(lambda: tab.shown_step >= 30, timeout=30_000)
+        qtbot.waitUntil(lambda: tab.shown_step >= 30, timeout=HANG_MS)
         tab.pause()
         qtbot.waitUntil(lambda: tab.last_frame is not None and not tab.last_frame.playing
                         and tab._pending is None and not tab.worker.playing
-                        and tab.shown_step == tab.worker.experiment.step, timeout=30_000)
+                        and tab.shown_step == tab.worker.experiment.step, timeout=HANG_MS)
         assert not any(cell.title_pending() for cell in tab.grid.cells)
     finally:
         tab.shutdown()

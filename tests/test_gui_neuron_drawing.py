@@ -5,6 +5,7 @@ import pyqtgraph as pg
 import pytest
 
 from tests.test_gui_neuron_tab import fake_fi, fake_response, note_text
+from tests.waiting import HANG_MS
 
 pytestmark = pytest.mark.gui
 
@@ -76,7 +77,7 @@ def test_a_result_is_drawn_over_several_turns_a_few_items_each(tab, qtbot, items
     tab.result_shown.connect(shown.append)
     tab._show(job, result)
     assert not shown and tab.drawer.busy()  # nothing drawn inside the call itself
-    qtbot.waitUntil(lambda: shown == [job])
+    qtbot.waitUntil(lambda: shown == [job], timeout=HANG_MS)
     assert len(items_per_turn) >= 5
     assert 0 < max(items_per_turn) <= MAX_ITEMS_PER_TURN, items_per_turn
     # the stepped drawing ends where the one-go drawing does
@@ -102,7 +103,7 @@ def test_a_drive_is_drawn_over_many_turns_and_the_intervals_after_it(tab, qtbot,
     shown = []
     tab.result_shown.connect(shown.append)
     tab._show("drive", fake_drive(params))
-    qtbot.waitUntil(lambda: shown == ["drive"] and tab.is_idle(), timeout=20_000)
+    qtbot.waitUntil(lambda: shown == ["drive"] and tab.is_idle(), timeout=HANG_MS)
     assert len(items_per_turn) >= 12  # four plots, then the two interval plots
     assert max(items_per_turn) <= MAX_ITEMS_PER_TURN, items_per_turn
     assert tab.plots["raster"].listDataItems() and tab.plots["isi"].listDataItems()
@@ -116,7 +117,7 @@ def test_a_newer_result_of_the_same_job_replaces_one_being_drawn(tab, qtbot):
     tab._show("response", fake_response((1.0, 10.0, 100.0)))
     tab.drawer._step()  # half drawn
     tab._show("response", fake_response((2.0, 20.0)))
-    qtbot.waitUntil(tab.is_idle, timeout=30_000)
+    qtbot.waitUntil(tab.is_idle, timeout=HANG_MS)
     assert shown == ["response"]
     np.testing.assert_array_equal(tab._tables["response_gain"][1][:, 0], [2.0, 20.0])
 
@@ -138,7 +139,7 @@ def test_first_visit_shows_starting_until_the_first_result_replaces_it(tab, qtbo
     tab.result_shown.connect(lambda job: shown.append((job, panel.isVisible())))
     tab._on_report(tab._request, ("finished", "drive", fake_drive(preview)))
     assert panel.isVisible()  # until the preview is drawn
-    qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
+    qtbot.waitUntil(lambda: bool(shown), timeout=HANG_MS)
     assert shown == [("drive", False)] and not panel.isVisible()
     assert tab.plots["raster"].listDataItems()
     assert "quick preview" in tab.plots["raster"].titleLabel.text
@@ -171,7 +172,7 @@ def test_the_drawer_runs_one_step_a_turn_and_drops_a_broken_drawing(qtbot):
     drawer.put("a", three.steps(log), done.append)
     drawer._step()
     assert log == [0] and drawer.busy()
-    qtbot.waitUntil(lambda: done == ["done"])
+    qtbot.waitUntil(lambda: done == ["done"], timeout=HANG_MS)
     assert drawer.turns == 4 and not drawer.busy()
 
     def broken():
@@ -201,11 +202,11 @@ def test_the_cv_theory_comes_from_the_simulation_process_not_a_thread(tab, qtbot
     assert list(submitted[0])[:2] == ["drive", "cv"]  # the theory right after the drive
     tab._request = 5
     tab._on_report(5, ("finished", "drive", fake_drive(params)))
-    qtbot.waitUntil(lambda: "isi" in tab._tables, timeout=30_000)
+    qtbot.waitUntil(lambda: "isi" in tab._tables, timeout=HANG_MS)
     assert tab.intervals._thread is None and tab.intervals.busy()  # waiting, no thread
     tab._on_report(5, ("finished", "cv", curve))
     qtbot.waitUntil(lambda: tab.intervals.cv is curve and not tab.intervals.busy(),
-                    timeout=30_000)
+                    timeout=HANG_MS)
     assert tab.intervals._thread is None
     np.testing.assert_array_equal(tab._tables["cv_curve"][1][:, 1], curve.cv_theory)
 
@@ -218,9 +219,9 @@ def test_a_cancelled_cv_theory_is_computed_here_after_all(tab, qtbot, monkeypatc
     monkeypatch.setattr(tab.runner, "run", lambda specs: 6)
     tab.run()
     tab._on_report(6, ("finished", "drive", fake_drive(params)))
-    qtbot.waitUntil(lambda: "isi" in tab._tables, timeout=30_000)
+    qtbot.waitUntil(lambda: "isi" in tab._tables, timeout=HANG_MS)
     tab.cancel()  # the promised theory will not come: the helper thread computes it
-    qtbot.waitUntil(lambda: tab.intervals.cv is not None and tab.is_idle(), timeout=60_000)
+    qtbot.waitUntil(lambda: tab.intervals.cv is not None and tab.is_idle(), timeout=HANG_MS)
     assert tab.intervals._thread is not None
 
 
@@ -229,7 +230,7 @@ def test_the_grid_keeps_its_layout_while_a_result_is_drawn(tab, qtbot, monkeypat
 
     params = LifParameters(n_neurons=60, duration_s=2.0, noise_mv=0.0)
     tab._show("drive", fake_drive(params))  # the first result re-lays out the grid once
-    qtbot.waitUntil(tab.is_idle, timeout=30_000)
+    qtbot.waitUntil(tab.is_idle, timeout=HANG_MS)
     names = ("currents", "voltage", "raster", "population_rate")
     seen = []
     step = type(tab.drawer)._step
@@ -242,6 +243,6 @@ def test_the_grid_keeps_its_layout_while_a_result_is_drawn(tab, qtbot, monkeypat
     # the next one: each plot is cleared (shorter titles, no legend) and refilled
     tab._show("drive", fake_drive(params.replace(n_neurons=80, i1_na=0.1)))
     assert tab.steady.held
-    qtbot.waitUntil(tab.is_idle, timeout=30_000)
+    qtbot.waitUntil(tab.is_idle, timeout=HANG_MS)
     assert len(seen) > 10 and all(g == seen[0] for g in seen), "the grid moved mid-drawing"
     assert not tab.steady.held  # released: the grid takes its natural sizes again

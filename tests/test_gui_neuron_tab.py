@@ -5,6 +5,8 @@ import numpy as np
 import pytest
 from PySide6 import QtCore
 
+from tests.waiting import HANG_MS
+
 pytestmark = pytest.mark.gui
 
 SMALL = {"n_neurons": 40, "duration_s": 0.4, "noise_mv": 3.0}
@@ -83,7 +85,7 @@ def test_run_fills_every_figure_and_cache_makes_going_back_instant(tab, qtbot, t
     tab.apply_settings(settings)  # back: shown from the cache, nothing submitted
     tab.run()
     assert not tab._pending and tab.status.text() == "shown from cache"
-    qtbot.waitUntil(tab.is_idle, timeout=60_000)  # drawn an item per event-loop turn
+    qtbot.waitUntil(tab.is_idle, timeout=HANG_MS)  # drawn an item per event-loop turn
     np.testing.assert_array_equal(np.array(tab.figures()[3].table()[1]), first)
 
 
@@ -105,7 +107,7 @@ def test_closing_mid_simulation_leaves_no_thread_running(qtbot):
     qtbot.addWidget(widget)
     widget.apply_settings({"parameters": {"duration_s": 30.0, "n_neurons": 2000}})
     widget.show()  # first show starts the runs by itself
-    qtbot.waitUntil(lambda: widget.progress_bar.value() > 0, timeout=30000)
+    qtbot.waitUntil(lambda: widget.progress_bar.value() > 0, timeout=HANG_MS)
     assert widget.runner.is_running()
     widget.close()  # how long this takes is measured by benchmarks/gui.py, not asserted
     assert not widget.runner.is_running()
@@ -165,11 +167,11 @@ def test_noiseless_response_carries_a_note_and_a_noisy_one_does_not(tab):
 def test_tab_shows_the_noiseless_note_after_a_noiseless_run(tab, qtbot):
     tab.apply_settings({**tab.settings(), "parameters": {"noise_mv": 0.0}})
     tab._show("response", fake_response())
-    qtbot.waitUntil(tab.is_idle, timeout=30_000)
+    qtbot.waitUntil(tab.is_idle, timeout=HANG_MS)
     assert "not meaningful" in note_text(tab.plots["response_gain"])
     tab.apply_settings({**tab.settings(), "parameters": {"noise_mv": 4.0}})
     tab._show("response", fake_response())
-    qtbot.waitUntil(tab.is_idle, timeout=30_000)
+    qtbot.waitUntil(tab.is_idle, timeout=HANG_MS)
     assert note_text(tab.plots["response_gain"]) == ""
 
 
@@ -238,7 +240,8 @@ def test_every_plot_is_fully_visible_with_room_to_read(tab, qtbot, size):
     tab.resize(*size)
     for index in range(tab.views.count()):
         tab.views.setCurrentIndex(index)
-        qtbot.waitUntil(lambda: sum(g.isVisible() for g in tab.graphics.values()) == 1)
+        qtbot.waitUntil(lambda: sum(g.isVisible() for g in tab.graphics.values()) == 1,
+                        timeout=HANG_MS)
         page = tab.views.currentWidget()
         graphics = [g for g in tab.graphics.values() if g.isVisible()]
         assert len(graphics) == 1
@@ -269,7 +272,7 @@ def test_closing_mid_simulation_leaves_no_child_process(qtbot):
     qtbot.addWidget(widget)
     widget.apply_settings({"parameters": {"duration_s": 30.0, "n_neurons": 2000}})
     widget.show()
-    qtbot.waitUntil(lambda: widget.progress_bar.value() > 0, timeout=30000)
+    qtbot.waitUntil(lambda: widget.progress_bar.value() > 0, timeout=HANG_MS)
     pid = widget.runner.child_pid
     assert pid is not None and psutil.pid_exists(pid)
     widget.close()
@@ -297,7 +300,7 @@ def test_offset_checkbox_switches_the_drawn_and_printed_fit_and_persists(tab, qt
     assert tab.settings()["fit_offset"] is False and not tab.offset_box.isChecked()
     tab._cache[tab._key("fi")] = curve
     tab._show("fi", curve)
-    qtbot.waitUntil(tab.is_idle, timeout=30_000)
+    qtbot.waitUntil(tab.is_idle, timeout=HANG_MS)
     plain_rows = np.array(tab.figures()[4].table()[1])
     np.testing.assert_allclose(plain_rows[:, 3], curve.three_parameter_fit.rate_hz(
         curve.current_na))
@@ -306,7 +309,7 @@ def test_offset_checkbox_switches_the_drawn_and_printed_fit_and_persists(tab, qt
     assert "dt = 0.02 ms" in note_text(tab.plots["fi_curve"])  # the curve's own step
     tab.offset_box.setChecked(True)  # redrawn from the cache, nothing submitted
     assert not tab._pending
-    qtbot.waitUntil(tab.is_idle, timeout=30_000)
+    qtbot.waitUntil(tab.is_idle, timeout=HANG_MS)
     rows = np.array(tab.figures()[4].table()[1])
     np.testing.assert_allclose(rows[:, 3], curve.offset_fit.rate_hz(curve.current_na))
     assert "offset = " in tab.fit_label.text()

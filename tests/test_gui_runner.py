@@ -6,6 +6,8 @@ import threading
 
 import pytest
 
+from tests.waiting import HANG_MS
+
 pytestmark = pytest.mark.gui
 
 
@@ -28,11 +30,11 @@ def test_result_and_progress_arrive_in_order(qtbot, runner):
             task.report(k)
         return "done"
 
-    with qtbot.waitSignal(runner.finished, timeout=10_000):
+    with qtbot.waitSignal(runner.finished, timeout=HANG_MS):
         request = runner.start(work)
     assert seen == [("progress", request, 0), ("progress", request, 1),
                     ("progress", request, 2), ("finished", request, "done")]
-    qtbot.waitUntil(lambda: not runner.busy, timeout=10_000)
+    qtbot.waitUntil(lambda: not runner.busy, timeout=HANG_MS)
 
 
 def test_superseded_run_is_cancelled_and_its_reports_dropped(qtbot, runner):
@@ -48,13 +50,13 @@ def test_superseded_run_is_cancelled_and_its_reports_dropped(qtbot, runner):
         return "first"
 
     first = runner.start(slow)
-    qtbot.waitUntil(runner.is_running, timeout=10_000)
+    qtbot.waitUntil(runner.is_running, timeout=HANG_MS)
     running = []
     second = runner.start(lambda task: running.append(runner.request) or "second")
     assert second == first + 1
     assert runner.busy and not running  # deferred: never two runs at once
     gate.set()
-    qtbot.waitUntil(lambda: ("finished", second, "second") in seen, timeout=10_000)
+    qtbot.waitUntil(lambda: ("finished", second, "second") in seen, timeout=HANG_MS)
     assert ended == [True]
     assert [s for s in seen if s[1] == first] == []
     assert seen == [("finished", second, "second")]
@@ -68,8 +70,8 @@ def test_cancel_reports_cancelled_with_partial_value(qtbot, runner):
         return done
 
     request = runner.start(work)
-    qtbot.waitUntil(runner.is_running, timeout=10_000)
-    with qtbot.waitSignal(runner.cancelled, timeout=10_000) as blocker:
+    qtbot.waitUntil(runner.is_running, timeout=HANG_MS)
+    with qtbot.waitSignal(runner.cancelled, timeout=HANG_MS) as blocker:
         runner.cancel()
     assert blocker.args[0] == request and isinstance(blocker.args[1], int)
 
@@ -77,20 +79,20 @@ def test_cancel_reports_cancelled_with_partial_value(qtbot, runner):
 def test_cancel_of_a_deferred_run_still_reports_it(qtbot, runner):
     gate = threading.Event()
     runner.start(lambda task: gate.wait(10))
-    qtbot.waitUntil(runner.is_running, timeout=10_000)
+    qtbot.waitUntil(runner.is_running, timeout=HANG_MS)
     deferred = runner.start(lambda task: "never")
     cancelled = []
     runner.cancelled.connect(lambda req, v: cancelled.append(req))
     runner.cancel()
     gate.set()
-    qtbot.waitUntil(lambda: deferred in cancelled and not runner.busy, timeout=10_000)
+    qtbot.waitUntil(lambda: deferred in cancelled and not runner.busy, timeout=HANG_MS)
 
 
 def test_an_exception_becomes_one_line(qtbot, runner):
     def broken(task):
         raise ValueError("width: must be\n at least 1")
 
-    with qtbot.waitSignal(runner.failed, timeout=10_000) as blocker:
+    with qtbot.waitSignal(runner.failed, timeout=HANG_MS) as blocker:
         request = runner.start(broken)
     assert blocker.args == [request, "ValueError: width: must be at least 1"]
 
@@ -111,11 +113,11 @@ def test_a_run_outliving_its_runner_ends_quietly(qtbot, qapp, monkeypatch):
     monkeypatch.setattr(threading, "excepthook", lambda args: errors.append(args.exc_value))
     runner, gate = Runner("orphan"), threading.Event()
     runner.start(lambda task: gate.wait(10))
-    qtbot.waitUntil(runner.is_running, timeout=10_000)
+    qtbot.waitUntil(runner.is_running, timeout=HANG_MS)
     thread = runner._thread
     assert not runner.shutdown(0.0)  # still going: the window closes anyway
     runner.deleteLater()
-    qtbot.waitUntil(lambda: not isValid(runner), timeout=10_000)
+    qtbot.waitUntil(lambda: not isValid(runner), timeout=HANG_MS)
     gate.set()
     thread.join(10)
     assert not thread.is_alive() and errors == []

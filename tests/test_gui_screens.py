@@ -7,6 +7,7 @@ import pytest
 from PySide6 import QtWidgets
 
 from gui.presentation import _walk
+from tests.waiting import HANG_MS
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(180)]
 
@@ -27,7 +28,7 @@ def test_default_grid_and_detail_fit_a_small_screen(qtbot, make_window, size):
     window = make_window(ExperimentConfig(), all_tabs=False)  # the default 5 x 4 grid
     window.resize(*size)
     tab = window.networks
-    qtbot.waitUntil(lambda: tab.last_frame is not None, timeout=60_000)
+    qtbot.waitUntil(lambda: tab.last_frame is not None, timeout=HANG_MS)
     QtWidgets.QApplication.processEvents()
     assert window.width() <= size[0] and window.height() <= size[1]
     grid = tab.grid
@@ -54,7 +55,7 @@ def test_default_grid_and_detail_fit_a_small_screen(qtbot, make_window, size):
 def test_fitted_text_never_overflows_while_presenting(qtbot, make_window):
     window = make_window()
     window.resize(1280, 800)
-    qtbot.waitUntil(lambda: window.networks.last_frame is not None, timeout=60_000)
+    qtbot.waitUntil(lambda: window.networks.last_frame is not None, timeout=HANG_MS)
     window.toggle_presentation()
     QtWidgets.QApplication.processEvents()
     try:

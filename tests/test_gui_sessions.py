@@ -13,6 +13,7 @@ from gui.networks.tab import NetworksTab
 from models.config import ExperimentConfig
 from models.datasets import DatasetError
 from models.session_file import SessionError
+from tests.waiting import HANG_MS
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(180)]
 SMALL = ExperimentConfig(width=16, activations=("relu", "leaky_relu"), lrs=(0.03, 3.0),
@@ -28,7 +29,7 @@ def window(make_window, tmp_path, monkeypatch):
 def train_losses(qtbot, tab, steps=20) -> np.ndarray:
     tab.reset()
     tab.step_once(steps)
-    qtbot.waitUntil(lambda: tab.shown_step == steps, timeout=60_000)
+    qtbot.waitUntil(lambda: tab.shown_step == steps, timeout=HANG_MS)
     return tab.last_frame.snapshot.losses.copy()
 
 

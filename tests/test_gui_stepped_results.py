@@ -5,6 +5,8 @@ import concurrent.futures as cf
 import numpy as np
 import pytest
 
+from tests.waiting import HANG_MS
+
 pytestmark = pytest.mark.gui
 
 SWEEP = {"activations": ["relu", "leaky_relu"], "lrs": [0.01, 3.0], "seeds": 2, "steps": 40,
@@ -69,7 +71,7 @@ def test_sweep_rows_drawn_over_turns_into_reused_items(sweep, qtbot):
     made = _record_turns(sweep.drawer, lambda: _sweep_plots(sweep))
     sweep.show_rows(rows)
     assert sweep.drawer.busy()  # nothing drawn in the call itself
-    qtbot.waitUntil(lambda: not sweep.drawer.busy())
+    qtbot.waitUntil(lambda: not sweep.drawer.busy(), timeout=HANG_MS)
     assert len(made) >= 6  # 2 panels x 2 heatmaps, then 4 curves: several turns
     assert sum(made) == 0  # every item reused: same plots, images, labels, curves
     assert _sweep_plots(sweep) == plots_before
@@ -107,7 +109,7 @@ def test_sweep_first_report_makes_a_bounded_number_of_items_per_turn(sweep, qtbo
     fresh.show()
     made = _record_turns(fresh.drawer, lambda: _sweep_plots(fresh))
     fresh.show_rows(rows)
-    qtbot.waitUntil(lambda: not fresh.drawer.busy())
+    qtbot.waitUntil(lambda: not fresh.drawer.busy(), timeout=HANG_MS)
     assert sum(made) > 20  # images, 32 labels, a second panel per heatmap, 4 x 2 curve items
     assert max(made) <= LABELS_PER_STEP + 1, made
     assert len(fresh.dead_plots) == len(fresh.loss_plots) == 2
@@ -141,7 +143,7 @@ def test_theory_results_drawn_over_turns_into_reused_curves(theory, qtbot):
     for name in SECTIONS:  # the same results arrive again, as in a second run
         theory._on_section(theory._request, name, results[name])
     assert theory.drawer.busy()
-    qtbot.waitUntil(lambda: not theory.drawer.busy())
+    qtbot.waitUntil(lambda: not theory.drawer.busy(), timeout=HANG_MS)
     assert len(made) > 2 * len(SECTIONS)  # each section over several turns
     assert max(made) <= 2, made  # one curve (with its legend sample) or one band a turn
     for name, p in theory.plots.items():

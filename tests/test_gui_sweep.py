@@ -6,6 +6,8 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 
+from tests.waiting import HANG_MS
+
 pytestmark = pytest.mark.gui
 
 SMALL = {"activations": ["relu", "leaky_relu"], "lrs": [0.01, 3.0], "seeds": 2, "steps": 40,
@@ -110,7 +112,7 @@ def test_run_draws_heatmaps_hover_and_exports(tab, tmp_path, qtbot):
     plot = tab.dead_plots[0]
     # the heatmap is laid out: the cell's centre maps inside the plot's view box
     qtbot.waitUntil(lambda: plot.vb.sceneBoundingRect().contains(
-        plot.vb.mapViewToScene(pg.Point(1.5, 0.5))))
+        plot.vb.mapViewToScene(pg.Point(1.5, 0.5))), timeout=HANG_MS)
     pos = plot.vb.mapViewToScene(pg.Point(1.5, 0.5))  # column lr 3.0, row relu
     tab._on_hover(tab.dead_view, pos)
     assert "seeds" in tab.hover_label.text() and "relu" in tab.hover_label.text()
@@ -143,7 +145,7 @@ def test_cancel_keeps_rows_and_stale_reports_are_dropped(qtbot, tab, tmp_path):
         tab.run(executor=pool)
         # the window sees the first rows while the sweep runs: redrawing never starves its
         # event loop (how promptly is measured by benchmarks/gui.py)
-        qtbot.waitUntil(lambda: len(tab.rows) > 0, timeout=30_000)
+        qtbot.waitUntil(lambda: len(tab.rows) > 0, timeout=HANG_MS)
         tab.cancel()
         assert tab.wait_until_idle(10)
     assert states == ["cancelled"]

@@ -7,6 +7,7 @@ import pytest
 from PySide6 import QtCore
 
 from models.config import ExperimentConfig
+from tests.waiting import HANG_MS
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(120)]
 NO_FILL = QtCore.Qt.BrushStyle.NoBrush
@@ -30,7 +31,7 @@ def settled(tab, step):
 
 def test_the_boundary_plot_holds_exactly_the_test_points_as_hollow_rings(qtbot, make_tab):
     tab = make_tab()
-    qtbot.waitUntil(lambda: settled(tab, 0), timeout=30_000)
+    qtbot.waitUntil(lambda: settled(tab, 0), timeout=HANG_MS)
     exp = tab.experiment
     view = tab.detail.held_out
     test_x, test_y = exp.test_dataset.x, exp.test_dataset.y[:, 0]
@@ -53,10 +54,10 @@ def test_the_boundary_plot_holds_exactly_the_test_points_as_hollow_rings(qtbot, 
 
 def test_loss_plot_legend_and_hover_show_the_engines_test_numbers(qtbot, make_tab):
     tab = make_tab()
-    qtbot.waitUntil(lambda: settled(tab, 0), timeout=30_000)
+    qtbot.waitUntil(lambda: settled(tab, 0), timeout=HANG_MS)
     tab.select(1)
     tab.step_once(30)
-    qtbot.waitUntil(lambda: settled(tab, 30), timeout=30_000)
+    qtbot.waitUntil(lambda: settled(tab, 30), timeout=HANG_MS)
     tab.draw()
     h = tab.experiment.history
     i = h.index_at(30)
@@ -82,7 +83,7 @@ def test_loss_plot_legend_and_hover_show_the_engines_test_numbers(qtbot, make_ta
 
 def test_no_test_points_means_no_rings_and_no_test_entry(qtbot, make_tab):
     tab = make_tab(SMALL.replace(test_fraction=0.0))
-    qtbot.waitUntil(lambda: settled(tab, 0), timeout=30_000)
+    qtbot.waitUntil(lambda: settled(tab, 0), timeout=HANG_MS)
     view = tab.detail.held_out
     assert all(ring.scene() is None for ring in view.rings)
     assert [t.split(" · ")[0] for t in view.legend_texts()] == ["train"]
@@ -91,7 +92,7 @@ def test_no_test_points_means_no_rings_and_no_test_entry(qtbot, make_tab):
 
 def test_regression_test_points_sit_on_the_fitted_curve_plot(qtbot, make_tab):
     tab = make_tab(SMALL.replace(dataset="sine", activations=("relu",), lrs=(0.05,)))
-    qtbot.waitUntil(lambda: settled(tab, 0), timeout=30_000)
+    qtbot.waitUntil(lambda: settled(tab, 0), timeout=HANG_MS)
     exp = tab.experiment
     x, y = tab.detail.held_out.points(2)
     np.testing.assert_array_equal(x, exp.test_dataset.x[:, 0])

@@ -13,6 +13,7 @@ from gui.networks.why.strip import NO_STEP_RGBA
 from gui.networks.why.updates import RATIO_GUIDE
 from gui.theme import DEAD_COLOR
 from models.config import ExperimentConfig
+from tests.waiting import HANG_MS
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(120)]
 
@@ -29,7 +30,7 @@ def run_to(qtbot, tab, step):
     """Take steps up to `step` and wait until the newest frame is drawn."""
     tab.step_once(step - max(tab.shown_step, 0))
     qtbot.waitUntil(lambda: tab.shown_step == step and tab._pending is None
-                    and not tab.worker._commands, timeout=30_000)
+                    and not tab.worker._commands, timeout=HANG_MS)
 
 
 def history_count(tab):
@@ -43,7 +44,7 @@ def test_drift_heatmap_is_the_engines_histograms_and_follows_replay(qtbot, make_
     assert tab.why.page == "drift" and tab.why.isVisible()
     tab.select(3)
     run_to(qtbot, tab, 30)
-    qtbot.waitUntil(lambda: len(tab.why.drift.steps) == history_count(tab), timeout=10_000)
+    qtbot.waitUntil(lambda: len(tab.why.drift.steps) == history_count(tab), timeout=HANG_MS)
     h, exp = tab.experiment.history, tab.experiment
     drift = tab.why.drift
     counts = h.extra("z_counts")[:, 3]
@@ -74,7 +75,7 @@ def test_update_sizes_and_the_strip_of_every_cell(qtbot, make_tab):
     tab.why.set_page("updates")
     tab.select(1)
     run_to(qtbot, tab, 25)
-    qtbot.waitUntil(lambda: len(tab.why.strip.steps) == history_count(tab), timeout=10_000)
+    qtbot.waitUntil(lambda: len(tab.why.strip.steps) == history_count(tab), timeout=HANG_MS)
     h = tab.experiment.history
     ratio = h.extra("update_ratio").astype(float)
     strip = tab.why.strip
@@ -139,7 +140,7 @@ def test_clicking_a_unit_computes_its_plateau_through_the_engine_loss(qtbot, mak
     click_unit(qtbot, tab, 2, 1, 5)
     assert tab.selected == 2 and tab.why.unit == (2, 1, 5)
     assert tab.why.jobs, "the click started a plateau job"
-    qtbot.waitUntil(lambda: finished(tab, (2, 1, 5)), timeout=60_000)
+    qtbot.waitUntil(lambda: finished(tab, (2, 1, 5)), timeout=HANG_MS)
     view = tab.why.plateau
     surface = view.surface
     assert view.surface_step == 20 == tab.experiment.history.recorded_steps[-1]
@@ -188,13 +189,13 @@ def test_a_new_selection_cancels_the_running_plateau_and_drops_its_result(qtbot,
         why.select_unit(0, 0, 1)
         first = why.jobs[-1]
         first_request = why._request
-        qtbot.waitUntil(why.runner.is_running, timeout=10_000)  # waiting for the lock
+        qtbot.waitUntil(why.runner.is_running, timeout=HANG_MS)  # waiting for the lock
         why.select_unit(0, 1, 7)  # another unit while the first runs
         assert why._request != first_request and why.jobs[-1] is not first
     finally:
         release.set()
         holder.join(10)
-    qtbot.waitUntil(lambda: finished(tab, (0, 1, 7)), timeout=60_000)
+    qtbot.waitUntil(lambda: finished(tab, (0, 1, 7)), timeout=HANG_MS)
     assert first.ended.is_set() and first.stopped and first.levels_done == 0
     second = why.jobs[-1]
     assert second is not first and second.levels_done == 2
@@ -211,7 +212,7 @@ def test_a_new_selection_cancels_the_running_plateau_and_drops_its_result(qtbot,
     why.select_unit(0, 0, 2)
     tab.select(1)
     assert why.unit is None and why.plateau.surface is None
-    qtbot.waitUntil(lambda: not why.runner.busy, timeout=10_000)
+    qtbot.waitUntil(lambda: not why.runner.busy, timeout=HANG_MS)
 
 
 def test_session_keeps_the_unit_and_the_view(qtbot, make_tab):
@@ -229,7 +230,7 @@ def test_session_keeps_the_unit_and_the_view(qtbot, make_tab):
     assert other.selected == 1 and other.why.unit == (1, 1, 4)
     assert other.detail_area.view == "why" and other.why.page == "plateau"
     assert other.settings() == saved
-    qtbot.waitUntil(lambda: finished(other, (1, 1, 4)), timeout=60_000)
+    qtbot.waitUntil(lambda: finished(other, (1, 1, 4)), timeout=HANG_MS)
     # a session saved before these fields existed still loads, on the history view
     old = {k: v for k, v in saved.items() if k not in ("unit", "detail_view", "why_page")}
     other.apply_settings(old)
@@ -257,7 +258,7 @@ def test_every_why_plot_has_the_export_menu_and_exports_the_builders_figure(qtbo
     why.select_unit(1, 0, 3)
     assert not why.runner.busy  # the plateau waits until its page is seen
     why.set_page("plateau")
-    qtbot.waitUntil(lambda: finished(tab, (1, 0, 3)), timeout=60_000)
+    qtbot.waitUntil(lambda: finished(tab, (1, 0, 3)), timeout=HANG_MS)
     why.set_page("updates")  # every page drawn once
     figures = why.figures()
     names = [f.name for f in figures]
