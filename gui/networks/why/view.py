@@ -82,6 +82,7 @@ class WhyView(QtWidgets.QWidget, WhyFigures):
         self.jobs: list[PlateauJob] = []
         self._request = 0
         self._dirty = True
+        self._layout: tuple[int, list[str], list[float]] | None = None  # not laid out yet
         self._pending_job = False
         self._last_live = 0.0
         self._later = QtCore.QTimer(self)
@@ -166,6 +167,7 @@ class WhyView(QtWidgets.QWidget, WhyFigures):
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         """Draw what changed while hidden, and start a plateau that waited to be seen."""
         super().showEvent(event)
+        self._lay_out()
         if self._dirty:
             self.refresh(self.upto, force=True)
         self._start_if_pending()
@@ -196,10 +198,11 @@ class WhyView(QtWidgets.QWidget, WhyFigures):
         self.runner.cancel()
         self.experiment, self.lock, self.generation = experiment, lock, int(generation)
         config = experiment.config
-        self.drift.configure(config.depth)
-        self.updates.configure(config.depth + 1)
-        self.updates_key.setText(self.updates.key_text)
-        self.strip.configure(activations, lrs, config.depth + 1)
+        # the plots are laid out when the view is first seen: a window (or a preset) that
+        # never opens it does not pay for a plot per layer and per cell
+        self._layout = (config.depth, list(activations), list(lrs))
+        if self.isVisible():
+            self._lay_out()
         self.plateau.set_loss_name(experiment.loss_name)
         self.upto = None
         if self.unit is not None:
@@ -209,6 +212,17 @@ class WhyView(QtWidgets.QWidget, WhyFigures):
             else:
                 self.clear_unit()
         self._dirty = True
+
+    def _lay_out(self) -> None:
+        """Lay out the drift, update and strip plots for the configured networks (once)."""
+        if self._layout is None:
+            return
+        depth, activations, lrs = self._layout
+        self._layout = None
+        self.drift.configure(depth)
+        self.updates.configure(depth + 1)
+        self.updates_key.setText(self.updates.key_text)
+        self.strip.configure(activations, lrs, depth + 1)
 
     def set_cell(self, cell: int) -> None:
         """Follow the selected cell; a unit of another cell is let go (its job cancelled)."""
@@ -327,6 +341,7 @@ class WhyView(QtWidgets.QWidget, WhyFigures):
         if not self.isVisible():
             self._dirty = True
             return
+        self._lay_out()
         now = time.perf_counter()
         wait = self._last_live + LIVE_INTERVAL_S - now
         if upto is None and wait > 0 and not force:  # live: twice a second, the last one kept
