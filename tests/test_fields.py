@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 
 import pytest
@@ -100,18 +101,11 @@ def _validator(cls, base, spec, text):
     return True
 
 
-def _cli(command, build, table, base, spec, text):
+@functools.cache
+def _refusing_parser() -> argparse.ArgumentParser:
+    """The command line's parser, built once, whose subcommands raise instead of exiting."""
     from cli.registry import build_parser
 
-    argv = [*command]
-    for name, value in base.items():
-        other = table[name]
-        argv += [other.flag, other.format(value)]
-    if spec.kind == "bool":
-        argv += {"true": [spec.flag], "false": ["--no-" + spec.flag[2:]]}.get(
-            text, [f"{spec.flag}={text}"])
-    else:
-        argv.append(f"{spec.flag}={text}")
     parser = build_parser()
 
     def refuse(message):
@@ -125,8 +119,21 @@ def _cli(command, build, table, base, spec, text):
                     if isinstance(inner, argparse._SubParsersAction):
                         for leaf in inner.choices.values():
                             leaf.error = refuse
+    return parser
+
+
+def _cli(command, build, table, base, spec, text):
+    argv = [*command]
+    for name, value in base.items():
+        other = table[name]
+        argv += [other.flag, other.format(value)]
+    if spec.kind == "bool":
+        argv += {"true": [spec.flag], "false": ["--no-" + spec.flag[2:]]}.get(
+            text, [f"{spec.flag}={text}"])
+    else:
+        argv.append(f"{spec.flag}={text}")
     try:
-        build(parser.parse_args(argv))
+        build(_refusing_parser().parse_args(argv))
     except UsageError as exc:
         assert spec.flag in str(exc), exc
         return False

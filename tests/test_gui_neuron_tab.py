@@ -437,6 +437,12 @@ def test_parameter_form_is_the_command_lines_field_table(tab):
 
 @pytest.mark.slow
 def test_first_visit_says_the_simulator_is_starting_then_previews_then_runs_all(tab, qtbot):
+    from gui.neuron.preview import PREVIEW_NEURONS, PREVIEW_S
+
+    # a run twice the preview's size (not the preset's minute of work): the preview is smaller
+    tab.apply_settings({"parameters": {**SMALL, "n_neurons": 2 * PREVIEW_NEURONS,
+                                       "duration_s": 2 * PREVIEW_S},
+                        "currents": "0:0.6:7", "freqs": "5, 50", "scan": "noise_mv"})
     shown = []
     tab.result_shown.connect(shown.append)
     assert tab.run_preview()
