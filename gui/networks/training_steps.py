@@ -45,6 +45,12 @@ class TrainingSteps:
             return 1.0 + step / LAPSE_DOUBLING
         return self.pace
 
+    def _finish_run(self) -> bool:
+        """Stop playing at the end of the run and say so; return True (the chunk is done)."""
+        self.playing = False
+        self.finished_steps.emit(self._run_generation)
+        return True
+
     def _check_events(self) -> bool:
         """Pause on a new scheduled event when auto-pause is on; return True if paused."""
         events = self.experiment.history.events
@@ -78,9 +84,7 @@ class TrainingSteps:
         wanted = int(self._credit)
         steps = self._next_stop(wanted) if wanted > 0 else 0
         if wanted > 0 and steps <= 0:
-            self.playing = False
-            self.finished_steps.emit(self._run_generation)
-            return True
+            return self._finish_run()
         if steps > 0:
             self._credit -= steps
             self._run(steps)
@@ -88,9 +92,7 @@ class TrainingSteps:
         if self._check_events():
             return True
         if exp.step >= exp.config.steps:
-            self.playing = False
-            self.finished_steps.emit(self._run_generation)
-            return True
+            return self._finish_run()
         self._emit_frame(force=True, reuse=True)
         return False
 
@@ -152,17 +154,13 @@ class TrainingSteps:
             return self._paced_chunk()
         chunk = self._next_stop(exp.config.log_every)
         if chunk <= 0:
-            self.playing = False
-            self.finished_steps.emit(self._run_generation)
-            return True
+            return self._finish_run()
         interval = 1.0 / min(self.max_rate, LIVE_RATE)
         self._run(chunk, deadline=self._last_probe + interval)
         if self._check_events():
             return True
         if exp.step >= exp.config.steps:
-            self.playing = False
-            self.finished_steps.emit(self._run_generation)
-            return True
+            return self._finish_run()
         if time.perf_counter() - self._last_probe >= interval:
             self._emit_frame(force=False)  # unless MAX_IN_FLIGHT frames are not yet drawn
         return False

@@ -205,9 +205,7 @@ class TrainingWorker(QtCore.QObject, TrainingSteps, FrameSender):
 
     def _do_play(self) -> bool:
         if self.experiment is not None and self.experiment.step >= self.experiment.config.steps:
-            self.playing = False
-            self.finished_steps.emit(self._run_generation)
-            return True
+            return self._finish_run()
         self.playing = True
         return False
 
