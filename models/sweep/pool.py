@@ -13,8 +13,8 @@ import time
 
 from models.sweep.run import pin_blas
 
-__all__ = ["default_workers", "exit_with", "local_pool", "signals_deferred", "stop_pool",
-           "worker_init"]
+__all__ = ["default_workers", "exit_with", "local_pool", "signals_deferred",
+           "start_forkserver", "stop_pool", "worker_init"]
 
 
 def default_workers() -> int:
@@ -96,9 +96,36 @@ def local_pool(workers: int) -> cf.ProcessPoolExecutor:
     # forkserver: workers are forked from a clean server process, never from a process that
     # runs Qt or other threads (a plain fork of a threaded GUI process can deadlock).
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                  initializer=worker_init, initargs=(os.getpid(),))
+    method = "forkserver" if "forkserver" in methods else "spawn"
+    if method == "forkserver":
+        start_forkserver()
+    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(
+        method), initializer=worker_init, initargs=(os.getpid(),))
+
+
+def start_forkserver() -> None:
+    """Start the forkserver (if it is not running) so its workers can be stopped cleanly.
+
+    Started lazily by the first `submit`, inside `signals_deferred`, the server passed its
+    held signals on to every worker: `stop_pool`'s SIGTERM then did nothing, and a worker
+    still starting up read its pool's queue after the pool had gone and printed a traceback
+    before the SIGKILL came. Started here (from the main thread) with SIGINT ignored, the
+    server and every worker it forks ignore Ctrl-C from their first instruction (the parent
+    handles it; `worker_init` ignores it again) and end at once on SIGTERM.
+    """
+    from multiprocessing import forkserver
+
+    if threading.current_thread() is not threading.main_thread():
+        forkserver.ensure_running()  # only the main thread may change a signal's handler
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # none lost meanwhile
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # kept across exec
+    try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def stop_pool(pool: cf.ProcessPoolExecutor, grace: float = 1.0) -> None:
