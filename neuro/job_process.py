@@ -249,7 +249,10 @@ class JobProcess:
             self._process.start()
 
     def _stop_child(self, timeout: float) -> bool:
+        # every object the child unpickles stays alive until the child is gone: a child still
+        # starting up would otherwise find their semaphores unlinked (a SemLock traceback)
         process, jobs, results = self._process, self._jobs, self._results
+        shared_cancel = self._shared_cancel  # noqa: F841 - held, see above
         self._process = self._jobs = self._results = self._shared_cancel = None
         self._ready = False
         self._kill_deadline = None

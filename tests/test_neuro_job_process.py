@@ -151,3 +151,16 @@ def test_the_child_exits_when_its_parent_is_killed(tmp_path):
     finally:
         if parent.poll() is None:
             parent.kill()
+
+
+def test_shutting_down_a_child_still_starting_up_prints_no_traceback(capfd):
+    # the child unpickles its queues and its shared cancel counter as it starts: a shutdown
+    # in the meantime must keep their semaphores until the child is gone
+    for _ in range(3):
+        jobs = JobProcess()
+        jobs.submit("drive", {"params": SMALL})
+        pid = jobs.pid
+        assert jobs.shutdown()
+        assert_gone(pid)
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "SemLock" not in err, err
