@@ -76,10 +76,11 @@ class DetailView(pg.GraphicsLayoutWidget):
         super().__init__(parent)
         self.setMinimumHeight(178)  # room for the axis titles (presentation mode scales it)
         self.ci.setContentsMargins(4, 4, 4, 4)
-        self.loss_plot = self.addPlot(row=0, col=0, axisItems={"left": LogAxis("left")})
-        self.layers_plot = self.addPlot(row=0, col=1)
-        self.kymo_plot = self.addPlot(row=0, col=2)
-        self.output_plot = self.addPlot(row=0, col=3)
+        self.loss_plot = self.addPlot(enableMenu=False, row=0, col=0,
+                                      axisItems={"left": LogAxis("left")})
+        self.layers_plot = self.addPlot(enableMenu=False, row=0, col=1)
+        self.kymo_plot = self.addPlot(enableMenu=False, row=0, col=2)
+        self.output_plot = self.addPlot(enableMenu=False, row=0, col=3)
         self.loss_name = "bce"
         theme.style_plot(self.loss_plot, "Loss of the selected cell", "training step",
                          LOSS_LABELS["bce"])

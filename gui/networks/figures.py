@@ -45,7 +45,7 @@ def activity_grid_figure(labels: list[tuple[str, float]], activations: list[str]
         r, c = divmod(k, n_cols)
         dead_pct = 100.0 * dead[k].mean()
         state = "DIVERGED" if diverged[k] else f"{dead_pct:.0f}% dead"
-        plot = layout.addPlot(row=r + 1, col=c,
+        plot = layout.addPlot(enableMenu=False, row=r + 1, col=c,
                               title=f"{act}, lr {lr:g}: {state}")
         image = pg.ImageItem(activity_rgba(activity[k], dead[k]).transpose(1, 0, 2))
         plot.addItem(image)
@@ -95,7 +95,7 @@ def curves_figure(name: str, title: str, y_label: str, steps: np.ndarray,
     (pyqtgraph.PlotWidget, Figure)
         The widget and its figure.
     """
-    widget = pg.PlotWidget(title=title)
+    widget = pg.PlotWidget(title=title, enableMenu=False)
     widget.setBackground("w")
     widget.resize(900, 560)
     plot = widget.getPlotItem()

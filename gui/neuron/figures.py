@@ -27,7 +27,7 @@ def add_figure_item(layout: pg.GraphicsLayout, name: str, row: int | None = None
         item = plots.PlotStack(STACKED_FIGURES[name])
         layout.addItem(item, row=row, col=col, **span)
         return item
-    return layout.addPlot(row=row, col=col, **span)
+    return layout.addPlot(enableMenu=False, row=row, col=col, **span)
 
 
 @stepped

@@ -193,7 +193,7 @@ class PlotStack(pg.GraphicsLayout):
         self.addItem(self.titleLabel, row=0, col=0)
         self.panels: list[pg.PlotItem] = []
         for row in range(rows):
-            panel = self.addPlot(row=row + 1, col=0)
+            panel = self.addPlot(enableMenu=False, row=row + 1, col=0)
             panel.getAxis("left").setWidth(axis_width)
             if self.panels:
                 panel.setXLink(self.panels[0])

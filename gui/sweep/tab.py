@@ -100,7 +100,7 @@ class SweepTab(QtWidgets.QWidget, LabTab, save_location.SaveLocation):
         self.dead_view = pg.GraphicsLayoutWidget()
         self.loss_view = pg.GraphicsLayoutWidget()
         self.curve_view = pg.GraphicsLayoutWidget()
-        self.curve_plot = self.curve_view.addPlot()
+        self.curve_plot = self.curve_view.addPlot(enableMenu=False)
         self.curve_plot.setTitle("Final dead fraction vs learning rate (mean ± std over seeds)")
         self.curve_plot.setLabel("bottom", "learning rate (1, log scale)")
         self.curve_plot.setLabel("left", "final dead fraction (of hidden units)")
@@ -108,7 +108,8 @@ class SweepTab(QtWidgets.QWidget, LabTab, save_location.SaveLocation):
         self.loss_plots: list[pg.PlotItem] = []
         for view, plots in ((self.dead_view, self.dead_plots),
                             (self.loss_view, self.loss_plots)):
-            plots.append(view.addPlot(row=0, col=0))  # reused by every run (see _panels)
+            # reused by every run (see _panels)
+            plots.append(view.addPlot(enableMenu=False, row=0, col=0))
             quiet_pyqtgraph_menus(view.ci)
             view.scene().sigMouseMoved.connect(
                 lambda pos, view=view: self._on_hover(view, pos))
@@ -359,7 +360,7 @@ class SweepTab(QtWidgets.QWidget, LabTab, save_location.SaveLocation):
         while len(plots) > count:
             view.removeItem(plots.pop())
         while len(plots) < count:
-            plots.append(view.addPlot(row=0, col=len(plots)))
+            plots.append(view.addPlot(enableMenu=False, row=0, col=len(plots)))
             quiet_pyqtgraph_menus(view.ci)  # the right-click menu stays ours
             yield
 

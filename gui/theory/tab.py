@@ -101,7 +101,7 @@ class TheoryTab(QtWidgets.QWidget, LabTab):
         self.graphics.setMinimumHeight(1900)
         self.plots: dict[str, pg.PlotItem] = {}
         for k, name in enumerate(FIGURE_NAMES):
-            plot = self.graphics.addPlot(row=k // 2, col=k % 2)
+            plot = self.graphics.addPlot(enableMenu=False, row=k // 2, col=k % 2)
             plot.setTitle(name.replace("_", " ") + " (not computed yet)")
             plot.setLabel("bottom", "")
             self.plots[name] = plot

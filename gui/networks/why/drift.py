@@ -58,7 +58,7 @@ class DriftView(pg.GraphicsLayoutWidget):
         panels = self.depth + 1
         cols = min(panels, MAX_COLUMNS)
         for layer in range(self.depth):
-            plot = self.addPlot(row=layer // cols, col=layer % cols)
+            plot = self.addPlot(enableMenu=False, row=layer // cols, col=layer % cols)
             prepare_plot(plot, f"Layer {layer + 1}", "training step",
                          "pre-activation z")
             image = pg.ImageItem(axisOrder="row-major")
@@ -76,7 +76,7 @@ class DriftView(pg.GraphicsLayoutWidget):
             self.heat_plots.append(plot)
             self.images.append(image)
         last = self.depth
-        self.trace_plot = self.addPlot(row=last // cols, col=last % cols)
+        self.trace_plot = self.addPlot(enableMenu=False, row=last // cols, col=last % cols)
         prepare_plot(self.trace_plot, "z ≤ 0 (= 1 − activity)", "training step",
                      "fraction with z ≤ 0")
         self.trace_plot.setYRange(0.0, 1.0, padding=0.02)

@@ -48,7 +48,7 @@ class PlateauView(pg.GraphicsLayoutWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.ci.setContentsMargins(2, 2, 2, 2)
-        self.plot = self.addPlot(row=0, col=0)
+        self.plot = self.addPlot(enableMenu=False, row=0, col=0)
         prepare_plot(self.plot, "Plateau: click a unit in the selected cell's heatmap",
                      "bias b of the unit (units of z)",
                      "incoming weight norm ‖w‖", steps_on_x=False)

@@ -84,7 +84,7 @@ class UpdateStrip(pg.GraphicsLayoutWidget):
                   for k in range(n_layers)]]
         for k in range(len(self.labels)):
             r, c = divmod(k, cols)
-            plot = self.addPlot(row=r, col=c)
+            plot = self.addPlot(enableMenu=False, row=r, col=c)
             prepare_plot(plot, "", "training step" if r == rows - 1 else "",
                          pretty_activation(activations[r]) if c == 0 else "")
             plot.getAxis("left").setTicks(ticks)

@@ -46,8 +46,8 @@ class UpdateView(pg.GraphicsLayoutWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.ci.setContentsMargins(2, 2, 2, 2)
-        self.ratio_plot = self.addPlot(row=0, col=0)
-        self.grad_plot = self.addPlot(row=0, col=1)
+        self.ratio_plot = self.addPlot(enableMenu=False, row=0, col=0)
+        self.grad_plot = self.addPlot(enableMenu=False, row=0, col=1)
         prepare_plot(self.ratio_plot, "Update ratio ‖lr·step‖ / ‖W‖", "training step",
                      "log10 update-to-data ratio")
         prepare_plot(self.grad_plot, "Gradient norm (W and b)",
