@@ -52,7 +52,7 @@ DIMENSIONLESS = ("fraction", "probability", "step", "lr", "loss", "alpha", "acti
 NO_QT = "import sys; sys.modules['PySide6'] = None; sys.modules['pyqtgraph'] = None; "
 
 
-def run_main(*args, timeout=1500, umask=0o022):
+def run_without_qt(*args, timeout=1500, umask=0o022):
     """Run main.main(args) in a fresh interpreter where PySide6 cannot be imported."""
     code = NO_QT + f"import os; os.umask({umask}); import main; sys.exit(main.main({list(args)!r}))"
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
@@ -63,7 +63,7 @@ def run_main(*args, timeout=1500, umask=0o022):
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
     out = tmp_path_factory.mktemp("export") / "figs"
-    result = run_main("export", "--preset", "high-lr-kills", "--cell", "relu@6", "--out",
+    result = run_without_qt("export", "--preset", "high-lr-kills", "--cell", "relu@6", "--out",
                       str(out))
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Traceback" not in result.stderr
@@ -229,8 +229,9 @@ def test_files_follow_the_umask_and_the_folder_says_how_to_regenerate_it(exporte
     (["--tabs", "networks,plots"], "--tabs: unknown tab 'plots'"),
     (["--style", "missing.mplstyle"], "--style: missing.mplstyle: no such file"),
 ])
-def test_export_bad_input_is_one_line(tmp_path, args, needle):
-    result = run_main("export", "--out", str(tmp_path / "o"), *args, timeout=300)
+def test_export_bad_input_is_one_line(run_main, tmp_path, args, needle):
+    result = run_main("export", "--out", str(tmp_path / "o"), *args)
     assert result.returncode == 2, result.stderr
+    assert not (tmp_path / "o").exists()
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and needle in lines[0], result.stderr

@@ -59,33 +59,38 @@ def test_save_change_everything_reopen_restores_and_reproduces(qtbot, window, tm
     assert session_store.recent_sessions()[0] == str(path.resolve())
 
 
-@pytest.mark.parametrize("kind", ["truncated", "unknown_field", "newer_schema", "binary",
-                                  "bad_value"])
-def test_bad_session_files_are_refused_and_nothing_changes(window, tmp_path, kind):
-    path = window.save_session(tmp_path / "good.json")
-    text = path.read_text()
-    document = json.loads(text)
-    bad = tmp_path / f"{kind}.json"
+BAD_KINDS = ("truncated", "unknown_field", "newer_schema", "binary", "bad_value")
+
+
+def bad_session(good: str, kind: str) -> bytes:
+    """Return the bytes of a session file spoiled as `kind` from the good file's `good` text."""
+    document = json.loads(good)
     if kind == "truncated":
-        bad.write_text(text[: len(text) // 2])
-    elif kind == "unknown_field":
+        return good[: len(good) // 2].encode()
+    if kind == "unknown_field":
         document["tabs"]["networks"]["colour"] = "red"
-        bad.write_text(json.dumps(document))
     elif kind == "newer_schema":
         document["schema_version"] = 99
-        bad.write_text(json.dumps(document))
     elif kind == "binary":
-        bad.write_bytes(bytes(range(256)) * 8)
+        return bytes(range(256)) * 8
     else:  # the first tabs are fine, the last one is not: the first must be rolled back
         document["tabs"]["networks"]["config"]["seed"] = 42
         document["tabs"]["theory"]["trials"] = -5
-        bad.write_text(json.dumps(document))
+    return json.dumps(document).encode()
+
+
+def test_bad_session_files_are_refused_and_nothing_changes(window, tmp_path):
+    """Each kind of bad file in turn, on one window: each is refused and changes nothing."""
+    good = window.save_session(tmp_path / "good.json").read_text()
     change_everything(window)
     before = window.session()["tabs"]
-    with pytest.raises(SessionError) as info:
-        window.open_session(bad)
-    assert str(info.value)
-    assert window.session()["tabs"] == before
+    for kind in BAD_KINDS:
+        bad = tmp_path / f"{kind}.json"
+        bad.write_bytes(bad_session(good, kind))
+        with pytest.raises(SessionError) as info:
+            window.open_session(bad)
+        assert str(info.value), kind
+        assert window.session()["tabs"] == before, kind
 
 
 @pytest.mark.slow
