@@ -12,8 +12,8 @@ pytestmark = pytest.mark.gui
 SWEEP = {"activations": ["relu", "leaky_relu"], "lrs": [0.01, 3.0], "seeds": 2, "steps": 40,
          "probe_every": 10, "widths": [8], "depths": [2], "n_samples": 128, "batch_size": 32,
          "workers": 1, "inits": ["he", "xavier"]}
-THEORY = {"alphas": [0.0, 0.1, 0.5], "points": 1024, "width": 256, "depth": 20,
-          "bd_widths": [2, 3], "bd_depths": [2, 6, 12], "trials": 400, "prune_steps": 200}
+THEORY = {"alphas": [0.0, 0.1, 0.5], "points": 256, "width": 64, "depth": 8,
+          "bd_widths": [2, 3], "bd_depths": [2, 6, 12], "trials": 100, "prune_steps": 50}
 
 
 def _items(plots) -> set[int]:
