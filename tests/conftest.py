@@ -62,6 +62,16 @@ def make_window(qtbot, lab_app):
         assert not win.networks.worker.is_running()
 
 
+@pytest.fixture
+def networks_window(make_window, tmp_path, monkeypatch):
+    """Return a shown window on the small grid with the Networks tab only, its own config dir.
+
+    For tests of the window that use no other tab (building the other three costs ~1 s).
+    """
+    monkeypatch.setenv("RELU_LAB_CONFIG_DIR", str(tmp_path / "config"))
+    return make_window(all_tabs=False)
+
+
 class Ran(NamedTuple):
     """What one in-process command run gave: exit status, standard output, standard error."""
 

@@ -280,7 +280,7 @@ def test_play_restarts_a_finished_locked_run(qtbot, make_window):
     from models.config import ExperimentConfig
 
     window = make_window(ExperimentConfig(width=8, activations=("relu",), lrs=(0.1,),
-                                          steps=30, log_every=5))
+                                          steps=30, log_every=5), all_tabs=False)
     tab = window.networks
     tab.set_pace_index(len(PACES) - 1)
     window.toggle_lock()

@@ -88,7 +88,8 @@ def test_closing_during_training_and_a_brian2_simulation_is_quick_and_clean(qtbo
     assert all(not t.isRunning() for t in window.findChildren(QtCore.QThread))
 
 
-def test_absurd_network_size_is_refused_before_it_eats_memory(window):
+def test_absurd_network_size_is_refused_before_it_eats_memory(networks_window):
+    window = networks_window
     before = window.networks.config
     with pytest.raises(ConfigError, match="parameters"):
         ExperimentConfig(width=1024, depth=64, activations=("relu", "tanh"), lrs=(0.1, 1.0))

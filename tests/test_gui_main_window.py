@@ -43,7 +43,8 @@ def test_title_tabs_and_menus(window):
     assert window.height() == max(min(1000, area.height()), window.minimumHeight())
 
 
-def test_about_names_every_version(window):
+def test_about_names_every_version(networks_window):
+    window = networks_window
     text = window.about_text()
     for name, version in versions().items():
         assert name in text and version in text
@@ -92,7 +93,8 @@ def test_status_bar_shows_step_speed_frames(qtbot, make_window):
     tab.pause()
 
 
-def test_menu_preset_and_bad_preset(qtbot, window):
+def test_menu_preset_and_bad_preset(qtbot, networks_window):
+    window = networks_window
     assert window.load_preset("thermal-kick")
     config = window.networks.config
     assert not window.load_preset("nope")

@@ -131,7 +131,8 @@ def test_corrupted_autosave_at_start_up_is_set_aside(qtbot, lab_app, tmp_path, m
     win.close()
 
 
-def test_import_dataset_good_and_bad(window, tmp_path):
+def test_import_dataset_good_and_bad(networks_window, tmp_path):
+    window = networks_window
     bad = tmp_path / "bad.csv"
     bad.write_text("x1,x2,label\n0,0,0\n1,1,1\n0,1,oops\n1,0,1\n")
     before = window.networks.config
