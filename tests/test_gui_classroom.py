@@ -40,6 +40,7 @@ def first_step_over(preset: str, cell: int, fraction: float, limit: int = 400) -
     raise AssertionError(f"{preset}: cell {cell} never over {fraction:.0%} dead")
 
 
+@pytest.mark.slow
 def test_default_pace_shows_the_death_over_many_frames(qtbot, tab):
     preset = load_preset("high-lr-kills")
     labels = [(a, lr) for a in preset.config.activations for lr in preset.config.lrs]

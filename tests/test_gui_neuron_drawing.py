@@ -225,6 +225,7 @@ def test_a_cancelled_cv_theory_is_computed_here_after_all(tab, qtbot, monkeypatc
     assert tab.intervals._thread is not None
 
 
+@pytest.mark.slow
 def test_the_grid_keeps_its_layout_while_a_result_is_drawn(tab, qtbot, monkeypatch):
     from neuro.parameters import LifParameters
 

@@ -52,6 +52,7 @@ def test_default_grid_and_detail_fit_a_small_screen(qtbot, make_window, size):
             assert axis.label.boundingRect().width() * scale <= length + 1  # not clipped
 
 
+@pytest.mark.slow
 def test_fitted_text_never_overflows_while_presenting(qtbot, make_window):
     window = make_window()
     window.resize(1280, 800)
@@ -72,6 +73,7 @@ def test_fitted_text_never_overflows_while_presenting(qtbot, make_window):
         window.toggle_presentation()
 
 
+@pytest.mark.slow
 def test_gui_tab_option_opens_a_tab_and_a_neuron_view(qtbot, make_window, run_main):
     from cli.gui_command import TABS, _open_tab
 

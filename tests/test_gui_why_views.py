@@ -169,6 +169,7 @@ def test_clicking_a_unit_computes_its_plateau_through_the_engine_loss(qtbot, mak
     assert spec.name == "plateau" and spec.table.header[:2] == ["bias_z_units", "weight_norm"]
 
 
+@pytest.mark.slow
 def test_a_new_selection_cancels_the_running_plateau_and_drops_its_result(qtbot, make_tab):
     tab = make_tab()
     tab.detail_area.set_view("why")
@@ -243,6 +244,7 @@ def test_session_keeps_the_unit_and_the_view(qtbot, make_tab):
                                 "why_page": "drift"}
 
 
+@pytest.mark.slow
 def test_every_why_plot_has_the_export_menu_and_exports_the_builders_figure(qtbot, make_tab,
                                                                              tmp_path):
     from gui.figure_export import export_figure

@@ -89,6 +89,7 @@ def test_drive_writes_isi_histogram_and_summary(tmp_path):
     assert summary["rate_kernel_sigma_ms"] == 5.0
 
 
+@pytest.mark.slow
 def test_the_window_job_and_the_command_line_read_the_same_settings(tmp_path):
     """Fit range and crossing correction are parameters: a job given only the parameters
     (the Neuron tab's payload) computes what ``--fit-range`` and ``--no-crossing-correction``

@@ -153,6 +153,7 @@ def test_the_child_exits_when_its_parent_is_killed(tmp_path):
             parent.kill()
 
 
+@pytest.mark.slow
 def test_shutting_down_a_child_still_starting_up_prints_no_traceback(capfd):
     # the child unpickles its queues and its shared cancel counter as it starts: a shutdown
     # in the meantime must keep their semaphores until the child is gone
