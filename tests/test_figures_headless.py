@@ -86,9 +86,13 @@ def test_theory_all_without_qt(tmp_path):
 def test_export_without_qt(tmp_path):
     result = run_without_qt(["export", "--preset", "high-lr-kills", "--steps", "30",
                              "--tabs", "networks", "--cell", "leaky_relu@0.3", "--size",
-                             "slide", "--out", str(tmp_path)])
+                             "slide", "--dpi", "100", "--out", str(tmp_path)])
     assert result.returncode == 0, result.stderr[-2000:]
     figures_in(tmp_path / "networks", ["networks_grid", "loss_all_cells"])
     figures_in(tmp_path / "networks" / "cell-leaky_relu@0.3", ["loss", "kymograph", "output",
                                                                "dead_fraction_per_layer"])
     assert (tmp_path / "reproduce.sh").is_file() and (tmp_path / "README.txt").is_file()
+    from PIL import Image
+
+    with Image.open(tmp_path / "networks" / "loss_all_cells.png") as image:
+        assert image.width == round(40 / 3 * 100)  # a 13 1/3 in slide at --dpi 100
