@@ -2,49 +2,21 @@
 
 from __future__ import annotations
 
-import platform
-from importlib import metadata
 from pathlib import Path
 
-import numpy as np
-import pyqtgraph as pg
-import PySide6
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from gui import presentation, session_store, theme
+from gui.about import about_html
 from gui.export_actions import export_tab_figures, install_export_menu
 from gui.lab_tab import LabTab
 from gui.networks.tab import NetworksTab
 from gui.session_banner import SessionBanner
 from gui.window_sessions import TITLE, WindowSessions
 from models.datasets import DatasetError, load_csv
-from models.presets import PresetError, load_preset, preset_names
-
-
-def versions() -> dict[str, str]:
-    """Return the versions of Python, Qt, PySide6, pyqtgraph, numpy and Brian2.
-
-    Brian2's is read from its package metadata, so it is not imported.
-    """
-    try:
-        brian2 = metadata.version("brian2")
-    except metadata.PackageNotFoundError:
-        brian2 = "not installed"
-    return {"Python": platform.python_version(), "Qt": QtCore.qVersion(),
-            "PySide6": PySide6.__version__, "pyqtgraph": pg.__version__,
-            "numpy": np.__version__, "Brian2": brian2}
-
+from models.presets import PresetError, lesson_order, load_preset, preset_names
 
 MINIMUM_SIZE = (1000, 620)
-# The presets in teaching order: how units die, what cannot be born alive, the remedies.
-LESSONS = ("high-lr-kills", "outlier-kills", "negative-bias", "zero-init-born-dead",
-           "deep-narrow-born-dead", "leaky-rescues", "thermal-kick", "batchnorm-protects")
-
-
-def lesson_order(names) -> list[str]:
-    """Return preset `names` in teaching order (`LESSONS` first, any others after, sorted)."""
-    names = list(names)
-    return [n for n in LESSONS if n in names] + sorted(n for n in names if n not in LESSONS)
 PREFERRED_SIZE = (1600, 1000)
 
 
@@ -390,9 +362,7 @@ class MainWindow(QtWidgets.QMainWindow, WindowSessions):
 
     def about_text(self) -> str:
         """Return the About box's text (with every library version)."""
-        rows = "".join(f"<tr><td>{k}</td><td>&nbsp;{v}</td></tr>" for k, v in versions().items())
-        return (f"<h3>{TITLE}</h3><p>Watch ReLU neurons die, try the remedies, and compare "
-                f"Leaky ReLU with a leaky integrate-and-fire neuron.</p><table>{rows}</table>")
+        return about_html(TITLE)
 
     def show_about(self) -> None:
         """Show the About box."""

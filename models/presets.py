@@ -11,6 +11,9 @@ from models.config import ConfigError, ExperimentConfig
 
 PRESET_DIR = Path(__file__).resolve().parent.parent / "resources" / "presets"
 ACTIONS = ("inject_outlier", "thermal_kick", "reinit_dead", "switch_activation")
+# The presets in teaching order: how units die, what cannot be born alive, the remedies.
+LESSONS = ("high-lr-kills", "outlier-kills", "negative-bias", "zero-init-born-dead",
+           "deep-narrow-born-dead", "leaky-rescues", "thermal-kick", "batchnorm-protects")
 
 
 class PresetError(ValueError):
@@ -84,6 +87,12 @@ class Preset:
 def preset_names(folder: Path = PRESET_DIR) -> list[str]:
     """Return the names of the available network presets, sorted."""
     return sorted(p.stem for p in folder.glob("*.json"))
+
+
+def lesson_order(names) -> list[str]:
+    """Return preset `names` in teaching order (`LESSONS` first, any others after, sorted)."""
+    names = list(names)
+    return [n for n in LESSONS if n in names] + sorted(n for n in names if n not in LESSONS)
 
 
 def load_preset(name: str, folder: Path = PRESET_DIR) -> Preset:

@@ -295,8 +295,7 @@ def test_play_restarts_a_finished_locked_run(qtbot, make_window):
 
 @pytest.mark.slow
 def test_presets_menu_in_teaching_order_with_next_lesson(qtbot, make_window):
-    from gui.main_window import LESSONS
-    from models.presets import preset_names
+    from models.presets import LESSONS, preset_names
 
     window = make_window()
     assert set(LESSONS) == set(preset_names())  # every preset has its place in the course

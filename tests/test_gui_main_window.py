@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from PySide6 import QtWidgets
 
-from gui.main_window import MainWindow, versions
+from gui.about import versions
+from gui.main_window import MainWindow
 from gui.networks.tab import NetworksTab
 from models.config import ExperimentConfig
 from tests.waiting import HANG_MS
