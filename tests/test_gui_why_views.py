@@ -38,8 +38,13 @@ def history_count(tab):
         return tab.experiment.history.count
 
 
+WINDOW_FIGURES = ["networks_grid", "selected_loss", "selected_dead_fraction_per_layer",
+                  "selected_kymograph", "selected_output"]
+
+
 def test_drift_heatmap_is_the_engines_histograms_and_follows_replay(qtbot, make_tab):
     tab = make_tab()
+    assert [f.name for f in tab.figures()] == WINDOW_FIGURES  # no why plot shows data yet
     tab.detail_area.set_view("why")
     assert tab.why.page == "drift" and tab.why.isVisible()
     tab.select(3)
@@ -67,6 +72,8 @@ def test_drift_heatmap_is_the_engines_histograms_and_follows_replay(qtbot, make_
     np.testing.assert_array_equal(drift.counts, counts[:3])
     tab.go_live()
     assert len(drift.steps) == h.count
+    # File > Export figures writes the why plots that show data: only this page was drawn
+    assert [f.name for f in tab.figures()] == WINDOW_FIGURES + ["why_preactivation_drift"]
 
 
 def test_update_sizes_and_the_strip_of_every_cell(qtbot, make_tab):
@@ -266,6 +273,7 @@ def test_every_why_plot_has_the_export_menu_and_exports_the_builders_figure(qtbo
     names = [f.name for f in figures]
     assert names == ["why_preactivation_drift", "why_update_sizes", "why_update_ratio_grid",
                      "why_plateau"]
+    assert [f.name for f in tab.figures()] == WINDOW_FIGURES + names  # File > Export too
     built = {"why_preactivation_drift": why.drift_spec, "why_update_sizes": why.updates_spec,
              "why_update_ratio_grid": why.strip_spec, "why_plateau": why.plateau_spec}
     for figure in figures:

@@ -267,13 +267,18 @@ class NetworksTab(QtWidgets.QWidget, Transport, LiveView, Replay, Presentation, 
 
     # -- the tab protocol -----------------------------------------------------------------
     def figures(self) -> list[Figure]:
-        """Return every plot of the tab with the table of numbers behind it."""
+        """Return every plot of the tab with the table of numbers behind it.
+
+        The "Why units die" plots are among them once they show data (the view is drawn
+        only after it has been opened).
+        """
         d = self.detail
         return [Figure("networks_grid", self.grid.ci, self._grid_table),
                 Figure("selected_loss", d.loss_plot, d.loss_table),
                 Figure("selected_dead_fraction_per_layer", d.layers_plot, d.layers_table),
                 Figure("selected_kymograph", d.kymo_plot, d.kymograph_table),
-                Figure("selected_output", d.output_plot, d.output_table)]
+                Figure("selected_output", d.output_plot, d.output_table),
+                *self.why.figures_with_data()]
 
     def _grid_table(self):
         return grid_table(self.last_frame.snapshot if self.last_frame is not None else None)

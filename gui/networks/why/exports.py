@@ -78,3 +78,6 @@ class WhyFigures:
                 Figure("why_plateau", self.plateau.plot, _table(self.plateau_spec),
                        self.plateau_spec)]
 
+    def figures_with_data(self) -> list[Figure]:
+        """Return the figures that show data now (File > Export figures writes these)."""
+        return [figure for figure in self.figures() if figure.spec() is not None]
