@@ -14,13 +14,13 @@ from PySide6 import QtCore, QtWidgets
 
 from gui.field_widgets import field_label, field_widget, widget_value
 from gui.figure_view import quiet_pyqtgraph_menus
-from gui.figures import Figure
 from gui.lab_tab import LabTab
 from gui.run_controls import RunControls
 from gui.runner import Runner, wait_until
 from gui.stepped_drawing import Drawer
 from gui.sweep import plots as sweep_plots
 from gui.sweep import save_location
+from gui.sweep.exports import SweepFigures
 from gui.sweep.settings import FIELDS, default_settings, validate_settings
 from gui.sweep.worker import sweep_job
 from models.fields import FieldError
@@ -30,7 +30,7 @@ from models.sweep.summary import summarize
 REDRAW_INTERVAL_S = 0.25
 
 
-class SweepTab(QtWidgets.QWidget, LabTab, save_location.SaveLocation):
+class SweepTab(QtWidgets.QWidget, SweepFigures, LabTab, save_location.SaveLocation):
     """Grid set-up, Run / Cancel with a progress bar, heatmaps and dead-fraction curves.
 
     Public API: `figures`, `settings`, `apply_settings`, `run`, `cancel`, `load_results`,
@@ -234,7 +234,6 @@ class SweepTab(QtWidgets.QWidget, LabTab, save_location.SaveLocation):
         self._started = time.perf_counter()
         self.progress_bar.setRange(0, len(spec))
         self.progress_bar.setValue(0)
-        self.out_path = out
         self.status.setText(f"running {len(spec)} runs -> {self._where()}")
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
@@ -377,31 +376,6 @@ class SweepTab(QtWidgets.QWidget, LabTab, save_location.SaveLocation):
                 self.hover_label.setText(text)
                 view.setToolTip(text)
             return
-
-    def figures(self) -> list[Figure]:
-        """Return the tab's exportable figures (two heatmap layouts and the curve plot)."""
-        return [  # read when exported: the plot menus hold these figures
-            Figure("sweep_dead_fraction_heatmap", self.dead_view.ci,
-                   lambda: sweep_plots.heatmap_table(self.summaries, "dead_fraction"),
-                   lambda: self._spec("heatmap", "dead_fraction")),
-            Figure("sweep_final_loss_heatmap", self.loss_view.ci,
-                   lambda: sweep_plots.heatmap_table(self.summaries, "final_loss"),
-                   lambda: self._spec("heatmap", "final_loss")),
-            Figure("sweep_dead_fraction_vs_lr", self.curve_plot,
-                   lambda: sweep_plots.heatmap_table(self.summaries, "dead_fraction"),
-                   lambda: self._spec("curve", "dead_fraction")),
-        ]
-
-    def _spec(self, kind: str, metric: str):
-        """The `figures.spec.Figure` of the current summaries (None before any result)."""
-        from figures import sweep_figures
-
-        summaries = list(self.summaries)
-        if not summaries:
-            return None
-        if kind == "heatmap":
-            return sweep_figures.heatmap_figure(summaries, metric)
-        return sweep_figures.dead_vs_lr_figure(summaries)
 
     def shutdown(self) -> bool:
         """Cancel a running sweep and join its thread within 2 s; return True if it ended."""
