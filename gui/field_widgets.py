@@ -49,6 +49,7 @@ class FieldEdit(QtWidgets.QLineEdit):
     def set_value(self, value: Any) -> None:
         """Show `value` exactly (``format`` and ``parse`` round-trip), without `edited`."""
         self.setText(self.spec.format(value))
+        self.setCursorPosition(0)  # a list too long for the box shows its start, not its end
         self._show_state()
 
     def setValue(self, value: Any) -> None:  # noqa: N802 - the spin-box name, for scripts

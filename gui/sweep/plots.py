@@ -191,7 +191,7 @@ def draw_dead_vs_lr_steps(plot: pg.PlotItem, summaries: list):
     """
     plot.setTitle("Final dead fraction vs learning rate (mean ± std over seeds)")
     plot.setLabel("bottom", "learning rate (1, log scale)")
-    plot.setLabel("left", "final dead fraction (of hidden units)")
+    plot.setLabel("left", "dead fraction")
     theme.fit_plot_text(plot)
     plot.setLogMode(x=False, y=False)
     plot.showGrid(x=True, y=True, alpha=0.2)

@@ -103,7 +103,7 @@ class SweepTab(QtWidgets.QWidget, SweepFigures, LabTab, save_location.SaveLocati
         self.curve_plot = self.curve_view.addPlot(enableMenu=False)
         self.curve_plot.setTitle("Final dead fraction vs learning rate (mean ± std over seeds)")
         self.curve_plot.setLabel("bottom", "learning rate (1, log scale)")
-        self.curve_plot.setLabel("left", "final dead fraction (of hidden units)")
+        self.curve_plot.setLabel("left", "dead fraction")
         self.dead_plots: list[pg.PlotItem] = []
         self.loss_plots: list[pg.PlotItem] = []
         for view, plots in ((self.dead_view, self.dead_plots),
