@@ -71,7 +71,10 @@ def draw_series(ax, item, scale: float) -> list:
                 markersize=item.size * scale, markeredgecolor=item.edge or item.color,
                 markeredgewidth=0.3 * scale if item.edge else 0.0, label=item.label, zorder=3)
     elif isinstance(item, spec.ErrorBars):
-        ax.errorbar(item.x, item.y, yerr=[item.low, item.high], fmt="none", ecolor=item.color,
+        # a (2, N) array, the shape matplotlib documents: a list of two arrays makes it
+        # test an array's truth as a scalar (a NumPy deprecation, an error to come)
+        spread = np.vstack([np.asarray(item.low, float), np.asarray(item.high, float)])
+        ax.errorbar(item.x, item.y, yerr=spread, fmt="none", ecolor=item.color,
                     elinewidth=0.9 * scale, capsize=2.0 * scale, label=item.label, zorder=2)
     elif isinstance(item, spec.Band):
         ax.fill_between(item.x, item.low, item.high, color=item.color, alpha=item.alpha,

@@ -12,7 +12,7 @@ import pytest
 from figures import export_figure
 from figures.files import write_bytes, write_provenance
 from figures.render import SIZES, build, check_style, render
-from figures.spec import Axis, Figure, Image, Line, Note, Panel, Table
+from figures.spec import Axis, ErrorBars, Figure, Image, Line, Note, Panel, Table
 from figures.tables import csv_text
 
 
@@ -70,6 +70,20 @@ def test_writing_refuses_to_replace_what_is_not_a_regular_file(tmp_path, kind):
     if kind == "symlink":
         assert (tmp_path / "real").read_text() == "keep"
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("points", [1, 3])
+def test_error_bars_render_without_a_numpy_deprecation(points):
+    """One point or several: matplotlib is given a (2, N) spread, never a list of arrays."""
+    import warnings
+
+    x = np.arange(float(points))
+    bars = ErrorBars("se", x, x, np.full(points, 0.1), np.full(points, 0.2))
+    figure = Figure("bars", "Error bars", [Panel("", Axis("x"), Axis("y"), [bars])],
+                    Table(["x"], x[:, None]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        assert render(figure, "svg", dpi=50).startswith(b"<?xml")
 
 
 def test_png_width_follows_the_size_preset():
