@@ -223,6 +223,7 @@ def test_a_new_selection_cancels_the_running_plateau_and_drops_its_result(qtbot,
     qtbot.waitUntil(lambda: not why.runner.busy, timeout=HANG_MS)
 
 
+@pytest.mark.slow
 def test_session_keeps_the_unit_and_the_view(qtbot, make_tab):
     tab = make_tab()
     assert tab.settings()["detail_view"] == "history" and tab.settings()["unit"] is None

@@ -103,6 +103,7 @@ def test_default_range_is_centred_on_rheobase_and_keeps_the_offset_alpha_sane(g_
     assert currents.min() <= fit.threshold_na <= currents.max()
 
 
+@pytest.mark.slow
 def test_simulated_default_fi_at_small_leak_gives_a_sane_offset_alpha():
     # g_L = 2 nS: rheobase 0.04 nA, far below the drive; the old range (to 1.5x the drive's
     # peak) left 3 of 40 points below rheobase and an offset-fit alpha of 0.92.
