@@ -1,4 +1,4 @@
-"""Log-scale tick labels keep their distance: no two labels overlap on a short axis."""
+"""Tick labels keep their distance (log-scale and linear axes): none overlap on a short axis."""
 
 import numpy as np
 import pytest
@@ -38,3 +38,30 @@ def test_the_loss_axis_labels_do_not_overlap_on_a_short_plot(qtbot, lab_app):
     text = QtGui.QFontMetricsF(axis.style.get("tickFont") or axis.font()).height()
     gaps = np.diff(values) * height / (high - low)
     assert len(values) >= 2 and gaps.min() >= text
+
+
+@pytest.mark.parametrize("points, width, expect_all", [(22, 110, False), (9, 600, True)])
+def test_a_thin_axis_drops_the_labels_its_length_has_no_room_for(qtbot, lab_app, points,
+                                                                  width, expect_all):
+    """The why strip's step axis: a small plot with a presentation-size font keeps only
+    labels with room (pyqtgraph alone prints "20406080"); a roomy one keeps them all."""
+    import pyqtgraph as pg
+    from PySide6 import QtGui
+
+    from gui.thin_axis import ThinAxis
+
+    view = pg.GraphicsLayoutWidget()
+    qtbot.addWidget(view)
+    axis = ThinAxis("bottom")
+    view.addPlot(axisItems={"bottom": axis})
+    font = QtGui.QFont(axis.font())
+    font.setPointSizeF(points)
+    axis.setStyle(tickFont=font)
+    low, high = 0.0, 100.0
+    plain = pg.AxisItem("bottom").tickValues(low, high, width)
+    levels = axis.tickValues(low, high, width)
+    kept = sorted(v for _spacing, level in levels for v in level)
+    text = QtGui.QFontMetricsF(font).horizontalAdvance("100")
+    assert len(kept) >= 2 and min(np.diff(kept)) * width / (high - low) >= text
+    majors = len(plain[0][1])
+    assert (len(levels[0][1]) == majors) == expect_all

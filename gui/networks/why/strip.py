@@ -11,6 +11,7 @@ from gui import theme
 from gui.networks.detail import fixed_scale
 from gui.networks.why.common import grown_limit, prepare_plot, step_rect
 from gui.networks.why.updates import log10_or_nan
+from gui.thin_axis import ThinAxis
 
 __all__ = ["KEY", "NO_STEP_RGBA", "UpdateStrip", "late_median", "strip_rgba"]
 
@@ -84,7 +85,8 @@ class UpdateStrip(pg.GraphicsLayoutWidget):
                   for k in range(n_layers)]]
         for k in range(len(self.labels)):
             r, c = divmod(k, cols)
-            plot = self.addPlot(enableMenu=False, row=r, col=c)
+            plot = self.addPlot(enableMenu=False, row=r, col=c,
+                                axisItems={"bottom": ThinAxis("bottom")})
             prepare_plot(plot, "", "training step" if r == rows - 1 else "",
                          pretty_activation(activations[r]) if c == 0 else "")
             plot.getAxis("left").setTicks(ticks)
