@@ -36,6 +36,7 @@ from models.sweep.output import (
     write_settings,
 )
 from models.sweep.pool import (
+    cancel_pending,
     default_workers,
     local_pool,
     signals_deferred,
@@ -279,8 +280,7 @@ def iter_sweep(spec: SweepSpec, out: str | os.PathLike, *, workers: int | None =
                         progress.elapsed = time.perf_counter() - start
                         yield progress
             finally:
-                for future in pending:
-                    future.cancel()
+                cancel_pending(pool, pending, owned=executor is None)
 
 
 def _result(future: cf.Future, out) -> dict[str, str]:

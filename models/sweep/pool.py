@@ -13,7 +13,7 @@ import time
 
 from models.sweep.run import pin_blas
 
-__all__ = ["default_workers", "exit_with", "local_pool", "signals_deferred",
+__all__ = ["cancel_pending", "default_workers", "exit_with", "local_pool", "signals_deferred",
            "start_forkserver", "stop_pool", "worker_init"]
 
 
@@ -128,17 +128,34 @@ def start_forkserver() -> None:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
+def cancel_pending(pool: cf.Executor, futures, owned: bool) -> None:
+    """Cancel the runs of `futures` that have not started (a sweep that stops early).
+
+    A local pool of our own (`owned`) is left alone: `stop_pool` follows, and has the
+    pool's own manager thread cancel them. Cancelled from this thread, a future could
+    still sit in the manager's table when the stopped workers broke the pool, and the
+    manager, marking each one failed, raised ``InvalidStateError`` on it (CPython 3.11):
+    a traceback under the command line's one-line "interrupted" message.
+    """
+    if owned and isinstance(pool, cf.ProcessPoolExecutor):
+        return
+    for future in futures:
+        future.cancel()
+
+
 def stop_pool(pool: cf.ProcessPoolExecutor, grace: float = 1.0) -> None:
     """Shut a pool down now: terminate its workers, then kill any left after `grace` s."""
     # Runs already started cannot be cancelled: end this pool's own worker processes so a
     # cancelled sweep (or a closing window, or Ctrl-C) does not wait for them; bounded in
     # time as a whole, and SIGKILL for any worker still there after the grace period.
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    # the pool's manager thread cancels the runs not started (see `cancel_pending`) before
+    # the workers go: woken by this, it handles the shutdown before their deaths
+    pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         with contextlib.suppress(Exception):
             if process.is_alive():
                 process.terminate()
-    pool.shutdown(wait=False, cancel_futures=True)
     deadline = time.monotonic() + grace
     for process in processes:
         with contextlib.suppress(Exception):

@@ -1,0 +1,56 @@
+"""A sweep stopped early cancels its pending runs without a traceback from the pool's thread."""
+
+import os
+import threading
+import time
+
+import pytest
+
+from models.sweep.pool import cancel_pending, local_pool, stop_pool
+
+HANG_S = 60.0
+
+
+@pytest.fixture
+def thread_errors():
+    """Collect the exceptions that end any thread (printed as tracebacks otherwise)."""
+    raised = []
+    previous = threading.excepthook
+    threading.excepthook = lambda args: raised.append(args.exc_value)
+    yield raised
+    threading.excepthook = previous
+
+
+def started_pool(futures_count: int = 6):
+    """Return a one-worker local pool, its futures (the first one running) and its worker."""
+    pool = local_pool(1)
+    futures = [pool.submit(time.sleep, 600) for _ in range(futures_count)]
+    deadline = time.monotonic() + HANG_S
+    while not futures[0].running() and time.monotonic() < deadline:
+        time.sleep(0.01)  # polls for the condition, bounded by the hang guard
+    assert futures[0].running()
+    return pool, futures, (pool._executor_manager_thread, list(pool._processes.values()))
+
+
+def test_stopping_our_pool_cancels_the_pending_runs_and_ends_the_running_one(thread_errors):
+    """The sweep leaves its own pool's pending runs to `stop_pool`, which has the pool's
+    thread cancel them and then ends the workers: no run starts, none is left running,
+    and no thread ends in an exception."""
+    pool, futures, (manager, processes) = started_pool()
+    cancel_pending(pool, futures[1:], owned=True)
+    stop_pool(pool)
+    manager.join(HANG_S)
+    assert not manager.is_alive() and not any(p.is_alive() for p in processes)
+    assert thread_errors == []
+    assert all(f.cancelled() for f in futures[2:])  # never started
+    assert all(f.done() for f in futures)
+
+
+def test_an_executor_passed_in_is_not_shut_down_and_its_runs_are_cancelled():
+    pool, futures, _ = started_pool()
+    try:
+        cancel_pending(pool, futures[2:], owned=False)
+        assert all(f.cancelled() for f in futures[2:])
+        assert pool.submit(os.getpid) is not None  # still open for more work
+    finally:
+        stop_pool(pool)
