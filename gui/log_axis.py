@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6 import QtGui
 
-__all__ = ["LogAxis", "thin_ticks"]
+__all__ = ["LogAxis", "label_gap", "thin_ticks"]
 
 LABEL_GAP = 1.4  # labels at least this many text heights (or widths) apart
 
@@ -39,6 +39,17 @@ def thin_ticks(levels: list, pixels_per_unit: float, gap_px: float) -> list:
     return thinned
 
 
+def label_gap(axis: pg.AxisItem, sample: str) -> float:
+    """Return the pixels two tick labels of `axis` need between them.
+
+    A text height on a vertical axis; on a horizontal one, the width of `sample`, a label
+    about as wide as the widest shown.
+    """
+    metrics = QtGui.QFontMetricsF(axis.style.get("tickFont") or axis.font())
+    vertical = axis.orientation in ("left", "right")
+    return LABEL_GAP * (metrics.height() if vertical else metrics.horizontalAdvance(sample))
+
+
 class LogAxis(pg.AxisItem):
     """A pyqtgraph axis that, in log mode, labels only ticks with room for their text."""
 
@@ -48,10 +59,4 @@ class LogAxis(pg.AxisItem):
         span = maxVal - minVal
         if span <= 0 or size <= 0:
             return levels
-        font = self.style.get("tickFont") or self.font()
-        metrics = QtGui.QFontMetricsF(font)
-        if self.orientation in ("left", "right"):
-            text = metrics.height()
-        else:
-            text = metrics.horizontalAdvance("0.005")
-        return thin_ticks(levels, size / span, LABEL_GAP * text)
+        return thin_ticks(levels, size / span, label_gap(self, "0.005"))

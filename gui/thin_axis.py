@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6 import QtGui
 
-from gui.log_axis import LABEL_GAP, thin_ticks
+from gui.log_axis import label_gap, thin_ticks
 
 __all__ = ["ThinAxis"]
 
@@ -23,10 +22,6 @@ class ThinAxis(pg.AxisItem):
         span = maxVal - minVal
         if span <= 0 or size <= 0:
             return levels
-        metrics = QtGui.QFontMetricsF(self.style.get("tickFont") or self.font())
-        if self.orientation in ("left", "right"):
-            text = metrics.height()
-        else:  # the widest label is about that of the largest magnitude shown
-            widest = max(abs(minVal), abs(maxVal))
-            text = metrics.horizontalAdvance(f"-{widest:.3g}" if minVal < 0 else f"{widest:.3g}")
-        return thin_ticks(levels, size / span, LABEL_GAP * text)
+        widest = max(abs(minVal), abs(maxVal))  # about the widest label shown
+        sample = f"-{widest:.3g}" if minVal < 0 else f"{widest:.3g}"
+        return thin_ticks(levels, size / span, label_gap(self, sample))

@@ -33,10 +33,17 @@ class WhyFigures:
             return []
         return [(e.step, e.message) for e in self.experiment.history.events_for(self.cell)]
 
+    def shows_data(self) -> dict[str, bool]:
+        """Return, per figure name, whether its plot shows data now (cheap: no figure built)."""
+        return {"why_preactivation_drift": bool(len(self.drift.steps)),
+                "why_update_sizes": bool(len(self.updates.steps)),
+                "why_update_ratio_grid": bool(len(self.strip.steps)),
+                "why_plateau": self.plateau.surface is not None and self.unit is not None}
+
     def drift_spec(self):
         """Return the drift figure of the data shown (`figures.diagnostics_figures`), or None."""
         d = self.drift
-        if not len(d.steps):
+        if not self.shows_data()["why_preactivation_drift"]:
             return None
         return df.drift_figure(d.steps, d.counts, d.edges, d.nonpositive, self._label(),
                                self._events())
@@ -44,21 +51,21 @@ class WhyFigures:
     def updates_spec(self):
         """Return the update-sizes figure of the selected cell shown, or None."""
         u = self.updates
-        if not len(u.steps):
+        if not self.shows_data()["why_update_sizes"]:
             return None
         return df.update_figure(u.steps, u.ratio, u.grad_norm, self._label(), self._events())
 
     def strip_spec(self):
         """Return the ratio strip of every cell shown, or None."""
         s = self.strip
-        if not len(s.steps):
+        if not self.shows_data()["why_update_ratio_grid"]:
             return None
         return df.update_strip_figure(s.steps, s.ratio, s.labels, s.activations, s.lrs)
 
     def plateau_spec(self):
         """Return the plateau figure of the surface shown, or None."""
         p = self.plateau
-        if p.surface is None or self.unit is None:
+        if not self.shows_data()["why_plateau"]:
             return None
         _, layer, unit = self.unit
         before = p.steps < p.surface_step  # the path up to the held step, which ends it
@@ -80,4 +87,5 @@ class WhyFigures:
 
     def figures_with_data(self) -> list[Figure]:
         """Return the figures that show data now (File > Export figures writes these)."""
-        return [figure for figure in self.figures() if figure.spec() is not None]
+        shown = self.shows_data()
+        return [figure for figure in self.figures() if shown[figure.name]]
