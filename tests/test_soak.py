@@ -1,7 +1,11 @@
 """Soak: the window trains the default grid for minutes without crashing or leaking memory.
 
 The window runs in a subprocess, so a hard abort (such as PySide6 6.12's ``bool_dealloc``
-after a few thousand signal emissions) fails this test instead of killing pytest.
+after a few thousand signal emissions) fails this test instead of killing pytest. That
+regression loses one reference to ``True`` per emit (DESIGN.md, the pins), so the soak also
+watches ``sys.getrefcount(True)`` directly: it must not fall while thousands of signals
+flow (in a healthy window it moves by about 15 around ~7,400), which catches the leak long
+before the count reaches zero and the process aborts.
 """
 
 from __future__ import annotations
@@ -20,9 +24,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 MIN_SECONDS = float(os.environ.get("RELU_LAB_SOAK_SECONDS", "180"))
-MIN_SIGNALS = int(os.environ.get("RELU_LAB_SOAK_SIGNALS", "20000"))
+# the worker sends ~50 signals a second (its progress and frames are rate-limited), so
+# 3 minutes give ~9,000 alone and over 5,000 beside the rest of the suite
+MIN_SIGNALS = int(os.environ.get("RELU_LAB_SOAK_SIGNALS", "5000"))
 MAX_SECONDS = 420.0
 MAX_GROWTH_MB = 50.0
+MAX_TRUE_REFS_LOST = 200  # a healthy window: ~15; the 6.12 regression: one per signal
 
 SCRIPT = r"""
 import json, os, sys, time
@@ -42,7 +49,7 @@ window.show()
 tab.play()
 process = psutil.Process()
 start = time.perf_counter()
-state = {"rss_1min": None, "rss_max": 0}
+state = {"rss_1min": None, "rss_max": 0, "true_refs_1min": None}
 
 def check():
     elapsed = time.perf_counter() - start
@@ -51,10 +58,13 @@ def check():
     if state["rss_1min"] is None and elapsed >= 60:
         state["rss_1min"] = rss
         state["rss_max"] = rss
+        state["true_refs_1min"] = sys.getrefcount(True)
+        state["signals_1min"] = tab.signals_received
     signals = tab.signals_received
     if (elapsed >= min_s and signals >= min_signals) or elapsed >= max_s:
         state.update(elapsed=elapsed, signals=signals, emitted=tab.worker.signals_emitted,
-                     step=tab.progress_step, frames=tab.frames_drawn, rss_end=rss)
+                     step=tab.progress_step, frames=tab.frames_drawn, rss_end=rss,
+                     true_refs_end=sys.getrefcount(True))
         window.close()
         app.quit()
 
@@ -126,4 +136,8 @@ def test_window_soak(request, tmp_path):
         assert state["signals"] >= MIN_SIGNALS
     growth_mb = (state["rss_max"] - state["rss_1min"]) / 2**20
     assert growth_mb < MAX_GROWTH_MB, state
+    # thousands of signals after the first minute (a reference to True lost to each would
+    # show as a fall five times the bound), and True's reference count did not fall
+    assert state["signals"] - state["signals_1min"] > 5 * MAX_TRUE_REFS_LOST, state
+    assert state["true_refs_end"] > state["true_refs_1min"] - MAX_TRUE_REFS_LOST, state
     assert stderr == "", stderr
