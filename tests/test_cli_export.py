@@ -15,13 +15,13 @@ import re
 import shutil
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.headless import run_without_qt
+
 TABS = ("networks", "sweep", "neuron", "theory")
 EXPECTED = {
     "networks": ["networks_grid", "loss_all_cells", "dead_fraction_all_cells",
@@ -49,22 +49,13 @@ DIMENSIONLESS = ("fraction", "probability", "step", "lr", "loss", "alpha", "acti
                  "x", "units", "noise_mv", "params", "hash",  # config_hash: an identifier
                  "section", "quantity", "formula", "relation", "tolerance", "agrees",
                  "reason")  # verdicts.csv: theory quantities are dimensionless
-NO_QT = "import sys; sys.modules['PySide6'] = None; sys.modules['pyqtgraph'] = None; "
-
-
-def run_without_qt(*args, timeout=1500, umask=0o022):
-    """Run main.main(args) in a fresh interpreter where PySide6 cannot be imported."""
-    code = NO_QT + f"import os; os.umask({umask}); import main; sys.exit(main.main({list(args)!r}))"
-    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=timeout, env=env, cwd=ROOT)
 
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
     out = tmp_path_factory.mktemp("export") / "figs"
     result = run_without_qt("export", "--preset", "high-lr-kills", "--cell", "relu@6", "--out",
-                      str(out))
+                            str(out), timeout=1500, umask=0o022)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Traceback" not in result.stderr
     return out

@@ -1,26 +1,16 @@
-"""The `grid` subcommand, end to end in a subprocess, and its bad-input messages (in-process)."""
+"""The `grid` subcommand, end to end in a subprocess without Qt, and its bad-input messages."""
 
 import csv
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def run_process(*args, timeout=120):
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,
-                          text=True, timeout=timeout, env=env, cwd=ROOT)
+from tests.headless import run_without_qt
 
 
 @pytest.mark.slow
 def test_grid_writes_csv_and_figures_and_marks_divergence(tmp_path):
     out = tmp_path / "grid"
-    result = run_process("grid", "--dataset", "spiral", "--activations", "relu,leaky_relu",
+    result = run_without_qt("grid", "--dataset", "spiral", "--activations", "relu,leaky_relu",
                       "--lrs", "0.03,3,100", "--steps", "200", "--log-every", "50",
                       "--out", str(out))
     assert result.returncode == 0, result.stderr
@@ -40,6 +30,7 @@ def test_grid_writes_csv_and_figures_and_marks_divergence(tmp_path):
     for stem in ("activity_grid", "loss", "dead_fraction"):
         assert (out / f"{stem}.png").stat().st_size > 5000
         assert (out / f"{stem}.svg").read_text().lstrip().startswith("<?xml")
+        assert (out / f"{stem}.pdf").read_bytes().startswith(b"%PDF")
 
 
 def test_grid_preset_applies_its_schedule_as_the_model_layer_does(tmp_path):
@@ -50,7 +41,7 @@ def test_grid_preset_applies_its_schedule_as_the_model_layer_does(tmp_path):
     from models.presets import load_preset
 
     out = tmp_path / "rescue"
-    result = run_process("grid", "--preset", "leaky-rescues", "--steps", "320", "--no-figures",
+    result = run_without_qt("grid", "--preset", "leaky-rescues", "--steps", "320", "--no-figures",
                       "--out", str(out))
     assert result.returncode == 0, result.stderr
     with open(out / "grid.csv") as handle:

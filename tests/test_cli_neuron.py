@@ -2,19 +2,14 @@
 
 import csv
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.headless import run_without_qt
 
 
 def main_py(*args, timeout=180):
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout,
-                          env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    return run_without_qt(*args, timeout=timeout)
 
 
 @pytest.mark.parametrize("bad, words", [
@@ -53,7 +48,7 @@ def test_fi_writes_csv_fit_and_figures(tmp_path):
     fit = json.loads((tmp_path / "fit.json").read_text())
     assert set(fit) == {"alpha", "gain_hz_per_na", "threshold_na", "rmse_hz", "fit_range_na",
                         "crossing_correction", "shape_ranking", "shape_verdict"}
-    for ext in ("png", "svg"):
+    for ext in ("png", "svg", "pdf"):
         assert (tmp_path / f"fi_curve.{ext}").stat().st_size > 1000
 
 

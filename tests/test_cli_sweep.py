@@ -1,23 +1,23 @@
-"""`main.py sweep` on the command line: bad inputs, and a killed sweep resumed exactly."""
+"""`main.py sweep` on the command line (without Qt): bad inputs, figures, a killed sweep
+resumed exactly."""
 
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.headless import ROOT, main_without_qt, run_without_qt
+
 GRID = ["--dataset", "spiral", "--samples", "128", "--width", "8", "--depth", "2",
         "--batch-size", "32", "--activations", "relu,leaky_relu,tanh",
         "--lrs", "0.01,0.3,3,100", "--seeds", "4", "--probe-every", "10"]
 
 
 def main_py(*args, timeout=60):
-    return subprocess.run([sys.executable, "main.py", "sweep", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout)
+    return run_without_qt("sweep", *args, timeout=timeout)
 
 
 def one_clean_line(result):
@@ -74,11 +74,17 @@ def test_killed_sweep_resumes_to_exactly_the_uninterrupted_rows(tmp_path):
     assert done.returncode == 0, done.stderr
     header, reference = body(full)
     assert len(reference) == 48
+    for name in ("sweep_dead_fraction_heatmap", "sweep_final_loss_heatmap",
+                 "sweep_dead_fraction_vs_lr"):
+        for ext in ("png", "svg", "pdf"):
+            path = tmp_path / "full_figures" / f"{name}.{ext}"
+            assert path.stat().st_size > 1000, path
 
     out = tmp_path / "killed.csv"
-    proc = subprocess.Popen([sys.executable, "main.py", "sweep", *GRID, *steps, "--workers", "1",
-                             "--out", str(out)], cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(main_without_qt(["sweep", *GRID, *steps, "--workers", "1",
+                                             "--out", str(out)]), cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

@@ -2,24 +2,17 @@
 
 import csv
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from neuro.linear_response import linear_response
 from neuro.parameters import LifParameters
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.headless import run_without_qt
 
 
 def main_py(*args, timeout=300):
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), "neuron", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    return run_without_qt("neuron", *args, timeout=timeout)
 
 
 def read_table(path):
