@@ -11,6 +11,7 @@ from gui import theme
 from gui.export_actions import install_export_menu
 from gui.networks.why.drift import DriftView
 from gui.networks.why.exports import WhyFigures
+from gui.networks.why.keyed import colour_key, with_key
 from gui.networks.why.plateau import KEY as PLATEAU_KEY
 from gui.networks.why.plateau import PlateauView, unit_name
 from gui.networks.why.plateau_job import PlateauJob, PlateauRequest
@@ -29,27 +30,6 @@ FOLLOW_SHARE = 0.25  # ...and this share of the surface's step beyond the surfac
 LOCK_WAIT_S = 0.5  # longest wait for the training step to end before reading the history
 LIVE_INTERVAL_S = 0.5  # live, the why plots are redrawn at most twice a second
 _HINT = "Click a unit in the selected cell's heatmap (above) to see its plateau."
-
-
-def _key() -> QtWidgets.QLabel:
-    """Return a colour key under a plot: small, muted, wrapping (never widens the view)."""
-    label = QtWidgets.QLabel()
-    label.setWordWrap(True)
-    label.setStyleSheet(f"color: {theme.MUTED}; font-size: 8pt;")
-    label.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored,
-                        QtWidgets.QSizePolicy.Policy.Preferred)
-    return label
-
-
-def _keyed(view: QtWidgets.QWidget, key: QtWidgets.QLabel) -> QtWidgets.QWidget:
-    """Return `view` with `key` under it."""
-    box = QtWidgets.QWidget()
-    layout = QtWidgets.QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(0)
-    layout.addWidget(view, 1)
-    layout.addWidget(key)
-    return box
 
 
 class WhyView(QtWidgets.QWidget, WhyFigures):
@@ -124,17 +104,17 @@ class WhyView(QtWidgets.QWidget, WhyFigures):
         self.plateau = PlateauView()
         self.stack = QtWidgets.QStackedWidget()
         self.stack.addWidget(self.drift)
-        self.updates_key, self.strip_key, self.plateau_key = (_key() for _ in range(3))
-        self.strip_key.setText(STRIP_KEY)
-        self.plateau_key.setText(PLATEAU_KEY)
+        self.updates_key = colour_key()
+        self.strip_key = colour_key(STRIP_KEY)
+        self.plateau_key = colour_key(PLATEAU_KEY)
         pair = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal)
-        pair.addWidget(_keyed(self.updates, self.updates_key))
-        pair.addWidget(_keyed(self.strip, self.strip_key))
+        pair.addWidget(with_key(self.updates, self.updates_key))
+        pair.addWidget(with_key(self.strip, self.strip_key))
         pair.setStretchFactor(0, 1)
         pair.setStretchFactor(1, 1)
         pair.setChildrenCollapsible(False)
         self.stack.addWidget(pair)
-        self.stack.addWidget(_keyed(self.plateau, self.plateau_key))
+        self.stack.addWidget(with_key(self.plateau, self.plateau_key))
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
