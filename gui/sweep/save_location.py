@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 import time
 from pathlib import Path
 
@@ -58,7 +59,7 @@ class SaveLocation:
     """The Sweep tab's half that decides where results go (mixed into `SweepTab`).
 
     Uses the tab's ``edits["out"]``, ``folder_check``, ``_settings``, ``_on_edited``,
-    ``_tmpdir``, ``_request``, ``out_path`` and ``temporary``.
+    ``_tmpdir`` (None until a temporary run makes it), ``_request``, ``out_path`` and ``temporary``.
     """
 
     # the dialog asking where to save (tests replace it: no dialog in a test)
@@ -100,6 +101,8 @@ class SaveLocation:
             return Path(self._settings["out"]).expanduser(), False
         if not temporary_ok:
             return None, False
+        if self._tmpdir is None:
+            self._tmpdir = Path(tempfile.mkdtemp(prefix="relu-lab-sweep-"))
         self._request_file = self._tmpdir / f"sweep_{self._request + 1}.csv"
         return self._request_file, True
 

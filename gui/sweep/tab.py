@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import shutil
-import tempfile
 import time
 from pathlib import Path
 
@@ -42,7 +41,7 @@ class SweepTab(QtWidgets.QWidget, SweepFigures, LabTab, save_location.SaveLocati
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self._settings, _ = validate_settings(default_settings())
-        self._tmpdir = Path(tempfile.mkdtemp(prefix="relu-lab-sweep-"))
+        self._tmpdir: Path | None = None  # made on the first temporary run only
         self.rows: list[dict] = []
         self.summaries: list = []
         self.out_path: Path | None = None
@@ -382,5 +381,6 @@ class SweepTab(QtWidgets.QWidget, SweepFigures, LabTab, save_location.SaveLocati
         ended = self.runner.shutdown(2.0)
         self.drawer.drop()
         self._state = "idle"
-        shutil.rmtree(self._tmpdir, ignore_errors=True)
+        if self._tmpdir is not None:
+            shutil.rmtree(self._tmpdir, ignore_errors=True)
         return ended
