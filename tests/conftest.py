@@ -12,6 +12,19 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # as another process wants a core (DESIGN.md, "Performance facts"); subprocesses inherit it.
 for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
+# Whatever a test run leaves in the temporary folder (config folders, the forkserver sockets
+# of processes a test kills on purpose, Dask's scratch space) goes into one folder that the
+# run removes when it ends; pytest's own tmp_path folders stay where pytest keeps them.
+if "RELU_LAB_TEST_TMPDIR" not in os.environ:
+    import atexit
+    import shutil
+    import tempfile
+
+    os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", tempfile.gettempdir())
+    _run_tmp = tempfile.mkdtemp(prefix="relu-lab-tests-")
+    atexit.register(shutil.rmtree, _run_tmp, True)
+    os.environ["RELU_LAB_TEST_TMPDIR"] = os.environ["TMPDIR"] = _run_tmp
+    tempfile.tempdir = None  # this process too
 # Autosaves, recent sessions and preferences of tests never touch the user's own (nor, when
 # the suite runs in parallel processes, another process's: each makes its own).
 if "RELU_LAB_CONFIG_DIR" not in os.environ or "PYTEST_XDIST_WORKER" in os.environ:
