@@ -68,6 +68,14 @@ def test_sweep_rows_drawn_over_turns_into_reused_items(sweep, qtbot):
     plots_before = list(_sweep_plots(sweep))
     sweep._draw_empty()
     assert "no results yet" in panel0.titleLabel.text
+    # nothing of the last run is left on screen: no curve, legend or tick names a result
+    assert "no results yet" in sweep.curve_plot.titleLabel.text
+    for curve, bars in sweep.curve_plot._dead_vs_lr:
+        assert curve.xData is None or curve.xData.size == 0
+        assert bars.opts["x"].size == 0
+    assert not sweep.curve_plot.legend.items
+    for plot in _sweep_plots(sweep):
+        assert plot.getAxis("bottom")._tickLevels == [[]]
     made = _record_turns(sweep.drawer, lambda: _sweep_plots(sweep))
     sweep.show_rows(rows)
     assert sweep.drawer.busy()  # nothing drawn in the call itself

@@ -47,13 +47,30 @@ LABELS_PER_STEP = 8  # heatmap value labels set per event-loop turn
 
 
 def clear_heatmap(plot: pg.PlotItem, title: str) -> None:
-    """Show `plot` empty under `title`, keeping its image and labels for the next draw."""
+    """Show `plot` empty under `title`, keeping its image and labels for the next draw.
+
+    Its axes lose their ticks too: activations and learning rates are categories, and
+    numbers on an empty axis would name neither.
+    """
     plot.setTitle(title)
+    for side in ("left", "bottom"):
+        plot.getAxis(side).setTicks([[]])
     cache = getattr(plot, "_heatmap_items", None)
     if cache is not None:
         cache["image"].setVisible(False)
         for label in cache["labels"]:
             label.setVisible(False)
+
+
+def clear_dead_vs_lr(plot: pg.PlotItem) -> None:
+    """Show the dead-vs-lr plot empty: no curve, legend or rate tick (items kept for reuse)."""
+    plot.setTitle("Final dead fraction vs learning rate (no results yet)")
+    plot.getAxis("bottom").setTicks([[]])
+    for curve, bars in getattr(plot, "_dead_vs_lr", []):
+        curve.setData(np.zeros(0), np.zeros(0))
+        bars.setData(x=np.zeros(0), y=np.zeros(0), height=np.zeros(0))
+    if plot.legend is not None:
+        plot.legend.clear()
 
 
 def _heatmap_items(plot: pg.PlotItem) -> dict:

@@ -100,7 +100,6 @@ class SweepTab(QtWidgets.QWidget, SweepFigures, LabTab, save_location.SaveLocati
         self.loss_view = pg.GraphicsLayoutWidget()
         self.curve_view = pg.GraphicsLayoutWidget()
         self.curve_plot = self.curve_view.addPlot(enableMenu=False)
-        self.curve_plot.setTitle("Final dead fraction vs learning rate (mean ± std over seeds)")
         self.curve_plot.setLabel("bottom", "learning rate (1, log scale)")
         self.curve_plot.setLabel("left", "dead fraction")
         self.dead_plots: list[pg.PlotItem] = []
@@ -139,7 +138,7 @@ class SweepTab(QtWidgets.QWidget, SweepFigures, LabTab, save_location.SaveLocati
         form.addRow(label, widget)
 
     def _draw_empty(self) -> None:
-        """Show the heatmap panels empty; they are kept (not recreated) for the next rows."""
+        """Show every plot empty (a new run, or no rows); items are kept for the next rows."""
         self.drawer.drop()
         for plots, title in ((self.dead_plots, "Mean final dead fraction"),
                              (self.loss_plots, "Mean final loss")):
@@ -147,6 +146,7 @@ class SweepTab(QtWidgets.QWidget, SweepFigures, LabTab, save_location.SaveLocati
                 sweep_plots.clear_heatmap(plot, f"{title} (no results yet)")
                 plot.setLabel("bottom", "learning rate (1)")
                 plot.setLabel("left", "activation")
+        sweep_plots.clear_dead_vs_lr(self.curve_plot)
 
     def _fill(self) -> None:
         s = self._settings
