@@ -74,6 +74,7 @@ def test_sweep_rows_drawn_over_turns_into_reused_items(sweep, qtbot):
         assert curve.xData is None or curve.xData.size == 0
         assert bars.opts["x"].size == 0
     assert not sweep.curve_plot.legend.items
+    assert sweep.hover_label.text().startswith("no results yet")
     for plot in _sweep_plots(sweep):
         assert plot.getAxis("bottom")._tickLevels == [[]]
     made = _record_turns(sweep.drawer, lambda: _sweep_plots(sweep))
@@ -82,6 +83,7 @@ def test_sweep_rows_drawn_over_turns_into_reused_items(sweep, qtbot):
     qtbot.waitUntil(lambda: not sweep.drawer.busy(), timeout=HANG_MS)
     assert len(made) >= 6  # 2 panels x 2 heatmaps, then 4 curves: several turns
     assert sum(made) == 0  # every item reused: same plots, images, labels, curves
+    assert sweep.hover_label.text().startswith("hover a heatmap cell")
     assert _sweep_plots(sweep) == plots_before
     assert {id(item) for p in _sweep_plots(sweep) for item in p.items} == kept
     # the drawn data are the results

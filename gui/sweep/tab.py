@@ -29,6 +29,10 @@ from models.sweep.summary import summarize
 REDRAW_INTERVAL_S = 0.25
 
 
+HOVER_HINT = "hover a heatmap cell for the spread over seeds"
+EMPTY_HINT = "no results yet: Run sweep fills the heatmaps; then " + HOVER_HINT
+
+
 class SweepTab(QtWidgets.QWidget, SweepFigures, LabTab, save_location.SaveLocation):
     """Grid set-up, Run / Cancel with a progress bar, heatmaps and dead-fraction curves.
 
@@ -111,7 +115,7 @@ class SweepTab(QtWidgets.QWidget, SweepFigures, LabTab, save_location.SaveLocati
             quiet_pyqtgraph_menus(view.ci)
             view.scene().sigMouseMoved.connect(
                 lambda pos, view=view: self._on_hover(view, pos))
-        self.hover_label = QtWidgets.QLabel("hover a heatmap cell for the spread over seeds")
+        self.hover_label = QtWidgets.QLabel()
         self.hover_label.setWordWrap(True)
         right = QtWidgets.QWidget()
         grid = QtWidgets.QGridLayout(right)
@@ -147,6 +151,7 @@ class SweepTab(QtWidgets.QWidget, SweepFigures, LabTab, save_location.SaveLocati
                 plot.setLabel("bottom", "learning rate (1)")
                 plot.setLabel("left", "activation")
         sweep_plots.clear_dead_vs_lr(self.curve_plot)
+        self.hover_label.setText(EMPTY_HINT)  # never a cell of the last run's results
 
     def _fill(self) -> None:
         s = self._settings
@@ -329,6 +334,8 @@ class SweepTab(QtWidgets.QWidget, SweepFigures, LabTab, save_location.SaveLocati
         if not self.summaries:
             self._draw_empty()
             return
+        if self.hover_label.text() == EMPTY_HINT:
+            self.hover_label.setText(HOVER_HINT)
         self.drawer.put("rows", self._draw_steps(list(self.summaries)), lambda _: None)
 
     def _draw_steps(self, summaries: list):
