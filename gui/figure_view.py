@@ -54,6 +54,8 @@ def _axis(plot: pg.PlotItem, name: str) -> spec.Axis:
 def _series(plot: pg.PlotItem) -> list:
     out = []
     for k, item in enumerate(plot.items):
+        if not item.isVisibleTo(item.parentItem()):  # hidden itself, whether or not shown
+            continue  # a kept item the last draw did not use: not on screen, not exported
         if isinstance(item, pg.PlotDataItem):
             x, y = item.getData()
             if x is None or y is None or not len(x):

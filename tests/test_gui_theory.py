@@ -68,6 +68,27 @@ def test_compute_all_sections_table_and_export(tab, tmp_path):
     assert (tmp_path / "theory_born_dead.csv").read_text().startswith(
         "width,depth,init,trials,p_born_dead,p_single_point_bound")
 
+    # a new run shows nothing of the last settings; a cancelled one says what it lacks
+    from gui.figure_view import figure_spec
+    from gui.theory.figures import section_of
+
+    tab.apply_settings({"trials": 300})
+    tab.run()
+    assert tab.table.rowCount() == 0
+    for figure in tab.figures():
+        assert figure.item.titleLabel.text.endswith("(computing…)")
+        assert not any(item.isVisible() for item in figure.item.items)
+        assert not figure.item.legend.items and figure.table()[1] == []
+        assert all(not panel.series for panel in figure_spec(figure).panels)
+    tab.cancel()
+    assert tab.wait_until_idle(60)
+    missing = [f for f in tab.figures() if section_of(f.name) not in tab.results]
+    assert missing  # cancelled before the last section
+    for figure in missing:
+        assert figure.item.titleLabel.text.endswith("(not computed: cancelled)")
+        assert all(not panel.series for panel in figure_spec(figure).panels)
+    assert tab.table.rowCount() == len(tab.table_rows())
+
 
 def test_stale_results_dropped_and_cancel(tab):
     tab.apply_settings(FAST)

@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from figures import theory_figures as tf
 
+# the section (`gui.theory.worker.SECTIONS`) whose result each figure draws, where the names differ
+_SECTION_OF = {"propagation_forward": "propagation", "propagation_backward": "propagation",
+               "pruning_units": "pruning", "pruning_outputs": "pruning"}
+
+
+def section_of(name: str) -> str:
+    """Return the section whose result the figure called `name` draws."""
+    return _SECTION_OF.get(name, name)
+
 
 def theory_spec(name: str, results: dict):
     """Return the `figures.spec.Figure` called `name` from the theory `results`, or None.
@@ -15,9 +24,7 @@ def theory_spec(name: str, results: dict):
     results : dict
         Section name -> result, as the tab holds them (`gui.theory.worker.SECTIONS`).
     """
-    section = {"propagation_forward": "propagation", "propagation_backward": "propagation",
-               "pruning_units": "pruning", "pruning_outputs": "pruning"}.get(name, name)
-    result = results.get(section)
+    result = results.get(section_of(name))
     if result is None:
         return None
     if name == "gradients":

@@ -27,16 +27,23 @@ def color(i: int) -> str:
     return PALETTE[i % len(PALETTE)]
 
 
-def _prepare(plot: pg.PlotItem, title: str, x_label: str, y_label: str,
-             log_y: bool = False, legend_at: tuple[int, int] = (10, 10)) -> None:
+def clear_plot(plot: pg.PlotItem, title: str) -> None:
+    """Show `plot` empty under `title`: nothing drawn, no legend (its curves kept for reuse)."""
     curves = plot.__dict__.setdefault("_theory_curves", [])  # kept across draws
     for item in list(plot.items):
         if item not in curves:
             plot.removeItem(item)  # bands, bars: few and cheap to make again
     for curve in curves:
         curve.setVisible(False)
+    if plot.legend is not None:
+        plot.legend.clear()
     plot._theory_next = 0
     plot.setTitle(title)
+
+
+def _prepare(plot: pg.PlotItem, title: str, x_label: str, y_label: str,
+             log_y: bool = False, legend_at: tuple[int, int] = (10, 10)) -> None:
+    clear_plot(plot, title)
     plot.setLabel("bottom", x_label)
     plot.setLabel("left", y_label)
     theme.fit_plot_text(plot)  # titles and axis titles shrink to their room, never clip
@@ -48,7 +55,6 @@ def _prepare(plot: pg.PlotItem, title: str, x_label: str, y_label: str,
     if plot.legend is None:
         plot.addLegend(offset=legend_at)
     else:
-        plot.legend.clear()
         plot.legend.setOffset(legend_at)
 
 

@@ -15,7 +15,7 @@ from gui.run_controls import RunControls
 from gui.runner import Runner, wait_until
 from gui.stepped_drawing import Drawer, SteadyPlots
 from gui.theory import plots
-from gui.theory.figures import theory_spec
+from gui.theory.figures import section_of, theory_spec
 from gui.theory.worker import SECTIONS, theory_job
 from models.fields import FieldError
 from models.theory import all_verdicts, check_settings
@@ -161,6 +161,8 @@ class TheoryTab(QtWidgets.QWidget, LabTab):
         self._on_edited()
         self.results = {}
         self.drawer.drop()  # a drawing of the last run's results is not wanted any more
+        self._show_empty("computing…")  # nothing of the last settings stays on screen
+        self._update_table()
         self._request = self.runner.start(theory_job(self._settings))
         self._state = "running"
         self._started = time.perf_counter()
@@ -215,9 +217,18 @@ class TheoryTab(QtWidgets.QWidget, LabTab):
         yield
         self._update_table()
 
+    def _show_empty(self, note: str) -> None:
+        """Empty every plot whose section has no result now, its title ending in `note`."""
+        for name, plot in self.plots.items():
+            if section_of(name) not in self.results:
+                plots.clear_plot(plot, f"{name.replace('_', ' ')} ({note})")
+                self._tables.pop(name, None)
+
     def _end(self, request: int, state: str) -> None:
         if request != self._request:
             return
+        if state != "finished":
+            self._show_empty(f"not computed: {state}")
         self._state = "idle"
         self.run_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
