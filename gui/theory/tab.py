@@ -162,7 +162,7 @@ class TheoryTab(QtWidgets.QWidget, LabTab):
         self.results = {}
         self.drawer.drop()  # a drawing of the last run's results is not wanted any more
         self._show_empty("computing…")  # nothing of the last settings stays on screen
-        self._update_table()
+        self.table.setRowCount(0)  # columns keep their widths until the first section
         self._request = self.runner.start(theory_job(self._settings))
         self._state = "running"
         self._started = time.perf_counter()
