@@ -154,11 +154,24 @@ def test_cancel_keeps_rows_and_stale_reports_are_dropped(qtbot, tab, tmp_path):
     tab._on_progress(tab._request - 1, None)  # a stale id: ignored without touching it
 
 
-def test_local_worker_process_run(tab, tmp_path):
+def test_local_worker_process_run(tab, tmp_path, monkeypatch):
+    import threading
+    from multiprocessing import forkserver
+
+    on_main_thread = []  # who made sure the forkserver runs, in order
+
+    def ensure_running(original=forkserver.ensure_running):
+        on_main_thread.append(threading.current_thread() is threading.main_thread())
+        original()
+
+    monkeypatch.setattr(forkserver, "ensure_running", ensure_running)
     tab.apply_settings({**SMALL, "out": str(tmp_path / "p.csv")})
     tab.run()
     assert tab.wait_until_idle(60)
     assert len(tab.rows) == 8 and {r["status"] for r in tab.rows} == {"ok"}
+    # first from the main thread, where SIGINT can be ignored while the server starts (a
+    # server started from the sweep's thread gave its workers Python's Ctrl-C handler)
+    assert on_main_thread and on_main_thread[0], on_main_thread
 
 
 def test_use_dataset_csv(tab, tmp_path):

@@ -24,6 +24,7 @@ from gui.sweep.settings import FIELDS, default_settings, validate_settings
 from gui.sweep.worker import sweep_job
 from models.fields import FieldError
 from models.sweep.io import read_rows
+from models.sweep.pool import start_forkserver
 from models.sweep.summary import summarize
 
 REDRAW_INTERVAL_S = 0.25
@@ -230,6 +231,7 @@ class SweepTab(QtWidgets.QWidget, SweepFigures, LabTab, save_location.SaveLocati
             options["executor"] = executor
         else:
             options["workers"] = settings["workers"]
+            start_forkserver()  # here, on the main thread: its workers ignore Ctrl-C at once
         self.rows = []
         self.summaries = []
         self._draw_empty()

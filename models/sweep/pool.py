@@ -113,6 +113,8 @@ def start_forkserver() -> None:
     server and every worker it forks ignore Ctrl-C from their first instruction (the parent
     handles it; `worker_init` ignores it again) and end at once on SIGTERM.
     """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return  # local_pool spawns its workers instead
     from multiprocessing import forkserver
 
     if threading.current_thread() is not threading.main_thread():
