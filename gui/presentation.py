@@ -107,7 +107,8 @@ class Presentation:
             "rect": QtCore.QRect(window.geometry()),
             "hidden": [(w, w.isHidden()) for w in window.findChildren(QtWidgets.QWidget)],
             "widget_fonts": [], "axes": [], "labels": [], "pens": [],
-            "columns": [(t, [t.columnWidth(c) for c in range(t.model().columnCount())])
+            "columns": [(t, [t.columnWidth(c) for c in range(t.model().columnCount())],
+                         _table_text(t))
                         for t in window.findChildren(QtWidgets.QTableView)
                         if t.model() is not None]}
         for widget in app.allWidgets():
@@ -165,7 +166,7 @@ class Presentation:
         # the room is the plots': the step is on the tab, every menu action keeps its key
         window.statusBar().setVisible(False)
         window.menuBar().setVisible(False)
-        for table, _widths in saved["columns"]:  # larger type: columns as wide as their text
+        for table, _widths, _text in saved["columns"]:  # larger type: as wide as their text
             table.resizeColumnsToContents()
 
     def leave(self) -> None:
@@ -198,7 +199,12 @@ class Presentation:
         for curve, pen in saved["pens"]:
             if shiboken6.isValid(curve):  # a plot redrawn while presenting drops its curves
                 curve.setPen(pen)
-        for table, widths in saved["columns"]:
+        for table, widths, text in saved["columns"]:
+            if not shiboken6.isValid(table) or table.model() is None:
+                continue
+            if _table_text(table) != text:  # filled while presenting: fit the new content
+                table.resizeColumnsToContents()
+                continue
             for column, width in enumerate(widths[:table.model().columnCount()]):
                 table.setColumnWidth(column, width)
         window = self.window
@@ -232,3 +238,10 @@ def _refit_axis(axis: pg.AxisItem, width: float | None, height: float | None) ->
     else:
         axis.setHeight(height)
         axis._updateHeight()
+
+
+def _table_text(table: QtWidgets.QTableView) -> tuple:
+    """Return every cell's displayed text of `table` (to tell whether its content changed)."""
+    model = table.model()
+    return tuple(tuple(model.data(model.index(r, c)) for c in range(model.columnCount()))
+                 for r in range(model.rowCount()))

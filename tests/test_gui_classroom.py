@@ -153,6 +153,14 @@ def test_presentation_round_trip_on_every_tab_restores_everything(qtbot, make_wi
     for index in range(window.tabs.count()):  # every tab built its widgets
         window.tabs.setCurrentIndex(index)
         QtWidgets.QApplication.processEvents()
+    # the first visits started the Theory sections and the Neuron runs: let the sections end
+    # (their table's columns are compared) and stop the runs, so no result lands between a
+    # 'before' and an 'after' below (new content rightly changes the window)
+    theory, neuron = window.theory, window.neuron
+    qtbot.waitUntil(lambda: neuron._shown_once and not neuron.is_idle(), timeout=HANG_MS)
+    neuron.cancel()
+    assert theory.wait_until_idle(HANG_MS / 1000) and neuron.wait_until_idle(HANG_MS / 1000)
+    assert theory.table.rowCount() > 0
     for index in range(window.tabs.count()):
         window.tabs.setCurrentIndex(index)
         QtWidgets.QApplication.processEvents()
@@ -183,6 +191,24 @@ def test_presentation_round_trip_on_every_tab_restores_everything(qtbot, make_wi
                 assert len(set(old) - set(new)) == 0, f"tab {index}: widgets went"
                 new = {w: v for w, v in new.items() if w in old}
             assert new == old, f"tab {index}: {key} changed"
+
+
+def test_a_table_filled_while_presenting_fits_its_new_content_after(qtbot, make_window):
+    window = make_window()
+    table = window.theory.table  # the Theory tab is not shown: nothing computes into it
+    window.toggle_presentation()
+    QtWidgets.QApplication.processEvents()
+    table.setRowCount(2)
+    for row in range(2):
+        for column in range(table.columnCount()):
+            text = f"a result longer than its header {'and wider ' * (row + column % 3)}"
+            table.setItem(row, column, QtWidgets.QTableWidgetItem(text))
+    table.resizeColumnsToContents()  # as a section drawn while presenting does
+    window.toggle_presentation()
+    QtWidgets.QApplication.processEvents()
+    widths = [table.columnWidth(c) for c in range(table.columnCount())]
+    table.resizeColumnsToContents()  # what the new content needs at the normal size
+    assert widths == [table.columnWidth(c) for c in range(table.columnCount())]
 
 
 def _unit_center(tab, cell, layer, unit):
