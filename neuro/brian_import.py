@@ -49,10 +49,10 @@ def import_brian2():
 def _without_pylab():
     """Let ``import brian2`` skip its ``from pylab import *`` while it runs.
 
-    That line imports ``matplotlib.pyplot`` and a plotting backend (about 0.6 s of the
-    child process's start-up), which no simulation uses; when it fails, Brian2 imports
-    numpy's names itself, as it does where matplotlib is missing. ``pylab`` stays
-    importable afterwards.
+    That line imports ``matplotlib.pyplot`` and a plotting backend (about 0.6 s; seconds
+    on a fresh machine, which first builds matplotlib's font cache), which no simulation
+    uses; when it fails, Brian2 imports numpy's names itself, as it does where matplotlib
+    is missing. ``pylab`` stays importable afterwards.
     """
     if "pylab" in sys.modules:
         yield

@@ -50,10 +50,6 @@ def _serve(jobs, results, cancelled_up_to) -> None:
     from neuro.jobs import run_job
     from neuro.lif_simulation import SimulationCancelled
 
-    # Brian2's `from pylab import *` would load matplotlib.pyplot (seconds; longer still on
-    # a fresh machine, which first builds a font cache); without pylab Brian2 takes numpy's
-    # names instead. No job here draws.
-    sys.modules.setdefault("pylab", None)
     try:
         from neuro.brian_import import import_brian2
 

@@ -82,10 +82,15 @@ def test_cancel_stops_a_running_job_and_later_jobs_still_run(jobs):
     queued = jobs.submit("fi", {"params": LONG})
     wait_for(jobs, lambda m: m[0] == "progress" and m[1] == long)
     pid = jobs.pid
+    child = psutil.Process(pid)
+    child.suspend()  # read all it sent before the cancel, however late this test runs
+    while jobs.poll(0.2):
+        pass
     jobs.cancel()
+    child.resume()
     messages = wait_for(jobs, settled(queued), timeout=30)
-    # the child stops at its next progress check: besides a report already in flight when
-    # the cancel was sent, at most one more report of the long job (counted, not timed)
+    # the child stops at its next progress check: besides a report still on its way out
+    # when it was paused, at most one more report of the long job (counted, not timed)
     before_end = messages[:[m[:2] for m in messages].index(("cancelled", long))]
     assert sum(m[0] == "progress" and m[1] == long for m in before_end) <= 2
     assert ("cancelled", long) in messages and ("cancelled", queued) in messages
