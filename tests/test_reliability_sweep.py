@@ -91,8 +91,16 @@ def test_two_concurrent_sweeps_on_one_file_the_second_refused(tmp_path):
     first = Running("sweep", *TINY[:-4], "--steps", "3000", "--seeds", "4", "--workers", "1",
                     "--out", str(out))
     first.wait_for(lambda line: line.startswith("sweep [") and done_count(line) >= 1)
-    second = subprocess.run([sys.executable, "main.py", "sweep", *TINY, "--resume", "--out",
-                             str(out)], cwd=ROOT, capture_output=True, text=True, timeout=HANG)
+    workers = first.descendants()  # paused: the first sweep still runs, however slow the second
+    for process in workers:
+        process.suspend()
+    try:
+        second = subprocess.run([sys.executable, "main.py", "sweep", *TINY, "--resume",
+                                 "--out", str(out)], cwd=ROOT, capture_output=True, text=True,
+                                timeout=HANG)
+    finally:
+        for process in workers:
+            process.resume()
     assert second.returncode == 2 and "another sweep" in second.stderr
     code, _ = first.finish()
     assert code == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
 from PySide6 import QtCore
@@ -65,9 +66,11 @@ class NeuronRunner(QtCore.QObject):
     def shutdown(self, timeout_ms: int = 2000) -> bool:
         """Stop the runner's thread and the child process; return True if both ended in time."""
         self._closing.set()
+        deadline = time.monotonic() + timeout_ms / 1000.0
         thread_done = self.runner.shutdown(0.5)
-        left = max(0.3, timeout_ms / 1000.0 - 0.55)
-        process_done = self.jobs.shutdown(left)
+        process_done = self.jobs.shutdown(max(0.3, deadline - time.monotonic() - 0.05))
+        if not thread_done:  # a loaded machine: the rest of the budget is the thread's
+            thread_done = self.runner.shutdown(max(0.05, deadline - time.monotonic()))
         return thread_done and process_done
 
     def _job(self, specs: dict[str, dict]) -> Callable[[Task], dict]:
