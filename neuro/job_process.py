@@ -261,11 +261,11 @@ class JobProcess:
                 process.join(max(0.0, min(deadline - time.monotonic() - 0.4,
                                           self.cancel_grace_s)))
             if process.is_alive():
-                process.terminate()
-                process.join(max(0.1, deadline - time.monotonic() - 0.2))
+                process.terminate()  # a stopped child only dies of the kill: leave it time
+                process.join(max(0.1, deadline - time.monotonic() - 0.5))
             if process.is_alive():
-                process.kill()
-                process.join(0.2)
+                process.kill()  # immediate, but a large process takes a moment to go
+                process.join(max(0.2, deadline - time.monotonic()))
         finally:
             for q in (jobs, results):
                 q.cancel_join_thread()
