@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 SCRIPT = r"""
@@ -28,6 +30,7 @@ print(json.dumps(state))
 """
 
 
+@pytest.mark.slow  # two fresh interpreters import Brian2
 def test_brian2_imports_without_pyplot_from_either_thread():
     for where in ("main", "worker"):
         done = subprocess.run([sys.executable, "-c", SCRIPT, where], cwd=ROOT,
